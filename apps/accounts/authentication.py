@@ -1,0 +1,35 @@
+"""API token authentication: `Authorization: Token <key>` or `Authorization: Bearer <key>`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from apps.accounts import services
+from apps.accounts.models import ApiToken, User
+
+KEYWORDS = (b"token", b"bearer")
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header: expected '<keyword> <token>'."))
+        try:
+            raw_key = parts[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token header: the token has invalid characters.")) from exc
+        token = ApiToken.objects.select_related("user").filter(key_hash=services.token_hash(raw_key)).first()
+        if token is None or token.is_expired:
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        services.api_token_touch(token=token)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Token"

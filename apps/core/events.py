@@ -1,0 +1,131 @@
+"""Domain events: one catalogue of names, `emit()` after commit, and `subscribe()` for listeners.
+
+A service emits an event when it changed something; notifications, audit, cache invalidation and
+metrics subscribe to it. Delivery happens only when the surrounding transaction commits, so a rolled
+back change never announces itself.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core import metrics
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An entry of the catalogue: what happened, its category and the payload keys it carries."""
+
+    name: str
+    category: str
+    description: str
+    payload: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One occurrence of an event type, as handed to subscribers."""
+
+    name: str
+    payload: dict[str, Any]
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    occurred_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def category(self) -> str:
+        return CATALOGUE[self.name].category
+
+
+class UnknownEventError(LookupError):
+    """Raised when code emits or subscribes to a name that is not in the catalogue."""
+
+
+CATALOGUE: dict[str, EventType] = {}
+Subscriber = Callable[[Event], None]
+_subscribers: list[tuple[str, Subscriber]] = []
+
+emitted_total = metrics.counter("events_emitted_total", "Domain events delivered after commit.", ["event"])
+subscriber_failures_total = metrics.counter(
+    "event_subscriber_failures_total", "Subscribers that raised while handling an event.", ["event"]
+)
+
+
+def define(name: str, *, category: str, description: str, payload: tuple[str, ...] = ()) -> EventType:
+    """Add an event type to the catalogue; each name is defined once."""
+    if name in CATALOGUE:
+        raise ValueError(f"event {name!r} is already defined")
+    if "." not in name:
+        raise ValueError(f"event name {name!r} must be dotted, like 'movie.added'")
+    CATALOGUE[name] = EventType(name=name, category=category, description=description, payload=payload)
+    return CATALOGUE[name]
+
+
+def subscribe(pattern: str) -> Callable[[Subscriber], Subscriber]:
+    """Decorator: call the function for events whose name matches `pattern` ('movie.added', 'movie.*', '*')."""
+    if not any(ch in pattern for ch in "*?[") and pattern not in CATALOGUE:
+        raise UnknownEventError(f"cannot subscribe to unknown event {pattern!r}")
+
+    def register(func: Subscriber) -> Subscriber:
+        _subscribers.append((pattern, func))
+        return func
+
+    return register
+
+
+def unsubscribe(func: Subscriber) -> None:
+    """Remove every subscription of `func`."""
+    _subscribers[:] = [(pattern, f) for pattern, f in _subscribers if f is not func]
+
+
+def emit(name: str, /, *, using: str = "default", **payload: Any) -> Event:
+    """Queue the event for delivery after the current transaction commits (at once outside one)."""
+    if name not in CATALOGUE:
+        raise UnknownEventError(f"event {name!r} is not in the catalogue (apps/core/events.py)")
+    try:
+        # Subscribers hand payloads to Celery and webhooks, so they must survive JSON.
+        payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"payload of {name!r} is not JSON-serialisable: {exc}") from exc
+    event = Event(name=name, payload=payload)
+    transaction.on_commit(lambda: deliver(event), using=using)
+    return event
+
+
+def deliver(event: Event) -> None:
+    """Hand the event to each matching subscriber; one failing subscriber does not stop the others."""
+    emitted_total.labels(event=event.name).inc()
+    for pattern, func in list(_subscribers):
+        if not fnmatch.fnmatchcase(event.name, pattern):
+            continue
+        try:
+            func(event)
+        except Exception:
+            subscriber_failures_total.labels(event=event.name).inc()
+            logger.exception("subscriber %s failed on event %s", getattr(func, "__qualname__", func), event.name)
+
+
+define(
+    "user.created",
+    category="user",
+    description="A user account was created.",
+    payload=("user_id", "username"),
+)
+define(
+    "system.startup",
+    category="system",
+    description="A Revenge process started.",
+    payload=("process",),
+)

@@ -1,0 +1,86 @@
+import pytest
+from django.db import transaction
+
+from apps.core import events
+
+
+@pytest.fixture
+def received():
+    seen: list[events.Event] = []
+
+    def listener(event: events.Event) -> None:
+        seen.append(event)
+
+    events.subscribe("user.*")(listener)
+    yield seen
+    events.unsubscribe(listener)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_is_delivered_only_after_commit(received):
+    with transaction.atomic():
+        events.emit("user.created", user_id=1, username="alice")
+        assert received == []
+    assert [(e.name, e.payload) for e in received] == [("user.created", {"user_id": 1, "username": "alice"})]
+    assert received[0].category == "user"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_delivery_when_the_transaction_rolls_back(received):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.emit("user.created", user_id=1, username="alice")
+        raise RuntimeError("the service failed")
+    assert received == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_delivery_from_a_rolled_back_savepoint(received):
+    with transaction.atomic():
+        events.emit("user.created", user_id=1, username="kept")
+        try:
+            with transaction.atomic():
+                events.emit("user.created", user_id=2, username="dropped")
+                raise ValueError
+        except ValueError:
+            pass
+    assert [e.payload["username"] for e in received] == ["kept"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_delivery_is_immediate(received):
+    events.emit("user.created", user_id=3, username="carol")
+    assert len(received) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_subscriber_does_not_stop_the_others(received):
+    def broken(event):
+        raise RuntimeError("subscriber bug")
+
+    events.subscribe("user.created")(broken)
+    before = events.subscriber_failures_total.labels(event="user.created")._value.get()
+    try:
+        events.emit("user.created", user_id=4, username="dave")
+    finally:
+        events.unsubscribe(broken)
+    assert len(received) == 1
+    assert events.subscriber_failures_total.labels(event="user.created")._value.get() == before + 1
+
+
+def test_unknown_event_names_are_refused():
+    with pytest.raises(events.UnknownEventError):
+        events.emit("movie.teleported", id=1)
+    with pytest.raises(events.UnknownEventError):
+        events.subscribe("movie.teleported")
+
+
+def test_payload_must_survive_json():
+    with pytest.raises(ValueError, match="not JSON-serialisable"):
+        events.emit("user.created", user_id=object(), username="x")
+
+
+def test_event_names_are_defined_once_and_dotted():
+    with pytest.raises(ValueError, match="already defined"):
+        events.define("user.created", category="user", description="again")
+    with pytest.raises(ValueError, match="dotted"):
+        events.define("nodot", category="x", description="x")

@@ -1,0 +1,159 @@
+"""The web process as operators run it: gunicorn with gunicorn.conf.py, against real and missing services."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+class Server:
+    def __init__(self, tmp_path: Path, **env_values: str) -> None:
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("REVENGE_", "DATABASE_URL", "REDIS_URL"))}
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        env.update(
+            REVENGE_DATA_DIR=str(tmp_path / "data"),
+            REVENGE_PORT=str(self.port),
+            REVENGE_BIND="127.0.0.1",
+            REVENGE_WEB_WORKERS="1",
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+        )
+        env.update(env_values)
+        self.env = env
+        self.log = tmp_path / "gunicorn.log"
+        self.process = subprocess.Popen(
+            [GUNICORN, "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited: {self.log.read_text()}")
+            try:
+                if get(self.port, "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"gunicorn did not answer: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    started: list[Server] = []
+
+    def start(**env_values: str) -> Server:
+        instance = Server(tmp_path, **env_values)
+        started.append(instance)
+        return instance
+
+    yield start
+    for instance in started:
+        instance.stop()
+
+
+def test_database_down_makes_readyz_fail_with_the_check_named(server):
+    web = server(DATABASE_URL="postgres://postgres@127.0.0.1:1/revenge", REVENGE_SECRET_KEY="k" * 40)
+    web.wait_until_up()
+    status, body = get(web.port, "/readyz")
+    assert status == 503
+    data = json.loads(body)
+    assert data["status"] == "error"
+    assert "database" in data["failing"]
+    assert data["checks"]["database"]["status"] == "error"
+    assert get(web.port, "/healthz")[0] == 200
+    assert get(web.port, "/startupz")[0] == 503
+
+
+def test_redis_down_is_degraded(server):
+    web = server(REDIS_URL="redis://127.0.0.1:1/0")
+    web.wait_until_up()
+    status, body = get(web.port, "/readyz")
+    data = json.loads(body)
+    assert status == 200
+    assert data["status"] == "degraded"
+    assert data["failing"] == ["cache", "broker"]
+
+
+def test_startupz_waits_for_migrations(server):
+    web = server()
+    web.wait_until_up()
+    status, body = get(web.port, "/startupz")
+    assert status == 503
+    assert "migrations" in body
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"], cwd=ROOT, env=web.env, capture_output=True, timeout=120
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert get(web.port, "/startupz") == (200, '{"status": "ok"}')
+
+
+def test_sigterm_drains_readiness_before_stopping(server):
+    web = server(REVENGE_SHUTDOWN_DRAIN_SECONDS="3")
+    web.wait_until_up()
+    assert get(web.port, "/readyz")[0] == 200
+    web.process.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    status, body = get(web.port, "/readyz")
+    assert (status, json.loads(body)["status"]) == (503, "draining")
+    assert get(web.port, "/healthz")[0] == 200
+    assert web.process.wait(20) == 0
+
+
+def test_metrics_are_served_from_all_workers(server):
+    web = server(REVENGE_WEB_WORKERS="2")
+    web.wait_until_up()
+    for _ in range(10):
+        assert get(web.port, "/admin/login/")[0] == 200
+    status, text = get(web.port, "/metrics")
+    assert status == 200
+    served = [
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("django_http_responses_total_by_status_view_method_total") and 'view="admin:login"' in line
+    ]
+    # Each of the two workers answered some of the requests; /metrics sums all of them.
+    assert sum(served) == 10
+    assert "django_http_requests_latency_seconds_by_view_method_bucket" in text
+
+
+def test_bad_configuration_stops_the_web_process_with_one_line(server):
+    web = server(DATABASE_URL="oracle://scott@db/tiger")
+    assert web.process.wait(30) == 1
+    log = web.log.read_text()
+    assert "revenge web: configuration error (revenge.E001): DATABASE_URL scheme 'oracle' is not supported" in log
+    assert "Traceback" not in log

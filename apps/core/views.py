@@ -1,0 +1,29 @@
+"""Health endpoints: liveness, readiness and startup probes (no authentication, JSON)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+
+from apps.core import health
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    status, body = health.readiness()
+    return JsonResponse(body, status=status)
+
+
+def startupz(request: HttpRequest) -> JsonResponse:
+    try:
+        applied = health.migrations_applied()
+    except Exception as exc:
+        return JsonResponse({"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}, status=503)
+    if not applied:
+        return JsonResponse({"status": "starting", "reason": "migrations are not applied yet"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+PROBES = {"/healthz": healthz, "/readyz": readyz, "/startupz": startupz}

@@ -1,0 +1,72 @@
+"""gunicorn settings for the web process; every knob comes from a REVENGE_* variable (see README)."""
+
+import os
+import shutil
+import signal
+import tempfile
+import threading
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+port = _int("REVENGE_PORT", 8000)
+# A home server is reached from the LAN; REVENGE_BIND=127.0.0.1 keeps it local.
+bind = [f"{os.environ.get('REVENGE_BIND', '0.0.0.0')}:{port}"]  # noqa: S104
+wsgi_app = "revenge.wsgi:application"
+worker_class = "gthread"
+workers = _int("REVENGE_WEB_WORKERS", 2)
+threads = _int("REVENGE_WEB_THREADS", 4)
+timeout = 120
+# On SIGTERM a worker first reports "draining" on /readyz for this long, so load balancers stop sending
+# it traffic, then stops accepting and finishes in-flight requests within graceful_timeout.
+drain_seconds = _int("REVENGE_SHUTDOWN_DRAIN_SECONDS", 5)
+graceful_timeout = drain_seconds + _int("REVENGE_SHUTDOWN_GRACE_SECONDS", 25)
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("REVENGE_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# prometheus_client reads this before it is imported anywhere: each worker writes its own files and
+# /metrics sums them. Per pod and port, never on the shared data volume.
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"revenge-metrics-{port}")
+)
+
+
+def on_starting(server) -> None:
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
+    import django
+
+    django.setup()
+    from apps.core.checks import exit_on_configuration_errors
+
+    exit_on_configuration_errors("web")
+
+
+def post_worker_init(worker) -> None:
+    from apps.core import health
+
+    stop = worker.handle_exit
+
+    def drain_then_stop(sig, frame) -> None:
+        if health.is_draining():
+            return
+        health.start_draining()
+        worker.log.info("SIGTERM: draining for %ss before shutdown", drain_seconds)
+        timer = threading.Timer(drain_seconds, stop, args=(sig, frame))
+        timer.daemon = True
+        timer.start()
+
+    signal.signal(signal.SIGTERM, drain_then_stop)
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

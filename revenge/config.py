@@ -1,0 +1,162 @@
+"""Typed parsing of the environment; problems are collected, not raised, so system checks report them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+@dataclass
+class ConfigProblem:
+    """One misconfiguration: the check id and a one-line message."""
+
+    id: str
+    message: str
+
+
+@dataclass
+class Env:
+    """Reads variables from a mapping and remembers every problem it met."""
+
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    problems: list[ConfigProblem] = field(default_factory=list)
+
+    def problem(self, check_id: str, message: str) -> None:
+        self.problems.append(ConfigProblem(check_id, message))
+
+    def str(self, name: str, default: str = "") -> str:
+        return self.environ.get(name, default).strip()
+
+    def bool(self, name: str, default: bool = False) -> bool:
+        raw = self.environ.get(name)
+        if raw is None:
+            return default
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        self.problem("revenge.E010", f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off).")
+        return default
+
+    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+        raw = self.environ.get(name)
+        if raw is None or not raw.strip():
+            return default
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            self.problem("revenge.E011", f"{name}={raw!r} is not a whole number.")
+            return default
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            self.problem("revenge.E011", f"{name}={value} is outside {minimum}..{maximum}.")
+            return default
+        return value
+
+    def list(self, name: str, default: list[str]) -> list[str]:
+        raw = self.environ.get(name)
+        if raw is None:
+            return default
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_config(env: Env, *, data_dir: Path) -> tuple[dict, bool]:
+    """Return (Django DATABASES['default'], embedded?) from DATABASE_URL."""
+    embedded = {
+        "ENGINE": "django_prometheus.db.backends.sqlite3",
+        "NAME": str(data_dir / "revenge.sqlite3"),
+        "OPTIONS": {
+            # WAL and IMMEDIATE let web, worker and beat share one file without "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+    url = env.str("DATABASE_URL")
+    if not url:
+        return embedded, True
+    try:
+        parsed = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # the library raises several kinds for bad input
+        env.problem("revenge.E001", f"DATABASE_URL is not a valid database URL: {exc}")
+        return embedded, True
+    engine = parsed.get("ENGINE", "")
+    if engine == "django.db.backends.postgresql":
+        if not parsed.get("NAME"):
+            env.problem("revenge.E001", "DATABASE_URL names no database (postgres://user@host:5432/NAME).")
+            return embedded, True
+        parsed["ENGINE"] = "django_prometheus.db.backends.postgresql"
+        parsed.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+        return parsed, False
+    if engine == "django.db.backends.sqlite3":
+        parsed["ENGINE"] = "django_prometheus.db.backends.sqlite3"
+        parsed["OPTIONS"] = embedded["OPTIONS"]
+        parsed["CONN_MAX_AGE"] = 0
+        return parsed, True
+    scheme = urlsplit(url).scheme or "(none)"
+    env.problem("revenge.E001", f"DATABASE_URL scheme {scheme!r} is not supported; use postgres:// or sqlite://.")
+    return embedded, True
+
+
+def redis_url(env: Env) -> str:
+    """Return REDIS_URL when set and well formed, else an empty string."""
+    url = env.str("REDIS_URL")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
+        env.problem("revenge.E002", f"REDIS_URL {url!r} is not a redis://host:port/db URL.")
+        return ""
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        env.problem("revenge.E002", f"REDIS_URL {url!r} has an invalid port.")
+        return ""
+    return url
+
+
+def time_zone(env: Env) -> str:
+    name = env.str("REVENGE_TIME_ZONE", "UTC") or "UTC"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        env.problem("revenge.E004", f"REVENGE_TIME_ZONE={name!r} is not a known time zone (e.g. Europe/Berlin).")
+        return "UTC"
+    return name
+
+
+def secret_key(env: Env, *, data_dir: Path, embedded: bool) -> str:
+    """The secret key from the environment; on the embedded default, generated once into the data dir."""
+    key = env.str("REVENGE_SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            env.problem("revenge.E003", "REVENGE_SECRET_KEY is shorter than 32 characters.")
+        return key
+    if not embedded:
+        env.problem("revenge.E003", "REVENGE_SECRET_KEY is required when DATABASE_URL points at a server.")
+        # A throwaway key keeps Django importable so the check can report the problem.
+        return secrets.token_urlsafe(50)
+    key_file = data_dir / "secret_key"
+    try:
+        if key_file.exists():
+            return key_file.read_text().strip()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+    except FileExistsError:  # another process wrote it first
+        return key_file.read_text().strip()
+    except OSError as exc:
+        env.problem("revenge.E005", f"cannot keep the secret key in {key_file}: {exc.strerror}.")
+        return secrets.token_urlsafe(50)

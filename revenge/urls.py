@@ -1,0 +1,22 @@
+"""URL map: admin, the versioned API, its schema and docs, metrics. Health probes live in middleware."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django_prometheus.exports import ExportToDjangoView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Revenge administration"
+admin.site.site_title = "Revenge"
+admin.site.index_title = "Revenge"
+
+api_v1 = [
+    path("", include("apps.accounts.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("metrics", ExportToDjangoView, name="prometheus-metrics"),
+]
