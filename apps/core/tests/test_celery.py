@@ -59,7 +59,7 @@ def test_a_failing_task_is_recorded_with_its_error(redis_worker):
 def test_round_trip_through_the_embedded_filesystem_broker(tmp_path, transactional_db):
     embedded = Celery("revenge-embedded")
     embedded.conf.update(
-        broker_url="filesystem://",
+        broker_url="filesystem://localhost//",
         broker_transport_options={
             "data_folder_in": str(tmp_path / "queue"),
             "data_folder_out": str(tmp_path / "queue"),
