@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "Revenge administration"
 admin.site.site_title = "Revenge"
-admin.site.index_title = "Revenge"
+admin.site.index_title = "Administration"
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
