@@ -27,6 +27,10 @@ TIME_ZONE = config.time_zone(env)
 PROFILING = env.bool("REVENGE_PROFILING", False)
 LOG_LEVEL = env.str("REVENGE_LOG_LEVEL", "INFO").upper() or "INFO"
 TASK_RUN_RETENTION_DAYS = env.int("REVENGE_TASK_RUN_RETENTION_DAYS", 30, minimum=1)
+SCAN_STALE_MINUTES = env.int("REVENGE_SCAN_STALE_MINUTES", 15, minimum=1)
+PROBE_SIZE = env.int("REVENGE_PROBE_SIZE", 5_000_000, minimum=32_768)
+PROBE_ANALYZE_MS = env.int("REVENGE_PROBE_ANALYZE_MS", 5_000, minimum=0)
+PROBE_TIMEOUT = env.int("REVENGE_PROBE_TIMEOUT", 30, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,11 +42,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_prometheus",
     "rest_framework",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "apps.core",
     "apps.accounts",
+    "apps.libraries",
+    "apps.media",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +170,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "core.task_runs_prune": {"task": "core.task_runs_prune", "schedule": timedelta(hours=6)},
+    "libraries.scan_due": {"task": "libraries.scan_due", "schedule": timedelta(minutes=5)},
 }
 
 REST_FRAMEWORK = {
@@ -173,6 +181,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -188,6 +201,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LibraryKindEnum": "apps.libraries.models.Library.Kind",
+        "ScanKindEnum": "apps.libraries.models.LibraryScan.Kind",
+        "ScanStatusEnum": "apps.libraries.models.LibraryScan.Status",
+    },
 }
 
 LOGGING = {

@@ -11,6 +11,8 @@ admin.site.index_title = "Administration"
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.libraries.api.urls")),
+    path("", include("apps.media.api.urls")),
 ]
 
 urlpatterns = [

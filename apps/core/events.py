@@ -129,3 +129,39 @@ define(
     description="A Revenge process started.",
     payload=("process",),
 )
+define(
+    "library.scan_started",
+    category="library",
+    description="A library scan started.",
+    payload=("library_id", "library", "scan_id", "kind"),
+)
+define(
+    "library.scan_completed",
+    category="library",
+    description="A library scan finished, with its counters.",
+    payload=("library_id", "library", "scan_id", "kind", "counters", "duration"),
+)
+define(
+    "library.scan_failed",
+    category="library",
+    description="A library scan stopped on an error.",
+    payload=("library_id", "library", "scan_id", "reason"),
+)
+define(
+    "movie.added",
+    category="media",
+    description="A movie appeared in a library.",
+    payload=("movie_id", "library_id", "title", "year"),
+)
+define(
+    "episode.added",
+    category="media",
+    description="An episode appeared in a library.",
+    payload=("episode_id", "show_id", "library_id", "show", "season", "episode", "title"),
+)
+define(
+    "media.removed",
+    category="media",
+    description="A movie or episode lost its last file and left the library.",
+    payload=("kind", "id", "library_id", "title"),
+)

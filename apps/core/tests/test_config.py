@@ -132,3 +132,11 @@ def test_a_good_configuration_passes_the_checks(tmp_path):
     result = run_manage(tmp_path, "check")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    # Exits non-zero when a model change has no migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -1,0 +1,92 @@
+"""Operator views: libraries with a "Scan now" action, and the scan history with progress and errors."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.libraries import services
+from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
+
+
+class LibraryFolderInline(admin.TabularInline):
+    model = LibraryFolder
+    extra = 1
+
+
+@admin.register(Library)
+class LibraryAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "enabled", "realtime_monitoring", "scan_interval_minutes", "last_scanned_at")
+    list_filter = ("kind", "enabled")
+    search_fields = ("name", "folders__path")
+    inlines = [LibraryFolderInline]
+    actions = ["scan_now", "full_scan_now"]
+
+    def _scan(self, request: HttpRequest, queryset: QuerySet[Library], *, full: bool) -> None:
+        for library in queryset:
+            try:
+                scan = services.library_scan_enqueue(library=library, full=full)
+            except services.ScanAlreadyRunningError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                self.message_user(request, f"Scan {scan.pk} of {library} queued.", messages.SUCCESS)
+
+    @admin.action(description="Scan now (new and changed files)")
+    def scan_now(self, request: HttpRequest, queryset: QuerySet[Library]) -> None:
+        self._scan(request, queryset, full=False)
+
+    @admin.action(description="Full scan now (re-read every file)")
+    def full_scan_now(self, request: HttpRequest, queryset: QuerySet[Library]) -> None:
+        self._scan(request, queryset, full=True)
+
+
+class ScanErrorInline(admin.TabularInline):
+    model = ScanError
+    fields = ("path", "reason", "created_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ScanError]:
+        return super().get_queryset(request).order_by("id")
+
+
+@admin.register(LibraryScan)
+class LibraryScanAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "library",
+        "kind",
+        "status",
+        "progress_percent",
+        "seen",
+        "added",
+        "updated",
+        "moved",
+        "removed",
+        "unchanged",
+        "errors",
+        "created_at",
+        "duration",
+    )
+    list_filter = ("status", "kind", "library")
+    list_select_related = ("library",)
+    readonly_fields = [f.name for f in LibraryScan._meta.fields] + ["progress_percent", "duration"]
+    inlines = [ScanErrorInline]
+    actions = ["cancel"]
+
+    @admin.display(description="progress")
+    def progress_percent(self, scan: LibraryScan) -> str:
+        return f"{scan.progress * 100:.0f} %"
+
+    @admin.action(description="Cancel the selected scans")
+    def cancel(self, request: HttpRequest, queryset: QuerySet[LibraryScan]) -> None:
+        cancelled = sum(services.scan_cancel(scan=scan) for scan in queryset)
+        self.message_user(request, f"{cancelled} scan(s) cancelled.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

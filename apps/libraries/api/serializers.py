@@ -1,0 +1,99 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from apps.libraries import services
+from apps.libraries.models import Library, LibraryScan, ScanError
+
+
+def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class LibrarySerializer(serializers.ModelSerializer):
+    paths = serializers.ListField(child=serializers.CharField(max_length=1024), allow_empty=False, max_length=50)
+
+    class Meta:
+        model = Library
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "paths",
+            "enabled",
+            "realtime_monitoring",
+            "scan_interval_minutes",
+            "last_scanned_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["last_scanned_at", "created_at", "updated_at"]
+
+    def create(self, validated_data: dict) -> Library:
+        try:
+            return services.library_create(**validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def update(self, instance: Library, validated_data: dict) -> Library:
+        if "kind" in validated_data and validated_data["kind"] != instance.kind:
+            raise serializers.ValidationError({"kind": ["the kind of a library cannot change; create another"]})
+        try:
+            return services.library_update(library=instance, **validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+class ScanRequestSerializer(serializers.Serializer):
+    full = serializers.BooleanField(default=False, help_text="Re-read every file, not only new and changed ones.")
+
+
+class ScanErrorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScanError
+        fields = ["path", "reason", "created_at"]
+
+
+class LibraryScanSerializer(serializers.ModelSerializer):
+    library_name = serializers.CharField(source="library.name", read_only=True)
+    progress = serializers.FloatField(read_only=True)
+    duration = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LibraryScan
+        fields = [
+            "id",
+            "library",
+            "library_name",
+            "kind",
+            "status",
+            "progress",
+            "seen",
+            "added",
+            "updated",
+            "moved",
+            "removed",
+            "unchanged",
+            "errors",
+            "to_index",
+            "indexed",
+            "failure",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration",
+        ]
+        read_only_fields = fields
+
+    def get_duration(self, scan: LibraryScan) -> float | None:
+        return scan.duration.total_seconds() if scan.duration else None
+
+
+class LibraryScanDetailSerializer(LibraryScanSerializer):
+    error_rows = serializers.SerializerMethodField(help_text="The first 100 files that could not be read.")
+
+    class Meta(LibraryScanSerializer.Meta):
+        fields = [*LibraryScanSerializer.Meta.fields, "error_rows"]
+        read_only_fields = fields
+
+    def get_error_rows(self, scan: LibraryScan) -> list[dict]:
+        return ScanErrorSerializer(scan.scan_errors.all()[:100], many=True).data

@@ -1,0 +1,127 @@
+"""Libraries, their folders, and the record of every scan."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models import TimeStampedModel
+
+
+class Library(TimeStampedModel):
+    """A named collection of folders holding one kind of media."""
+
+    class Kind(models.TextChoices):
+        MOVIES = "movies", "Movies"
+        SHOWS = "shows", "TV shows"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    enabled = models.BooleanField(default=True)
+    realtime_monitoring = models.BooleanField(default=True, help_text="Watch the folders for changes.")
+    scan_interval_minutes = models.PositiveIntegerField(
+        default=360, help_text="Periodic incremental scan; 0 turns it off."
+    )
+    last_scanned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "libraries"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def paths(self) -> list[str]:
+        return [folder.path for folder in self.folders.all()]
+
+
+class LibraryFolder(models.Model):
+    """One root folder of a library (absolute path)."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="folders")
+    path = models.CharField(max_length=1024)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["library", "path"], name="unique_library_folder")]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class LibraryScan(models.Model):
+    """One scan of a library; at most one is pending or running per library, which is the scan lock."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full"
+        INCREMENTAL = "incremental", "Incremental"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="scans")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INCREMENTAL)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    seen = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    to_index = models.PositiveIntegerField(default=0, help_text="Files that need indexing after the walk.")
+    indexed = models.PositiveIntegerField(default=0, help_text="Of those, how many are done.")
+    walked = models.BooleanField(default=False)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library"], condition=Q(status__in=["pending", "running"]), name="one_active_scan_per_library"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library} {self.kind} scan [{self.status}]"
+
+    @property
+    def progress(self) -> float:
+        """0..1: nothing is known before the walk ends; then the share of files indexed."""
+        if self.status == self.Status.COMPLETED:
+            return 1.0
+        if not self.walked:
+            return 0.0
+        return 1.0 if not self.to_index else round(min(self.indexed / self.to_index, 1.0), 4)
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ScanError(models.Model):
+    """A file a scan could not read, and why."""
+
+    scan = models.ForeignKey(LibraryScan, on_delete=models.CASCADE, related_name="scan_errors")
+    path = models.TextField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

@@ -1,0 +1,372 @@
+"""Writes of the libraries app: libraries and their folders, and scans from start to finish."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core import events
+from apps.libraries.fingerprint import file_fingerprint
+from apps.libraries.indexer import FolderCache, read_file
+from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
+from apps.libraries.walker import FileStat, Skipped, printable, walk
+from apps.media import services as media_services
+from apps.media.models import MediaFile
+
+logger = logging.getLogger(__name__)
+CHUNK_SIZE = 100
+ProgressCallback = Callable[[LibraryScan], None]
+
+
+class ScanAlreadyRunningError(Exception):
+    """A scan of this library is pending or running; `scan` is that one."""
+
+    def __init__(self, scan: LibraryScan) -> None:
+        super().__init__(f"a scan of {scan.library} is already {scan.status} (scan {scan.pk})")
+        self.scan = scan
+
+
+# --- libraries ---------------------------------------------------------------------------------------
+
+
+def library_folders_clean(paths: Iterable[str]) -> list[str]:
+    """Absolute, normalised, existing folders; a ValidationError names each bad one."""
+    cleaned, problems = [], []
+    for raw in paths:
+        path = str(raw).strip()
+        if not path:
+            continue
+        if "\x00" in path or not os.path.isabs(path):
+            problems.append(f"{path!r} is not an absolute path")
+            continue
+        path = os.path.normpath(path)
+        if not os.path.isdir(path):
+            problems.append(f"{path} is not an existing folder")
+            continue
+        if path not in cleaned:
+            cleaned.append(path)
+    if problems:
+        raise ValidationError({"paths": problems})
+    if not cleaned:
+        raise ValidationError({"paths": ["a library needs at least one folder"]})
+    return cleaned
+
+
+def library_create(
+    *,
+    name: str,
+    kind: str,
+    paths: Iterable[str],
+    enabled: bool = True,
+    realtime_monitoring: bool = True,
+    scan_interval_minutes: int = 360,
+) -> Library:
+    """Create a library with its folders."""
+    folders = library_folders_clean(paths)
+    library = Library(
+        name=name.strip(),
+        kind=kind,
+        enabled=enabled,
+        realtime_monitoring=realtime_monitoring,
+        scan_interval_minutes=scan_interval_minutes,
+    )
+    library.full_clean()
+    with transaction.atomic():
+        library.save()
+        LibraryFolder.objects.bulk_create([LibraryFolder(library=library, path=p) for p in folders])
+    return library
+
+
+def library_update(*, library: Library, paths: Iterable[str] | None = None, **fields) -> Library:
+    """Change a library's settings and, when given, replace its folders."""
+    for name, value in fields.items():
+        setattr(library, name, value)
+    library.full_clean()
+    with transaction.atomic():
+        library.save()
+        if paths is not None:
+            folders = library_folders_clean(paths)
+            library.folders.exclude(path__in=folders).delete()
+            existing = set(library.folders.values_list("path", flat=True))
+            LibraryFolder.objects.bulk_create(
+                [LibraryFolder(library=library, path=p) for p in folders if p not in existing]
+            )
+    return library
+
+
+# --- scans -------------------------------------------------------------------------------------------
+
+
+def scan_begin(*, library: Library, full: bool = False) -> LibraryScan:
+    """Take the library's scan lock by creating a pending scan; a stale one (dead worker) is failed first."""
+    kind = LibraryScan.Kind.FULL if full else LibraryScan.Kind.INCREMENTAL
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return LibraryScan.objects.create(library=library, kind=kind, heartbeat_at=timezone.now())
+        except IntegrityError:
+            active = LibraryScan.objects.filter(library=library, status__in=LibraryScan.ACTIVE).first()
+            if active is None:
+                continue
+            if not _is_stale(active):
+                raise ScanAlreadyRunningError(active) from None
+            scan_fail(scan=active, reason="abandoned: the process running it stopped answering")
+    raise ScanAlreadyRunningError(LibraryScan.objects.get(library=library, status__in=LibraryScan.ACTIVE))
+
+
+def _is_stale(scan: LibraryScan) -> bool:
+    last_sign = scan.heartbeat_at or scan.created_at
+    return timezone.now() - last_sign > timedelta(minutes=settings.SCAN_STALE_MINUTES)
+
+
+@dataclass
+class Diff:
+    to_index: list[str]
+    missing_ids: list[int]
+    moved: int
+    unchanged: int
+
+
+def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallback | None = None) -> LibraryScan:
+    """Walk, compare with the database, remove what is gone, then index new and changed files.
+
+    With `fanout` the indexing is queued as Celery tasks in chunks; otherwise it runs here.
+    """
+    library = scan.library
+    started = LibraryScan.objects.filter(pk=scan.pk, status=LibraryScan.Status.PENDING).update(
+        status=LibraryScan.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    if not started:
+        scan.refresh_from_db()
+        return scan
+    scan.refresh_from_db()
+    events.emit("library.scan_started", library_id=library.pk, library=library.name, scan_id=scan.pk, kind=scan.kind)
+    try:
+        stats, skipped, unavailable = _walk_library(library)
+        _record_errors(scan, skipped)
+        diff = _diff(library, stats, full=scan.kind == LibraryScan.Kind.FULL, unavailable=unavailable)
+        removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)
+        LibraryScan.objects.filter(pk=scan.pk).update(
+            seen=len(stats),
+            moved=diff.moved,
+            unchanged=diff.unchanged,
+            removed=removed,
+            errors=F("errors") + len(skipped),
+            to_index=len(diff.to_index),
+            walked=True,
+            heartbeat_at=timezone.now(),
+        )
+    except Exception as exc:
+        logger.exception("scan %s of %s failed", scan.pk, library)
+        scan_fail(scan=scan, reason=f"{type(exc).__name__}: {exc}")
+        raise
+    chunks = [diff.to_index[i : i + CHUNK_SIZE] for i in range(0, len(diff.to_index), CHUNK_SIZE)]
+    if fanout and chunks:
+        from apps.libraries.tasks import library_index_chunk
+
+        for chunk in chunks:
+            transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
+    else:
+        for chunk in chunks:
+            scan_index_paths(scan=scan, paths=chunk)
+            if progress is not None:
+                scan.refresh_from_db()
+                progress(scan)
+    scan_finish_if_done(scan=scan)
+    scan.refresh_from_db()
+    return scan
+
+
+def _walk_library(library: Library) -> tuple[list[FileStat], list[Skipped], list[str]]:
+    """Files of every folder, the problems met, and the folders that were unreachable or came back empty."""
+    stats: list[FileStat] = []
+    skipped: list[Skipped] = []
+    unavailable: list[str] = []
+    for folder in library.folders.all():
+        found_here = 0
+        for found in walk(folder.path):
+            if isinstance(found, FileStat):
+                stats.append(found)
+                found_here += 1
+            else:
+                skipped.append(found)
+                if found.path == folder.path:
+                    unavailable.append(folder.path)
+        if not found_here and folder.path not in unavailable and _has_files_under(library, folder.path):
+            # An empty mount point usually means an unmounted disk: keep the catalogue.
+            unavailable.append(folder.path)
+            skipped.append(Skipped(folder.path, "library folder is empty; its files are kept until it has files again"))
+    return stats, skipped, unavailable
+
+
+def _has_files_under(library: Library, folder: str) -> bool:
+    return MediaFile.objects.filter(library=library, path__startswith=folder.rstrip(os.sep) + os.sep).exists()
+
+
+def _diff(library: Library, stats: list[FileStat], *, full: bool, unavailable: list[str]) -> Diff:
+    """What changed since the last scan, without opening any unchanged file."""
+    rows = {
+        row[1]: row
+        for row in MediaFile.objects.filter(library=library).values_list(
+            "id", "path", "size", "mtime_ns", "device", "inode", "fingerprint"
+        )
+    }
+    seen_paths = {s.path for s in stats}
+    new: list[FileStat] = []
+    to_index: list[str] = []
+    unchanged = 0
+    for found in stats:
+        row = rows.get(found.path)
+        if row is None:
+            new.append(found)
+        elif full or (row[2], row[3], row[5]) != (found.size, found.mtime_ns, found.inode):
+            to_index.append(found.path)
+        else:
+            unchanged += 1
+    kept = tuple(folder.rstrip(os.sep) + os.sep for folder in unavailable)
+    missing = {
+        row[0]: row for path, row in rows.items() if path not in seen_paths and not (kept and path.startswith(kept))
+    }
+    moved = _apply_moves(library, new, missing)
+    to_index.extend(s.path for s in new)
+    return Diff(to_index=to_index, missing_ids=list(missing), moved=moved, unchanged=unchanged)
+
+
+def _apply_moves(library: Library, new: list[FileStat], missing: dict[int, tuple]) -> int:
+    """Give a new path to rows whose file moved (same inode, or same size and fingerprint); they keep their ids."""
+    if not new or not missing:
+        return 0
+    by_inode = {(row[4], row[5]): row_id for row_id, row in missing.items()}
+    sizes = {row[2] for row in missing.values()}
+    by_fingerprint = {(row[2], row[6]): row_id for row_id, row in missing.items() if row[6]}
+    moved = 0
+    for found in new:
+        row_id = by_inode.get((found.device, found.inode))
+        if row_id is None and found.size in sizes:
+            try:
+                row_id = by_fingerprint.get((found.size, file_fingerprint(found.path, found.size)))
+            except OSError:
+                row_id = None
+        if row_id is None or row_id not in missing:
+            continue
+        try:
+            with transaction.atomic():
+                MediaFile.objects.filter(pk=row_id).update(path=found.path)
+        except IntegrityError:
+            continue
+        del missing[row_id]
+        moved += 1
+    return moved
+
+
+def scan_index_paths(*, scan: LibraryScan, paths: list[str]) -> None:
+    """Index these files of the scan's library; the same path is used by chunks, the CLI and the watcher."""
+    library = scan.library
+    roots = list(library.folders.values_list("path", flat=True))
+    cache = FolderCache()
+    records, problems = [], []
+    for path in paths:
+        record, found_problems = read_file(path=path, library_kind=library.kind, roots=roots, cache=cache)
+        problems.extend(found_problems)
+        if record is not None:
+            records.append(record)
+    counts = media_services.files_index(library=library, records=records)
+    _record_errors(scan, problems)
+    LibraryScan.objects.filter(pk=scan.pk).update(
+        added=F("added") + counts.added,
+        updated=F("updated") + counts.updated,
+        errors=F("errors") + len(problems),
+        indexed=F("indexed") + len(paths),
+        heartbeat_at=timezone.now(),
+    )
+
+
+def _record_errors(scan: LibraryScan, skipped: list[Skipped]) -> None:
+    ScanError.objects.bulk_create(
+        [ScanError(scan=scan, path=printable(s.path), reason=s.reason[:2000]) for s in skipped], batch_size=500
+    )
+
+
+def scan_finish_if_done(*, scan: LibraryScan) -> bool:
+    """Complete the scan once every file is indexed; exactly one caller wins and announces it."""
+    now = timezone.now()
+    finished = LibraryScan.objects.filter(
+        pk=scan.pk, status=LibraryScan.Status.RUNNING, walked=True, indexed__gte=F("to_index")
+    ).update(status=LibraryScan.Status.COMPLETED, finished_at=now, heartbeat_at=now)
+    if not finished:
+        return False
+    scan.refresh_from_db()
+    Library.objects.filter(pk=scan.library_id).update(last_scanned_at=now)
+    counters = {name: getattr(scan, name) for name in COUNTERS}
+    events.emit(
+        "library.scan_completed",
+        library_id=scan.library_id,
+        library=scan.library.name,
+        scan_id=scan.pk,
+        kind=scan.kind,
+        counters=counters,
+        duration=scan.duration.total_seconds() if scan.duration else None,
+    )
+    return True
+
+
+COUNTERS = ("seen", "added", "updated", "moved", "removed", "unchanged", "errors")
+
+
+def scan_fail(*, scan: LibraryScan, reason: str) -> None:
+    """Mark an active scan failed (which releases the library's lock) and announce it."""
+    updated = LibraryScan.objects.filter(pk=scan.pk, status__in=LibraryScan.ACTIVE).update(
+        status=LibraryScan.Status.FAILED, failure=reason[:5000], finished_at=timezone.now()
+    )
+    if updated:
+        events.emit(
+            "library.scan_failed",
+            library_id=scan.library_id,
+            library=scan.library.name,
+            scan_id=scan.pk,
+            reason=reason[:500],
+        )
+
+
+def scan_cancel(*, scan: LibraryScan) -> bool:
+    """Stop an active scan: queued chunks see it and do nothing."""
+    return bool(
+        LibraryScan.objects.filter(pk=scan.pk, status__in=LibraryScan.ACTIVE).update(
+            status=LibraryScan.Status.CANCELLED, finished_at=timezone.now()
+        )
+    )
+
+
+def library_scan_enqueue(*, library: Library, full: bool = False) -> LibraryScan:
+    """Start a scan in the workers; raises ScanAlreadyRunningError when one is active."""
+    from apps.libraries.tasks import library_scan_run
+
+    scan = scan_begin(library=library, full=full)
+    transaction.on_commit(lambda: library_scan_run.delay(scan.pk))
+    return scan
+
+
+def libraries_scan_due() -> list[int]:
+    """Queue an incremental scan of each enabled library whose scan interval has passed; returns scan ids."""
+    now = timezone.now()
+    started = []
+    for library in Library.objects.filter(enabled=True, scan_interval_minutes__gt=0):
+        due = library.last_scanned_at is None or now - library.last_scanned_at >= timedelta(
+            minutes=library.scan_interval_minutes
+        )
+        if not due:
+            continue
+        try:
+            started.append(library_scan_enqueue(library=library).pk)
+        except ScanAlreadyRunningError:
+            continue
+    return started

@@ -1,0 +1,34 @@
+"""Celery tasks of the libraries app: thin wrappers over services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.libraries import services
+from apps.libraries.models import LibraryScan
+
+RETRY = {"autoretry_for": (OSError,), "retry_backoff": 10, "retry_backoff_max": 600, "max_retries": 5}
+
+
+@shared_task(name="libraries.scan_run", acks_late=True)
+def library_scan_run(scan_id: int) -> None:
+    """Walk and diff in one worker, then fan the indexing out in chunks."""
+    scan = LibraryScan.objects.select_related("library").filter(pk=scan_id).first()
+    if scan is not None:
+        services.scan_run(scan=scan, fanout=True)
+
+
+@shared_task(name="libraries.index_chunk", acks_late=True, **RETRY)
+def library_index_chunk(scan_id: int, paths: list[str]) -> None:
+    """Index one chunk of a scan's files; a cancelled or finished scan is left alone."""
+    scan = LibraryScan.objects.select_related("library").filter(pk=scan_id, status=LibraryScan.Status.RUNNING).first()
+    if scan is None:
+        return
+    services.scan_index_paths(scan=scan, paths=paths)
+    services.scan_finish_if_done(scan=scan)
+
+
+@shared_task(name="libraries.scan_due")
+def libraries_scan_due() -> list[int]:
+    """The periodic safety net: start an incremental scan of every library whose interval has passed."""
+    return services.libraries_scan_due()

@@ -1,0 +1,94 @@
+"""Operator views of the catalogue: movies and shows with their files and streams."""
+
+from django.contrib import admin
+
+from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MovieFileInline(ReadOnlyInline):
+    model = MediaFile
+    fields = ("path", "container", "duration", "size", "version", "part", "extra_type", "probe_status")
+    readonly_fields = fields
+
+
+class StreamInline(ReadOnlyInline):
+    model = MediaStream
+    fields = ("index", "type", "codec", "profile", "width", "height", "frame_rate", "hdr", "channels", "language")
+    readonly_fields = fields
+    show_change_link = False
+
+
+class SubtitleInline(ReadOnlyInline):
+    model = Subtitle
+    fields = ("path", "language", "forced", "sdh", "format")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Movie)
+class MovieAdmin(admin.ModelAdmin):
+    list_display = ("title", "year", "edition", "library", "certification", "added_at")
+    list_filter = ("library", "genres")
+    search_fields = ("title", "original_title", "imdb_id", "tmdb_id")
+    list_select_related = ("library",)
+    inlines = [MovieFileInline]
+    filter_horizontal = ("genres", "studios")
+    readonly_fields = ("match_key", "added_at", "updated_at")
+
+
+class SeasonInline(ReadOnlyInline):
+    model = Season
+    fields = ("season_number", "title")
+    readonly_fields = fields
+
+
+@admin.register(Show)
+class ShowAdmin(admin.ModelAdmin):
+    list_display = ("title", "year", "library", "added_at")
+    list_filter = ("library",)
+    search_fields = ("title", "original_title", "tvdb_id", "tmdb_id")
+    list_select_related = ("library",)
+    inlines = [SeasonInline]
+    readonly_fields = ("match_key", "added_at", "updated_at")
+
+
+class EpisodeFileInline(MovieFileInline):
+    fields = ("path", "container", "duration", "size", "probe_status")
+    readonly_fields = fields
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "title", "air_date", "added_at")
+    list_filter = ("show__library",)
+    search_fields = ("title", "show__title")
+    list_select_related = ("show", "season")
+    inlines = [EpisodeFileInline]
+    readonly_fields = ("match_key", "show", "season", "added_at", "updated_at")
+
+
+@admin.register(MediaFile)
+class MediaFileAdmin(admin.ModelAdmin):
+    list_display = ("path", "library", "container", "duration", "size", "probe_status", "last_scanned_at")
+    list_filter = ("library", "probe_status", "container")
+    search_fields = ("path",)
+    list_select_related = ("library",)
+    inlines = [StreamInline, SubtitleInline]
+    readonly_fields = [f.name for f in MediaFile._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+admin.site.register(Genre, search_fields=("name",))
+admin.site.register(Studio, search_fields=("name",))

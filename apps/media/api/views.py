@@ -1,0 +1,85 @@
+from django.db.models import Count, Prefetch, Q
+
+from apps.core.api.viewsets import SelectorReadOnlyViewSet
+from apps.media import selectors
+from apps.media.api.filters import EpisodeFilter, MovieFilter
+from apps.media.api.serializers import (
+    EpisodeSerializer,
+    FileSerializer,
+    MovieDetailSerializer,
+    MovieSerializer,
+    ShowDetailSerializer,
+    ShowSerializer,
+)
+from apps.media.models import MediaFile, Season
+
+
+class MovieViewSet(SelectorReadOnlyViewSet):
+    """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
+
+    selector = selectors.movies_visible_to
+    filterset_class = MovieFilter
+    search_fields = ["title", "original_title"]
+    ordering_fields = ["sort_title", "year", "added_at"]
+    ordering = ["sort_title", "year"]
+
+    def get_queryset(self):
+        movies = super().get_queryset().prefetch_related("genres")
+        if self.action == "retrieve":
+            files = selectors.files_with_details(MediaFile.objects.order_by("part", "path"))
+            movies = movies.prefetch_related("studios", "artwork", Prefetch("files", queryset=files))
+        return movies
+
+    def get_serializer_class(self):
+        return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+
+class ShowViewSet(SelectorReadOnlyViewSet):
+    """Shows of the libraries you may see, with season and episode counts."""
+
+    selector = selectors.shows_visible_to
+    search_fields = ["title", "original_title"]
+    ordering_fields = ["sort_title", "year", "added_at"]
+    ordering = ["sort_title", "year"]
+    filterset_fields = ["library", "year"]
+
+    def get_queryset(self):
+        shows = (
+            super()
+            .get_queryset()
+            .prefetch_related("genres")
+            .annotate(season_count=Count("seasons", distinct=True), episode_count=Count("episodes", distinct=True))
+        )
+        if self.action == "retrieve":
+            seasons = Season.objects.annotate(episode_count=Count("episodes")).prefetch_related("artwork")
+            shows = shows.prefetch_related("studios", "artwork", Prefetch("seasons", queryset=seasons))
+        return shows
+
+    def get_serializer_class(self):
+        return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
+
+
+class EpisodeViewSet(SelectorReadOnlyViewSet):
+    """Episodes; filter with `?show=ID&season=N`."""
+
+    selector = selectors.episodes_visible_to
+    serializer_class = EpisodeSerializer
+    filterset_class = EpisodeFilter
+    search_fields = ["title", "show__title"]
+    ordering_fields = ["season__season_number", "episode_number", "air_date", "added_at"]
+    ordering = ["show__sort_title", "season__season_number", "episode_number", "air_date"]
+
+    def get_queryset(self):
+        files = selectors.files_with_details(MediaFile.objects.order_by("path"))
+        return super().get_queryset().prefetch_related(Prefetch("files", queryset=files))
+
+
+class FileViewSet(SelectorReadOnlyViewSet):
+    """Media files with their streams and subtitles."""
+
+    selector = selectors.files_visible_to
+    serializer_class = FileSerializer
+    filterset_fields = ["library", "movie", "episode", "container", "probe_status"]
+
+    def get_queryset(self):
+        return selectors.files_with_details(super().get_queryset()).filter(~Q(probe_status="pending"))
