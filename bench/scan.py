@@ -92,10 +92,11 @@ def bench_unchanged_rescan(folder: Path, count: int, clips: list[Path]) -> None:
     library = services.library_create(name="bench-rescan", kind="movies", paths=[str(folder)])
     rows = []
     for i in range(count):
-        movie_dir = folder / f"Movie {i // 10:05d} ({1950 + i % 70})"
-        if i % 10 == 0:
-            movie_dir.mkdir()
-        path = movie_dir / f"Movie {i // 10:05d} ({1950 + i % 70}) - v{i % 10}.mkv"
+        movie, version = divmod(i, 10)
+        name = f"Movie {movie:05d} ({1950 + movie % 70})"
+        if version == 0:
+            (folder / name).mkdir()
+        path = folder / name / f"{name} - v{version}.mkv"
         os.link(clips[i % len(clips)], path)
         st = path.stat()
         rows.append(

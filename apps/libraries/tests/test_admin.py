@@ -1,0 +1,60 @@
+"""The operator's admin pages for libraries, scans and the catalogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.libraries import services
+from apps.libraries.models import LibraryScan
+from apps.media.models import MediaFile, Movie
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(tmp_path, place):
+    root = tmp_path / "movies"
+    place(root, "Heat (1995)/Heat (1995).mkv")
+    place(root, "Broken (2001).mkv", content=b"nope" * 50)
+    lib = services.library_create(name="Movies", kind="movies", paths=[str(root)])
+    services.scan_run(scan=services.scan_begin(library=lib))
+    return lib
+
+
+def test_scan_now_queues_a_scan_once(admin_client, library):
+    url = "/admin/libraries/library/"
+    response = admin_client.post(url, {"action": "scan_now", "_selected_action": [library.pk]}, follow=True)
+    assert b"queued" in response.content
+    assert LibraryScan.objects.filter(status="pending").count() == 1
+    again = admin_client.post(url, {"action": "full_scan_now", "_selected_action": [library.pk]}, follow=True)
+    assert b"already pending" in again.content
+    assert LibraryScan.objects.filter(status="pending").count() == 1
+
+
+def test_scan_history_shows_progress_and_errors(admin_client, library):
+    scan = LibraryScan.objects.get()
+    listing = admin_client.get("/admin/libraries/libraryscan/")
+    assert b"100 %" in listing.content
+    detail = admin_client.get(f"/admin/libraries/libraryscan/{scan.pk}/change/")
+    assert detail.status_code == 200
+    assert b"Broken (2001).mkv" in detail.content
+
+
+def test_cancel_action_stops_an_active_scan(admin_client, library):
+    pending = services.scan_begin(library=library)
+    admin_client.post(
+        "/admin/libraries/libraryscan/", {"action": "cancel", "_selected_action": [pending.pk]}, follow=True
+    )
+    pending.refresh_from_db()
+    assert pending.status == LibraryScan.Status.CANCELLED
+
+
+def test_catalogue_pages_show_files_and_streams(admin_client, library):
+    movie = Movie.objects.get(title="Heat")
+    page = admin_client.get(f"/admin/media/movie/{movie.pk}/change/")
+    assert page.status_code == 200 and b"Heat (1995).mkv" in page.content
+    file = MediaFile.objects.get(movie=movie)
+    file_page = admin_client.get(f"/admin/media/mediafile/{file.pk}/change/")
+    assert file_page.status_code == 200 and b"h264" in file_page.content
+    for url in ("/admin/media/movie/", "/admin/media/mediafile/", "/admin/media/show/", "/admin/media/episode/"):
+        assert admin_client.get(url).status_code == 200
