@@ -151,39 +151,47 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
     scan.refresh_from_db()
     events.emit("library.scan_started", library_id=library.pk, library=library.name, scan_id=scan.pk, kind=scan.kind)
     try:
-        stats, skipped, unavailable = _walk_library(library)
-        _record_errors(scan, skipped)
-        diff = _diff(library, stats, full=scan.kind == LibraryScan.Kind.FULL, unavailable=unavailable)
-        removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)
-        LibraryScan.objects.filter(pk=scan.pk).update(
-            seen=len(stats),
-            moved=diff.moved,
-            unchanged=diff.unchanged,
-            removed=removed,
-            errors=F("errors") + len(skipped),
-            to_index=len(diff.to_index),
-            walked=True,
-            heartbeat_at=timezone.now(),
-        )
+        to_index = _walk_and_diff(scan)
+        chunks = [to_index[i : i + CHUNK_SIZE] for i in range(0, len(to_index), CHUNK_SIZE)]
+        if fanout and chunks:
+            from apps.libraries.tasks import library_index_chunk
+
+            for chunk in chunks:
+                transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
+        else:
+            for chunk in chunks:
+                scan_index_paths(scan=scan, paths=chunk)
+                if progress is not None:
+                    scan.refresh_from_db()
+                    progress(scan)
+        scan_finish_if_done(scan=scan)
     except Exception as exc:
+        # A scan that stops half-way must not keep the library locked until it goes stale.
         logger.exception("scan %s of %s failed", scan.pk, library)
         scan_fail(scan=scan, reason=f"{type(exc).__name__}: {exc}")
         raise
-    chunks = [diff.to_index[i : i + CHUNK_SIZE] for i in range(0, len(diff.to_index), CHUNK_SIZE)]
-    if fanout and chunks:
-        from apps.libraries.tasks import library_index_chunk
-
-        for chunk in chunks:
-            transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
-    else:
-        for chunk in chunks:
-            scan_index_paths(scan=scan, paths=chunk)
-            if progress is not None:
-                scan.refresh_from_db()
-                progress(scan)
-    scan_finish_if_done(scan=scan)
     scan.refresh_from_db()
     return scan
+
+
+def _walk_and_diff(scan: LibraryScan) -> list[str]:
+    """Walk the folders, record what was skipped, apply moves and removals; returns the paths to index."""
+    library = scan.library
+    stats, skipped, unavailable = _walk_library(library)
+    _record_errors(scan, skipped)
+    diff = _diff(library, stats, full=scan.kind == LibraryScan.Kind.FULL, unavailable=unavailable)
+    removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)
+    LibraryScan.objects.filter(pk=scan.pk).update(
+        seen=len(stats),
+        moved=diff.moved,
+        unchanged=diff.unchanged,
+        removed=removed,
+        errors=F("errors") + len(skipped),
+        to_index=len(diff.to_index),
+        walked=True,
+        heartbeat_at=timezone.now(),
+    )
+    return diff.to_index
 
 
 def _walk_library(library: Library) -> tuple[list[FileStat], list[Skipped], list[str]]:

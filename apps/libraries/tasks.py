@@ -24,7 +24,13 @@ def library_index_chunk(scan_id: int, paths: list[str]) -> None:
     scan = LibraryScan.objects.select_related("library").filter(pk=scan_id, status=LibraryScan.Status.RUNNING).first()
     if scan is None:
         return
-    services.scan_index_paths(scan=scan, paths=paths)
+    try:
+        services.scan_index_paths(scan=scan, paths=paths)
+    except OSError:
+        raise  # retried with backoff
+    except Exception as exc:
+        services.scan_fail(scan=scan, reason=f"indexing failed: {type(exc).__name__}: {exc}")
+        raise
     services.scan_finish_if_done(scan=scan)
 
 

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from apps.libraries.sidecars import classify, is_ignored
 
+# Longest path the catalogue stores (MediaFile.path); Linux allows 4096.
+MAX_PATH_LENGTH = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class FileStat:
@@ -93,6 +96,9 @@ def walk(root: str) -> Iterator[FileStat | Skipped]:
                 continue
             if not is_utf8(entry.name):
                 yield Skipped(entry.path, "file name is not valid UTF-8; rename the file")
+                continue
+            if len(entry.path) > MAX_PATH_LENGTH:
+                yield Skipped(entry.path, f"path is longer than {MAX_PATH_LENGTH} characters")
                 continue
             yield stat_file(entry.path)
         stack.extend(reversed(subfolders))

@@ -87,6 +87,29 @@ def test_broken_files_are_not_probed_again_until_they_change(library, place):
     assert again.errors == 0 and again.unchanged == 3
 
 
+def test_a_path_too_long_to_store_is_an_error(library, place):
+    lib, root = library
+    deep = "/".join(["d" * 200] * 10)
+    place(root, f"{deep}/Deep (2014).mkv")
+    result = scan(lib)
+    assert "longer than 2000 characters" in result.scan_errors.get().reason
+    assert result.status == LibraryScan.Status.COMPLETED
+
+
+def test_a_broken_chunk_message_fails_the_scan_and_releases_the_lock(library):
+    from apps.libraries import tasks
+
+    lib, root = library
+    scan_row = services.scan_begin(library=lib)
+    LibraryScan.objects.filter(pk=scan_row.pk).update(status="running")
+    with pytest.raises(TypeError):
+        tasks.library_index_chunk(scan_row.pk, None)
+    scan_row.refresh_from_db()
+    assert scan_row.status == LibraryScan.Status.FAILED
+    assert "indexing failed" in scan_row.failure
+    assert services.scan_begin(library=lib).pk != scan_row.pk
+
+
 def test_a_file_deleted_between_walk_and_probe(library):
     lib, root = library
     scan_row = services.scan_begin(library=lib)

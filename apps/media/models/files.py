@@ -14,7 +14,7 @@ class MediaFile(models.Model):
         FAILED = "failed", "Failed"
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE, related_name="files")
-    path = models.CharField(max_length=2000)
+    path = models.CharField(max_length=2000)  # walker.MAX_PATH_LENGTH
     size = models.BigIntegerField()
     mtime_ns = models.BigIntegerField()
     device = models.BigIntegerField(default=0)
