@@ -22,6 +22,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/prod.txt requirements
 ## setup: install, migrate, collect static files, create the admin user when none exists.
 setup: $(VENV)/.prod-installed
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py ensure_admin
 

@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from apps.accounts import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from django.db.models.signals import post_migrate
+
+        from apps.accounts import schema, signals  # noqa: F401 - OpenAPI auth extension, cache invalidation
+
+        post_migrate.connect(signals.setup_roles_after_migrate, dispatch_uid="revenge-setup-roles")

@@ -3,15 +3,76 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
 
 
+class Role(models.Model):
+    """A Django group with a rank and the settings its members get (see `effective_settings`)."""
+
+    ADMIN, MODERATOR, USER, GUEST = "admin", "moderator", "user", "guest"
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role")
+    rank = models.PositiveSmallIntegerField(help_text="Higher ranks manage lower ones (admin 100, guest 10).")
+    is_builtin = models.BooleanField(default=False, editable=False)
+    description = models.CharField(max_length=300, blank=True)
+    max_streams = models.PositiveSmallIntegerField(default=0, help_text="Concurrent streams; 0 is unlimited.")
+    max_transcode_height = models.PositiveSmallIntegerField(default=0, help_text="Pixels; 0 is unlimited.")
+    max_transcode_bitrate_kbps = models.PositiveIntegerField(default=0, help_text="0 is unlimited.")
+    may_download = models.BooleanField(default=False)
+    request_quota_movies = models.PositiveSmallIntegerField(default=0, help_text="Per quota period; 0 is unlimited.")
+    request_quota_shows = models.PositiveSmallIntegerField(default=0, help_text="Per quota period; 0 is unlimited.")
+    request_quota_days = models.PositiveSmallIntegerField(default=7)
+    requests_auto_approved = models.BooleanField(default=False)
+    may_approve_requests = models.BooleanField(default=False)
+    allowed_library_kinds = models.JSONField(default=list, blank=True, help_text="Empty allows every kind.")
+    max_parental_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Highest certification age shown; empty is unlimited."
+    )
+    block_unrated = models.BooleanField(default=False, help_text="Hide items without a certification.")
+    allowed_genres = models.JSONField(default=list, blank=True, help_text="Only these genres; empty allows all.")
+    blocked_genres = models.JSONField(default=list, blank=True)
+    feature_flags = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-rank", "group__name"]
+
+    def __str__(self) -> str:
+        return self.group.name
+
+    @property
+    def name(self) -> str:
+        return self.group.name
+
+
+SETTING_FIELDS = (
+    "max_streams",
+    "max_transcode_height",
+    "max_transcode_bitrate_kbps",
+    "may_download",
+    "request_quota_movies",
+    "request_quota_shows",
+    "request_quota_days",
+    "requests_auto_approved",
+    "may_approve_requests",
+    "allowed_library_kinds",
+    "max_parental_age",
+    "block_unrated",
+    "allowed_genres",
+    "blocked_genres",
+    "feature_flags",
+)
+
+
 class User(AbstractUser):
-    """A person who uses Revenge; roles and settings arrive with the roles issue."""
+    """A person who uses Revenge: one role, and optional overrides of the role's settings."""
 
     display_name = models.CharField(max_length=150, blank=True)
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="users")
+    settings_overrides = models.JSONField(
+        default=dict, blank=True, help_text="Role settings that differ for this user, by field name."
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

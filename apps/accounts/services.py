@@ -6,10 +6,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import ApiToken, User
+from apps.accounts.models import SETTING_FIELDS, ApiToken, Role, User
+from apps.accounts.roles import STAFF_RANK, default_role, rank_of
 from apps.core import events
 
 TOKEN_PREFIX = "rvg_"  # noqa: S105 - a marker, not a secret
@@ -44,5 +47,141 @@ def admin_ensure(*, username: str = "admin", password: str = "") -> tuple[User |
             return None, ""
         password = password or secrets.token_urlsafe(12)
         user = User.objects.create_superuser(username=username, email="", password=password)
+        admin_role = Role.objects.filter(group__name=Role.ADMIN).first()
+        if admin_role is not None:
+            _apply_role(user, admin_role)
+            user.save()
         events.emit("user.created", user_id=user.pk, username=user.username)
     return user, password
+
+
+# --- users and roles, with the rank rules --------------------------------------------------------------
+
+
+def _require_rank(by: User | None, rank: int, what: str) -> None:
+    """Nobody acts on a user or role of higher rank than their own."""
+    if by is not None and rank > rank_of(by):
+        raise PermissionDenied(f"you may not {what} of a higher rank than yours")
+
+
+def _apply_role(user: User, role: Role | None) -> None:
+    """The role decides group membership and admin-site access; admin is superuser."""
+    user.role = role
+    user.is_superuser = role is not None and role.name == Role.ADMIN
+    user.is_staff = role is not None and role.rank >= STAFF_RANK
+    if user.pk:
+        user.groups.set([role.group] if role else [])
+
+
+def settings_overrides_clean(overrides: dict) -> dict:
+    unknown = sorted(set(overrides) - set(SETTING_FIELDS))
+    if unknown:
+        raise ValidationError({"settings_overrides": [f"unknown settings: {', '.join(unknown)}"]})
+    return {k: v for k, v in overrides.items() if v is not None}
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, by: User | None, role: Role | None = None, email: str = "", **fields
+) -> User:
+    """Create a user with a role (the built-in "user" role by default) no higher than the creator's."""
+    role = role or default_role()
+    _require_rank(by, role.rank if role else 0, "create a user")
+    user = User(username=username, email=email, **fields)
+    user.settings_overrides = settings_overrides_clean(user.settings_overrides or {})
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    _apply_role(user, role)
+    user.save()
+    events.emit("user.created", user_id=user.pk, username=user.username)
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User | None, role: Role | None = None, password: str = "", **fields) -> User:
+    """Change a user; the editor must outrank or equal both the user and any new role."""
+    _require_rank(by, rank_of(user), "change a user")
+    if "settings_overrides" in fields:
+        fields["settings_overrides"] = settings_overrides_clean(fields["settings_overrides"] or {})
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if role is not None and role != user.role:
+        _require_rank(by, role.rank, "give a role")
+        if by is not None and user.pk == by.pk and role.rank > rank_of(by):
+            raise PermissionDenied("you may not raise your own rank")
+        _apply_role(user, role)
+    if password:
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def user_delete(*, user: User, by: User | None) -> None:
+    _require_rank(by, rank_of(user), "delete a user")
+    if by is not None and user.pk == by.pk:
+        raise PermissionDenied("you may not delete yourself")
+    user.delete()
+
+
+def _check_grantable(by: User | None, permissions: list[Permission]) -> None:
+    """Nobody grants a permission they do not hold themselves."""
+    if by is None or by.is_superuser:
+        return
+    held = by.get_all_permissions()
+    missing = [f"{p.content_type.app_label}.{p.codename}" for p in permissions]
+    missing = [name for name in missing if name not in held]
+    if missing:
+        raise PermissionDenied(f"you may not grant permissions you do not hold: {', '.join(sorted(missing))}")
+
+
+@transaction.atomic
+def role_create(*, name: str, rank: int, by: User | None, permissions: list[Permission] = (), **settings) -> Role:
+    """A custom role: a group with a rank, model permissions and settings."""
+    _require_rank(by, rank, "create a role")
+    _check_grantable(by, list(permissions))
+    if Group.objects.filter(name=name).exists():
+        raise ValidationError({"name": ["a role or group with this name exists"]})
+    group = Group.objects.create(name=name)
+    group.permissions.set(permissions)
+    role = Role(group=group, rank=rank, **settings)
+    role.full_clean()
+    role.save()
+    return role
+
+
+@transaction.atomic
+def role_update(
+    *, role: Role, by: User | None, name: str | None = None, permissions: list[Permission] | None = None, **fields
+) -> Role:
+    _require_rank(by, role.rank, "change a role")
+    if "rank" in fields:
+        _require_rank(by, fields["rank"], "raise a role to a rank")
+        if role.is_builtin and fields["rank"] != role.rank:
+            raise ValidationError({"rank": ["the rank of a built-in role is fixed"]})
+    if name is not None and name != role.group.name:
+        if role.is_builtin:
+            raise ValidationError({"name": ["built-in roles cannot be renamed"]})
+        role.group.name = name
+        role.group.save()
+    if permissions is not None:
+        _check_grantable(by, list(permissions))
+        role.group.permissions.set(permissions)
+    for field, value in fields.items():
+        setattr(role, field, value)
+    role.full_clean()
+    role.save()
+    return role
+
+
+def role_delete(*, role: Role, by: User | None) -> None:
+    if role.is_builtin:
+        raise ValidationError({"role": ["built-in roles cannot be deleted"]})
+    _require_rank(by, role.rank, "delete a role")
+    with transaction.atomic():
+        fallback = default_role()
+        for user in role.users.all():
+            _apply_role(user, fallback)
+            user.save()
+        role.group.delete()

@@ -27,6 +27,12 @@ class Library(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "libraries"
+        # view_library (Django's default) is granted per library; these too, through django-guardian.
+        permissions = [
+            ("download_library", "Can download files of the library"),
+            ("manage_library", "Can manage the library and its grants"),
+            ("scan_library", "Can scan the library"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from guardian.shortcuts import get_objects_for_user
 
+from apps.accounts.selectors import effective_settings
 from apps.libraries.models import Library, LibraryScan, ScanError
 
 
-def libraries_visible_to(user) -> QuerySet[Library]:
-    """Managers see every library; other signed-in users the enabled ones (per-library grants come with roles)."""
+def libraries_visible_to(user, *, perm: str = "libraries.view_library") -> QuerySet[Library]:
+    """Libraries granted to the user or their role (or all with the global permission), of allowed kinds.
+
+    Disabled libraries are visible only to those who may change libraries.
+    """
     if not user or not user.is_authenticated or not user.is_active:
         return Library.objects.none()
-    libraries = Library.objects.all()
-    if not user.is_staff:
+    libraries = get_objects_for_user(user, perm, klass=Library, accept_global_perms=True, with_superuser=True)
+    if not user.has_perm("libraries.change_library"):
         libraries = libraries.filter(enabled=True)
-    return libraries.prefetch_related("folders")
+        kinds = effective_settings(user).allowed_library_kinds
+        if kinds:
+            libraries = libraries.filter(kind__in=kinds)
+    return libraries
+
+
+def libraries_managed_by(user) -> QuerySet[Library]:
+    """Libraries whose grants and settings the user may change."""
+    return libraries_visible_to(user, perm="libraries.manage_library")
 
 
 def scans_visible_to(user) -> QuerySet[LibraryScan]:
-    """Scans are an operator's concern: managers only."""
-    if not user or not user.is_authenticated or not user.is_staff:
-        return LibraryScan.objects.none()
-    return LibraryScan.objects.select_related("library")
+    """Scans of the libraries the user may scan."""
+    scannable = libraries_visible_to(user, perm="libraries.scan_library")
+    return LibraryScan.objects.filter(library__in=scannable).select_related("library")
 
 
 def scan_errors(*, scan: LibraryScan, limit: int = 100) -> QuerySet[ScanError]:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
 from apps.core import events
 from apps.libraries.fingerprint import file_fingerprint
@@ -83,7 +85,78 @@ def library_create(
     with transaction.atomic():
         library.save()
         LibraryFolder.objects.bulk_create([LibraryFolder(library=library, path=p) for p in folders])
+        for role_name, perms in DEFAULT_GRANTS.items():
+            group = Group.objects.filter(name=role_name).first()
+            for perm in perms if group else ():
+                assign_perm(f"libraries.{perm}", group, library)
     return library
+
+
+# Like Jellyfin's "access to all libraries" default: a new library is open to users and guests.
+DEFAULT_GRANTS = {"user": ("view_library", "download_library"), "guest": ("view_library",)}
+GRANT_PERMISSIONS = ("view_library", "download_library", "manage_library")
+
+
+def library_grants(*, library: Library) -> dict[str, dict[str, list[str]]]:
+    """Who holds which per-library permission: {"roles": {name: [...]}, "users": {username: [...]}}."""
+    roles: dict[str, list[str]] = {}
+    for group, perms in get_groups_with_perms(library, attach_perms=True).items():
+        kept = sorted(p for p in perms if p in GRANT_PERMISSIONS)
+        if kept:
+            roles[group.name] = kept
+    users: dict[str, list[str]] = {}
+    for user, perms in get_users_with_perms(library, attach_perms=True, with_group_users=False).items():
+        kept = sorted(p for p in perms if p in GRANT_PERMISSIONS)
+        if kept:
+            users[user.username] = kept
+    return {"roles": roles, "users": users}
+
+
+@transaction.atomic
+def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: dict[str, list[str]], by) -> dict:
+    """Replace the library's grants; rank rules apply and nobody grants what they do not hold."""
+    from apps.accounts.models import Role, User
+    from apps.accounts.roles import rank_of
+
+    problems = []
+    for perms in [*roles.values(), *users.values()]:
+        problems += [f"unknown permission {p!r}" for p in perms if p not in GRANT_PERMISSIONS]
+    role_rows = {r.group.name: r for r in Role.objects.select_related("group").filter(group__name__in=roles)}
+    problems += [f"unknown role {name!r}" for name in roles if name not in role_rows]
+    user_rows = {u.username: u for u in User.objects.filter(username__in=users)}
+    problems += [f"unknown user {name!r}" for name in users if name not in user_rows]
+    if problems:
+        raise ValidationError({"grants": problems})
+    my_rank = rank_of(by)
+    current = library_grants(library=library)
+    touched_roles = set(roles) | set(current["roles"])
+    touched_users = set(users) | set(current["users"])
+    for name in touched_roles:
+        role = role_rows.get(name) or Role.objects.filter(group__name=name).first()
+        if role is not None and role.rank > my_rank:
+            raise PermissionDenied(f"you may not change the grants of role {name!r}, which outranks yours")
+    for name in touched_users:
+        user = user_rows.get(name) or User.objects.filter(username=name).first()
+        if user is not None and rank_of(user) > my_rank:
+            raise PermissionDenied(f"you may not change the grants of user {name!r}, who outranks you")
+    for perm in {p for perms in [*roles.values(), *users.values()] for p in perms}:
+        if not by.has_perm(f"libraries.{perm}", library) and not by.has_perm(f"libraries.{perm}"):
+            raise PermissionDenied(f"you may not grant {perm!r}, which you do not hold")
+    for name in touched_roles:
+        group = Group.objects.get(name=name)
+        for perm in GRANT_PERMISSIONS:
+            if perm in roles.get(name, ()):
+                assign_perm(f"libraries.{perm}", group, library)
+            else:
+                remove_perm(f"libraries.{perm}", group, library)
+    for name in touched_users:
+        user = user_rows.get(name) or User.objects.get(username=name)
+        for perm in GRANT_PERMISSIONS:
+            if perm in users.get(name, ()):
+                assign_perm(f"libraries.{perm}", user, library)
+            else:
+                remove_perm(f"libraries.{perm}", user, library)
+    return library_grants(library=library)
 
 
 def library_update(*, library: Library, paths: Iterable[str] | None = None, **fields) -> Library:

@@ -1,33 +1,73 @@
-"""Reads of the catalogue; one selector per model decides what a user may see."""
+"""Reads of the catalogue; one selector per model decides what a user may see.
+
+Visibility = the library grants (libraries_visible_to) + the user's parental and content limits
+(effective settings). Every list, detail, search, count and stream goes through these.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from apps.accounts.selectors import effective_settings
 from apps.libraries.selectors import libraries_visible_to
-from apps.media.models import Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
+from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Subtitle
+
+
+def content_limits(user, *, prefix: str = "") -> Q:
+    """The parental and genre limits of `user` as a condition on a Movie or Show (through `prefix`)."""
+    limits = effective_settings(user)
+    condition = Q()
+    age = f"{prefix}age_rating"
+    if limits.max_parental_age is not None:
+        allowed_age = Q(**{f"{age}__lte": limits.max_parental_age})
+        condition &= allowed_age if limits.block_unrated else allowed_age | Q(**{f"{age}__isnull": True})
+    elif limits.block_unrated:
+        condition &= Q(**{f"{age}__isnull": False})
+    if limits.allowed_genres:
+        condition &= Q(**{f"{prefix}genres__in": Genre.objects.filter(name__in=limits.allowed_genres)})
+    if limits.blocked_genres:
+        blocked = Genre.objects.filter(name__in=limits.blocked_genres)
+        condition &= ~Q(**{f"{prefix}genres__in": blocked})
+    return condition
+
+
+def _limited(queryset: QuerySet, user, *, prefix: str = "") -> QuerySet:
+    limits = content_limits(user, prefix=prefix)
+    if not limits:
+        return queryset
+    # Genre conditions join a many-to-many table: filter by id to keep one row per item.
+    model = queryset.model
+    return queryset.filter(pk__in=model.objects.filter(limits).values("pk"))
 
 
 def movies_visible_to(user) -> QuerySet[Movie]:
-    """Movies of libraries the user sees that have a main feature file (extras alone do not make a movie)."""
+    """Movies of visible libraries within the user's limits that have a main feature file."""
     main_file = MediaFile.objects.filter(movie=OuterRef("pk"), extra_type="")
-    return Movie.objects.filter(library__in=libraries_visible_to(user)).filter(Exists(main_file))
+    movies = Movie.objects.filter(library__in=libraries_visible_to(user)).filter(Exists(main_file))
+    return _limited(movies, user)
 
 
 def shows_visible_to(user) -> QuerySet[Show]:
-    return Show.objects.filter(library__in=libraries_visible_to(user))
+    return _limited(Show.objects.filter(library__in=libraries_visible_to(user)), user)
 
 
 def seasons_visible_to(user) -> QuerySet[Season]:
-    return Season.objects.filter(show__library__in=libraries_visible_to(user))
+    return Season.objects.filter(show__in=shows_visible_to(user))
 
 
 def episodes_visible_to(user) -> QuerySet[Episode]:
-    return Episode.objects.filter(show__library__in=libraries_visible_to(user)).select_related("season", "show")
+    return Episode.objects.filter(show__in=shows_visible_to(user)).select_related("season", "show")
 
 
 def files_visible_to(user) -> QuerySet[MediaFile]:
-    return MediaFile.objects.filter(library__in=libraries_visible_to(user))
+    """Files of visible items; a file of a restricted movie or episode is as invisible as the item."""
+    files = MediaFile.objects.filter(library__in=libraries_visible_to(user))
+    if not content_limits(user):
+        return files
+    return files.filter(
+        Q(movie__in=Movie.objects.filter(content_limits(user)).values("pk"))
+        | Q(episode__show__in=Show.objects.filter(content_limits(user)).values("pk"))
+    )
 
 
 def files_with_details(files: QuerySet[MediaFile]) -> QuerySet[MediaFile]:

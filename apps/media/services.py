@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.core import events
 from apps.media.languages import normalize_language
 from apps.media.models import Artwork, Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
+from apps.media.ratings import certification_age
 
 if TYPE_CHECKING:
     from apps.libraries.indexer import IndexedFile
@@ -338,6 +339,10 @@ def _apply_nfo(item: Movie | Show, nfo) -> None:
         if getattr(item, name) != value:
             setattr(item, name, value)
             changed.append(name)
+    age = certification_age(item.certification) if item.certification else None
+    if item.age_rating != age:
+        item.age_rating = age
+        changed.append("age_rating")
     if nfo.year and 1800 < nfo.year < 2200 and item.year != nfo.year:
         item.year = nfo.year
         changed.append("year")

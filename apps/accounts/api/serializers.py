@@ -1,9 +1,113 @@
+from django.contrib.auth.models import Permission
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.accounts.models import User
+from apps.accounts.models import SETTING_FIELDS, Role, User
+from apps.accounts.selectors import effective_settings
+
+
+class PermissionNamesField(serializers.ListField):
+    """Model permissions as "app_label.codename" names."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, permissions) -> list[str]:
+        return sorted(f"{p.content_type.app_label}.{p.codename}" for p in permissions.all())
+
+    def to_internal_value(self, data) -> list[Permission]:
+        names = super().to_internal_value(data)
+        found = {
+            f"{p.content_type.app_label}.{p.codename}": p
+            for p in Permission.objects.select_related("content_type").filter(
+                codename__in=[n.split(".", 1)[-1] for n in names]
+            )
+        }
+        unknown = [n for n in names if n not in found]
+        if unknown:
+            raise serializers.ValidationError(f"unknown permissions: {', '.join(sorted(unknown))}")
+        return [found[n] for n in names]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="group.name", max_length=150)
+    permissions = PermissionNamesField(source="group.permissions", required=False)
+
+    class Meta:
+        model = Role
+        fields = ["id", "name", "rank", "is_builtin", "description", "permissions", *SETTING_FIELDS]
+        read_only_fields = ["is_builtin"]
+
+    def validate_allowed_library_kinds(self, value: list) -> list:
+        if not isinstance(value, list) or any(k not in ("movies", "shows") for k in value):
+            raise serializers.ValidationError('a list of "movies" and "shows"')
+        return value
+
+    def validate_allowed_genres(self, value) -> list:
+        return _names(value)
+
+    def validate_blocked_genres(self, value) -> list:
+        return _names(value)
+
+    def validate_feature_flags(self, value) -> dict:
+        if not isinstance(value, dict) or not all(isinstance(v, bool) for v in value.values()):
+            raise serializers.ValidationError("an object of flag names to true/false")
+        return value
+
+
+def _names(value) -> list:
+    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 100 for v in value):
+        raise serializers.ValidationError("a list of names")
+    return value
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RoleNameField(serializers.RelatedField):
+    """A role by its name."""
+
+    def to_representation(self, role: Role) -> str:
+        return role.group.name
+
+    def to_internal_value(self, name) -> Role:
+        role = self.get_queryset().filter(group__name=str(name)).first()
+        if role is None:
+            raise serializers.ValidationError(f"no role named {name!r}")
+        return role
+
+
+class UserSerializer(serializers.ModelSerializer):
+    role = RoleNameField(queryset=Role.objects.select_related("group"), required=False)
+    password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=128)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "email",
+            "role",
+            "is_active",
+            "settings_overrides",
+            "password",
+            "date_joined",
+            "last_login",
+        ]
+        read_only_fields = ["date_joined", "last_login"]
+
+    def validate_settings_overrides(self, value) -> dict:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("an object of setting names to values")
+        unknown = sorted(set(value) - set(SETTING_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(f"unknown settings: {', '.join(unknown)}")
+        return value
 
 
 class UserMeSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(source="role.name", default=None, read_only=True)
+    effective_settings = serializers.SerializerMethodField()
+
     class Meta:
         model = User
         fields = [
@@ -13,9 +117,14 @@ class UserMeSerializer(serializers.ModelSerializer):
             "email",
             "first_name",
             "last_name",
+            "role",
             "is_staff",
             "is_superuser",
             "date_joined",
             "last_login",
+            "effective_settings",
         ]
         read_only_fields = fields
+
+    def get_effective_settings(self, user: User) -> dict:
+        return effective_settings(user).as_dict()

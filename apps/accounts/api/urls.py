@@ -1,7 +1,13 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from apps.accounts.api.views import UserMeView
+from apps.accounts.api.views import RoleViewSet, UserMeView, UserViewSet
+
+router = SimpleRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("roles", RoleViewSet, basename="role")
 
 urlpatterns = [
     path("users/me/", UserMeView.as_view(), name="user-me"),
+    *router.urls,
 ]

@@ -1,15 +1,106 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from apps.accounts.api.serializers import UserMeSerializer
+from apps.accounts import selectors, services
+from apps.accounts.api.serializers import RoleSerializer, UserMeSerializer, UserSerializer
 from apps.accounts.models import User
+from apps.core.api.errors import as_drf_error
+from apps.core.api.permissions import ActionPermissions
+from apps.core.api.viewsets import SelectorModelViewSet
 
 
 class UserMeView(RetrieveAPIView):
-    """The user making the request."""
+    """The user making the request, with the settings that apply to them."""
 
     serializer_class = UserMeSerializer
     permission_classes = [IsAuthenticated]
 
     def get_object(self) -> User:
         return self.request.user
+
+
+class UserViewSet(SelectorModelViewSet):
+    """Users of your rank or lower (managers); everyone else sees only themselves."""
+
+    selector = selectors.users_visible_to
+    serializer_class = UserSerializer
+    permission_classes = [ActionPermissions]
+    action_permissions = {
+        "list": "accounts.view_user",
+        "retrieve": "accounts.view_user",
+        "create": "accounts.add_user",
+        "update": "accounts.change_user",
+        "partial_update": "accounts.change_user",
+        "destroy": "accounts.delete_user",
+    }
+    search_fields = ["username", "display_name", "email"]
+    ordering_fields = ["username", "date_joined", "last_login"]
+    filterset_fields = ["is_active"]
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.user_create(by=self.request.user, password=data.pop("password", ""), **data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.user_update(user=serializer.instance, by=self.request.user, **data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_destroy(self, instance: User) -> None:
+        services.user_delete(user=instance, by=self.request.user)
+
+
+class RoleViewSet(SelectorModelViewSet):
+    """Roles: built-in and custom; creating and changing them needs permissions and follows the ranks."""
+
+    selector = selectors.roles_visible_to
+    serializer_class = RoleSerializer
+    permission_classes = [ActionPermissions]
+    action_permissions = {
+        "list": "accounts.view_role",
+        "retrieve": "accounts.view_role",
+        "create": "accounts.add_role",
+        "update": "accounts.change_role",
+        "partial_update": "accounts.change_role",
+        "destroy": "accounts.delete_role",
+    }
+    ordering_fields = ["rank"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("group__permissions__content_type")
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        group = data.pop("group", {})
+        try:
+            serializer.instance = services.role_create(
+                by=self.request.user, name=group.get("name", ""), permissions=group.get("permissions", []), **data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        group = data.pop("group", {})
+        try:
+            serializer.instance = services.role_update(
+                role=serializer.instance,
+                by=self.request.user,
+                name=group.get("name"),
+                permissions=group.get("permissions"),
+                **data,
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_destroy(self, instance) -> None:
+        try:
+            services.role_delete(role=instance, by=self.request.user)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -48,3 +49,8 @@ def _messages(value: Any) -> Any:
     if isinstance(value, list):
         return [_messages(item) if isinstance(item, (dict, list)) else str(item) for item in value]
     return [str(value)]
+
+
+def as_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A model or service ValidationError as the API's 400, keeping field names."""
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

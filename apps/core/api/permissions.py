@@ -1,26 +1,46 @@
-"""Permission classes shared by the API; roles refine what a manager is."""
+"""Permission classes shared by the API: model permissions from the role, object permissions from grants."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
-def is_manager(user) -> bool:
-    """Managers run the server: libraries, scans, users. Staff until roles arrive."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+def can_see_paths(user) -> bool:
+    """Server paths are for those who manage libraries."""
+    return bool(user and user.is_authenticated and user.has_perm("libraries.change_library"))
 
 
-class IsManager(BasePermission):
-    message = "Only managers may do this."
+class ActionPermissions(BasePermission):
+    """Maps each viewset action to the model permission it needs, and optionally an object permission.
+
+    `view.action_permissions = {"create": "app.add_x", "update": "app.change_x", ...}`; an action not listed
+    needs only a signed-in user (its queryset, from the selector, already limits what can be reached).
+    `view.object_permissions` lists actions where a per-object grant may stand in for the model permission.
+    """
+
+    message = "You do not have permission to do this."
 
     def has_permission(self, request, view) -> bool:
-        return is_manager(request.user)
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        needed = getattr(view, "action_permissions", {}).get(view.action)
+        if needed is None or user.has_perm(needed):
+            return True
+        # Allowed to try: the object check decides once the object is found.
+        return view.action in getattr(view, "object_permissions", {})
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        user = request.user
+        needed = getattr(view, "action_permissions", {}).get(view.action)
+        if needed is None or user.has_perm(needed):
+            return True
+        object_perm = getattr(view, "object_permissions", {}).get(view.action)
+        return bool(object_perm and user.has_perm(object_perm, obj))
 
 
-class IsManagerOrReadOnly(BasePermission):
-    """Anyone signed in may read what their selector shows them; managers may change it."""
-
-    message = "Only managers may change this."
+class ReadOnlyOrPermissions(ActionPermissions):
+    """Reads for anyone signed in; writes by `action_permissions`."""
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return bool(request.user and request.user.is_authenticated)
-        return is_manager(request.user)
+        return super().has_permission(request, view)

@@ -1,12 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from apps.core.api.errors import as_drf_error
 from apps.libraries import services
 from apps.libraries.models import Library, LibraryScan, ScanError
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class LibrarySerializer(serializers.ModelSerializer):
@@ -97,3 +94,13 @@ class LibraryScanDetailSerializer(LibraryScanSerializer):
 
     def get_error_rows(self, scan: LibraryScan) -> list[dict]:
         return ScanErrorSerializer(scan.scan_errors.all()[:100], many=True).data
+
+
+class LibraryGrantsSerializer(serializers.Serializer):
+    roles = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=64), max_length=3),
+        help_text='{"user": ["view_library", "download_library"]}',
+    )
+    users = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=64), max_length=3), default=dict
+    )

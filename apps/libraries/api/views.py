@@ -1,13 +1,16 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.permissions import IsManager, IsManagerOrReadOnly
+from apps.core.api.errors import as_drf_error
+from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
 from apps.libraries import selectors, services
 from apps.libraries.api.serializers import (
+    LibraryGrantsSerializer,
     LibraryScanDetailSerializer,
     LibraryScanSerializer,
     LibrarySerializer,
@@ -18,17 +21,32 @@ ScanStarted = inline_serializer("ScanStarted", {"scan": serializers.IntegerField
 
 
 class LibraryViewSet(SelectorModelViewSet):
-    """Libraries: everyone signed in reads the ones they may see; managers create, change and scan."""
+    """Libraries you may see; creating, changing, deleting, scanning and granting need permissions."""
 
     selector = selectors.libraries_visible_to
     serializer_class = LibrarySerializer
-    permission_classes = [IsManagerOrReadOnly]
+    permission_classes = [ActionPermissions]
+    action_permissions = {
+        "create": "libraries.add_library",
+        "update": "libraries.change_library",
+        "partial_update": "libraries.change_library",
+        "destroy": "libraries.delete_library",
+        "scan": "libraries.scan_library",
+        "permissions": "libraries.change_library",
+    }
+    # A grant on one library stands in for the model permission on that library.
+    object_permissions = {
+        "update": "libraries.manage_library",
+        "partial_update": "libraries.manage_library",
+        "scan": "libraries.manage_library",
+        "permissions": "libraries.manage_library",
+    }
     search_fields = ["name"]
     ordering_fields = ["name", "created_at", "last_scanned_at"]
     filterset_fields = ["kind", "enabled"]
 
     @extend_schema(request=ScanRequestSerializer, responses={202: ScanStarted, 409: ScanStarted})
-    @action(detail=True, methods=["post"], permission_classes=[IsManager])
+    @action(detail=True, methods=["post"])
     def scan(self, request: Request, pk: str | None = None) -> Response:
         """Start a scan in the workers; 409 with the running scan's id when one is active."""
         library = self.get_object()
@@ -41,12 +59,27 @@ class LibraryViewSet(SelectorModelViewSet):
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response({"scan": scan.pk}, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(methods=["GET"], responses=LibraryGrantsSerializer)
+    @extend_schema(methods=["PUT"], request=LibraryGrantsSerializer, responses=LibraryGrantsSerializer)
+    @action(detail=True, methods=["get", "put"])
+    def permissions(self, request: Request, pk: str | None = None) -> Response:
+        """Per-library grants to roles and users: view_library, download_library, manage_library."""
+        library = self.get_object()
+        if request.method == "PUT":
+            grants = LibraryGrantsSerializer(data=request.data)
+            grants.is_valid(raise_exception=True)
+            try:
+                result = services.library_grants_set(library=library, by=request.user, **grants.validated_data)
+            except DjangoValidationError as exc:
+                raise as_drf_error(exc) from exc
+            return Response(result)
+        return Response(services.library_grants(library=library))
+
 
 class LibraryScanViewSet(SelectorReadOnlyViewSet):
-    """Scans with their status, counters, progress and errors (managers)."""
+    """Scans of the libraries you may scan, with status, counters, progress and errors."""
 
     selector = selectors.scans_visible_to
-    permission_classes = [IsManager]
     filterset_fields = ["library", "status", "kind"]
     ordering_fields = ["created_at"]
 

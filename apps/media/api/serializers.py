@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.permissions import is_manager
+from apps.core.api.permissions import can_see_paths
 from apps.media.models import Artwork, Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
 
 
@@ -58,7 +58,7 @@ class FileSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: MediaFile) -> dict:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or not is_manager(request.user):
+        if request is None or not can_see_paths(request.user):
             data.pop("path")
         return data
 

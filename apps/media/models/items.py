@@ -37,6 +37,9 @@ class CatalogueItem(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     overview = models.TextField(blank=True)
     certification = models.CharField(max_length=32, blank=True)
+    age_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, db_index=True, help_text="Minimum age from the certification; empty when unrated."
+    )
     tmdb_id = models.CharField(max_length=32, blank=True, db_index=True)
     imdb_id = models.CharField(max_length=32, blank=True, db_index=True)
     genres = models.ManyToManyField(Genre, blank=True, related_name="+")

@@ -1,0 +1,31 @@
+"""Keep cached effective settings true: any change to an input forgets the affected users."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save, pre_delete
+from django.dispatch import receiver
+
+from apps.accounts.models import Role, User
+from apps.accounts.selectors import effective_settings_forget
+
+
+@receiver(post_save, sender=Role)
+@receiver(pre_delete, sender=Role)
+def role_changed(sender, instance: Role, **kwargs) -> None:
+    effective_settings_forget(user_ids=list(User.objects.filter(role_id=instance.pk).values_list("pk", flat=True)))
+
+
+@receiver(post_save, sender=User)
+def user_changed(sender, instance: User, **kwargs) -> None:
+    effective_settings_forget(user_ids=[instance.pk])
+
+
+def setup_roles_after_migrate(sender, **kwargs) -> None:
+    """Built-in roles exist wherever the schema does: after the last app migrated, all permissions exist."""
+    from django.apps import apps
+
+    if sender is not list(apps.get_app_configs())[-1]:
+        return
+    from apps.accounts.roles import roles_setup
+
+    roles_setup()
