@@ -1,8 +1,17 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests: API client, users, real clips made with PyAV, captured events."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
+
+from apps.core import events
+from apps.media.tests.media_factory import make_clip
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +32,39 @@ def user(django_user_model, db):
     from apps.accounts import services
 
     return services.user_create(username="alice", password="correct horse battery staple", by=None)
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory) -> dict[str, Path]:
+    """One tiny real clip per container, made once per test session."""
+    folder = tmp_path_factory.mktemp("clips")
+    return {
+        "mkv": make_clip(folder / "clip.mkv"),
+        "mp4": make_clip(folder / "clip.mp4"),
+        "avi": make_clip(folder / "clip.avi", video_codec="mpeg4", audio_codec="mp2"),
+    }
+
+
+@pytest.fixture
+def place(clips) -> Callable[..., Path]:
+    """place(root, "Movie (2010)/Movie (2010).mkv") copies a real clip of that container there."""
+
+    def copy(root: Path, relative: str, *, content: bytes | None = None) -> Path:
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if content is not None:
+            target.write_bytes(content)
+        else:
+            shutil.copyfile(clips.get(target.suffix.lstrip("."), clips["mkv"]), target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def received() -> list[events.Event]:
+    """Every domain event delivered during the test."""
+    seen: list[events.Event] = []
+    listener = events.subscribe("*")(seen.append)
+    yield seen
+    events.unsubscribe(listener)

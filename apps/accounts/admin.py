@@ -1,16 +1,81 @@
-"""Operator views of users and API tokens."""
+"""Operator views of users, roles and API tokens; rank rules hold here as in the API."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 
 from apps.accounts import services
-from apps.accounts.models import ApiToken, User
+from apps.accounts.models import SETTING_FIELDS, ApiToken, Role, User
+from apps.accounts.roles import default_role, rank_of
+from apps.accounts.selectors import users_visible_to
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Profile", {"fields": ("display_name",)}))
-    list_display = ("username", "display_name", "email", "is_staff", "is_active", "last_login")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:2],
+        ("Role", {"fields": ("role", "is_active", "settings_overrides")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ("username", "display_name", "email", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    list_select_related = ("role__group",)
+
+    def get_queryset(self, request):
+        return users_visible_to(request.user)
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        if change and rank_of(User.objects.get(pk=obj.pk)) > rank_of(request.user):
+            raise PermissionDenied("you may not change a user of higher rank than yours")
+        wanted = form.cleaned_data.get("role") or (None if change else default_role())
+        # The role goes through the service, which also sets groups and admin-site access.
+        obj.role = User.objects.get(pk=obj.pk).role if change else None
+        super().save_model(request, obj, form, change)
+        if wanted is not None and wanted != obj.role:
+            services.user_update(user=obj, by=request.user, role=wanted)
+
+
+class RoleForm(forms.ModelForm):
+    name = forms.CharField(max_length=150)
+    permissions = forms.ModelMultipleChoiceField(
+        queryset=Permission.objects.select_related("content_type"),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple("permissions", False),
+    )
+
+    class Meta:
+        model = Role
+        fields = ["name", "rank", "description", "permissions", *SETTING_FIELDS]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["name"].initial = self.instance.group.name
+            self.fields["permissions"].initial = self.instance.group.permissions.all()
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    form = RoleForm
+    list_display = ("name", "rank", "is_builtin", "max_streams", "may_download", "max_parental_age")
+    list_select_related = ("group",)
+
+    def save_model(self, request, obj: Role, form, change: bool) -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k in SETTING_FIELDS or k in ("rank", "description")}
+        name, permissions = form.cleaned_data["name"], list(form.cleaned_data["permissions"])
+        if change:
+            services.role_update(role=obj, by=request.user, name=name, permissions=permissions, **data)
+        else:
+            role = services.role_create(name=name, by=request.user, permissions=permissions, **data)
+            obj.pk, obj.group = role.pk, role.group
+
+    def has_delete_permission(self, request, obj: Role | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_builtin)
+
+    def delete_model(self, request, obj: Role) -> None:
+        services.role_delete(role=obj, by=request.user)
 
 
 @admin.register(ApiToken)

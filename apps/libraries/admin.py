@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from guardian.admin import GuardedModelAdmin
 
 from apps.libraries import services
 from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
@@ -14,7 +15,9 @@ class LibraryFolderInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(admin.ModelAdmin):
+class LibraryAdmin(GuardedModelAdmin):
+    """Libraries; "Object permissions" grants view, download and manage per role (group) or user."""
+
     list_display = ("name", "kind", "enabled", "realtime_monitoring", "scan_interval_minutes", "last_scanned_at")
     list_filter = ("kind", "enabled")
     search_fields = ("name", "folders__path")

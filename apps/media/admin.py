@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
+from apps.media import selectors
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
+
+
+class SelectorAdmin(admin.ModelAdmin):
+    """The admin shows what the app's selector lets the operator see, like the API."""
+
+    selector = None
+
+    def get_queryset(self, request):
+        return type(self).selector(request.user)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -36,7 +46,8 @@ class SubtitleInline(ReadOnlyInline):
 
 
 @admin.register(Movie)
-class MovieAdmin(admin.ModelAdmin):
+class MovieAdmin(SelectorAdmin):
+    selector = selectors.movies_visible_to
     list_display = ("title", "year", "edition", "library", "certification", "added_at")
     list_filter = ("library", "genres")
     search_fields = ("title", "original_title", "imdb_id", "tmdb_id")
@@ -53,7 +64,8 @@ class SeasonInline(ReadOnlyInline):
 
 
 @admin.register(Show)
-class ShowAdmin(admin.ModelAdmin):
+class ShowAdmin(SelectorAdmin):
+    selector = selectors.shows_visible_to
     list_display = ("title", "year", "library", "added_at")
     list_filter = ("library",)
     search_fields = ("title", "original_title", "tvdb_id", "tmdb_id")
@@ -68,7 +80,8 @@ class EpisodeFileInline(MovieFileInline):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(SelectorAdmin):
+    selector = selectors.episodes_visible_to
     list_display = ("__str__", "title", "air_date", "added_at")
     list_filter = ("show__library",)
     search_fields = ("title", "show__title")
@@ -78,7 +91,8 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(MediaFile)
-class MediaFileAdmin(admin.ModelAdmin):
+class MediaFileAdmin(SelectorAdmin):
+    selector = selectors.files_visible_to
     list_display = ("path", "library", "container", "duration", "size", "probe_status", "last_scanned_at")
     list_filter = ("library", "probe_status", "container")
     search_fields = ("path",)

@@ -14,6 +14,7 @@ class ActionPermissions(BasePermission):
     `view.action_permissions = {"create": "app.add_x", "update": "app.change_x", ...}`; an action not listed
     needs only a signed-in user (its queryset, from the selector, already limits what can be reached).
     `view.object_permissions` lists actions where a per-object grant may stand in for the model permission.
+    On detail routes the check waits for the object, so invisible objects answer 404, never 403.
     """
 
     message = "You do not have permission to do this."
@@ -22,11 +23,12 @@ class ActionPermissions(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        needed = getattr(view, "action_permissions", {}).get(view.action)
-        if needed is None or user.has_perm(needed):
+        if getattr(view, "detail", False):
+            # The object is looked up first, through the selector: one the user may not see answers 404,
+            # and only a visible one can answer 403.
             return True
-        # Allowed to try: the object check decides once the object is found.
-        return view.action in getattr(view, "object_permissions", {})
+        needed = getattr(view, "action_permissions", {}).get(view.action)
+        return needed is None or user.has_perm(needed)
 
     def has_object_permission(self, request, view, obj) -> bool:
         user = request.user

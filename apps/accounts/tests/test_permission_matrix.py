@@ -1,0 +1,307 @@
+"""Every API endpoint x every built-in role and a custom one x an object in a granted library, in a library
+that is not granted, and an item over the role's parental limit → the status each must get.
+
+The endpoints come from the URL conf: a new endpoint without a rule here fails `test_every_endpoint_has_a_rule`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from rest_framework.schemas.generators import EndpointEnumerator
+from rest_framework.test import APIClient
+
+from apps.accounts import services as account_services
+from apps.accounts.models import Role
+from apps.libraries import services as library_services
+from apps.libraries.models import LibraryScan
+from apps.media.models import Episode, MediaFile, Movie, Show
+
+PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
+ANON = {"anonymous": 401}
+ALL_OK = {**ANON, "guest": 200, "kids": 200, "user": 200, "moderator": 200, "admin": 200}
+MANAGERS_ONLY = {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 200, "admin": 200}
+ADMIN_ONLY = {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 403, "admin": 200}
+
+
+def catalogue_detail() -> dict[str, dict[str, int]]:
+    """Granted: everyone; not granted: those with the global view permission; over the limit: not kids."""
+    return {
+        "granted": ALL_OK,
+        "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 200, "admin": 200},
+        "restricted": {**ALL_OK, "kids": 404},
+    }
+
+
+def hidden_from(rule: dict[str, int], *who: str) -> dict[str, int]:
+    """The same rule, but the object is not even visible to `who`: 404."""
+    return {name: (404 if name in who else code) for name, code in rule.items()}
+
+
+def with_status(rule: dict[str, int], status: int) -> dict[str, int]:
+    return {who: (status if code == 200 else code) for who, code in rule.items()}
+
+
+@dataclass
+class Rule:
+    """Expected statuses for one endpoint and method, by object case and principal."""
+
+    cases: dict[str, dict[str, int]]
+    body: object = None
+    cleanup: object = None
+    objects: str = ""
+    principals: list[str] = field(default_factory=lambda: list(PRINCIPALS))
+
+
+# Other users are invisible to members (404); admins are invisible to moderators.
+USER_DETAIL = {
+    "granted": hidden_from(MANAGERS_ONLY, "guest", "kids", "user"),
+    "hidden": hidden_from(MANAGERS_ONLY, "guest", "kids", "user", "moderator"),
+}
+
+
+def library_write(status: int) -> dict[str, dict[str, int]]:
+    return {
+        "granted": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 403, "admin": status},
+        "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 403, "admin": status},
+    }
+
+
+def cancel_scans(world) -> None:
+    LibraryScan.objects.filter(status__in=LibraryScan.ACTIVE).update(status="cancelled")
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/users/me/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/users/", "GET"): Rule({"list": MANAGERS_ONLY}),
+    ("/api/v1/users/", "POST"): Rule(
+        {"list": with_status(MANAGERS_ONLY, 201)},
+        body=lambda world, who, case: {"username": f"new-{who}", "password": "a long password 123"},
+    ),
+    ("/api/v1/users/{id}/", "GET"): Rule(USER_DETAIL, objects="user"),
+    ("/api/v1/users/{id}/", "PUT"): Rule(
+        USER_DETAIL,
+        objects="user",
+        body=lambda world, who, case: {"username": f"put-{who}-{case}", "display_name": "Put"},
+    ),
+    ("/api/v1/users/{id}/", "PATCH"): Rule(
+        USER_DETAIL,
+        objects="user",
+        body=lambda world, who, case: {"display_name": "Patched"},
+    ),
+    ("/api/v1/users/{id}/", "DELETE"): Rule(
+        {
+            "granted": hidden_from(with_status(ADMIN_ONLY, 204), "guest", "kids", "user"),
+            "hidden": hidden_from(with_status(ADMIN_ONLY, 204), "guest", "kids", "user", "moderator"),
+        },
+        objects="user",
+    ),
+    ("/api/v1/roles/", "GET"): Rule({"list": MANAGERS_ONLY}),
+    ("/api/v1/roles/", "POST"): Rule(
+        {"list": with_status(ADMIN_ONLY, 201)}, body=lambda world, who, case: {"name": f"role-{who}", "rank": 5}
+    ),
+    ("/api/v1/roles/{id}/", "GET"): Rule({"granted": MANAGERS_ONLY}, objects="role"),
+    ("/api/v1/roles/{id}/", "PUT"): Rule(
+        {"granted": ADMIN_ONLY}, objects="role", body=lambda world, who, case: {"name": f"renamed-{who}", "rank": 6}
+    ),
+    ("/api/v1/roles/{id}/", "PATCH"): Rule(
+        {"granted": ADMIN_ONLY}, objects="role", body=lambda world, who, case: {"max_streams": 2}
+    ),
+    ("/api/v1/roles/{id}/", "DELETE"): Rule({"granted": with_status(ADMIN_ONLY, 204)}, objects="role"),
+    ("/api/v1/libraries/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/libraries/", "POST"): Rule(
+        {"list": with_status(ADMIN_ONLY, 201)},
+        body=lambda world, who, case: {"name": f"New {who}", "kind": "movies", "paths": [world.spare_folder]},
+    ),
+    ("/api/v1/libraries/{id}/", "GET"): Rule(
+        {k: v for k, v in catalogue_detail().items() if k != "restricted"}, objects="library"
+    ),
+    ("/api/v1/libraries/{id}/", "PUT"): Rule(
+        library_write(200),
+        objects="library",
+        body=lambda world, who, case: {"name": f"Renamed {case}", "kind": "movies", "paths": [world.spare_folder]},
+    ),
+    ("/api/v1/libraries/{id}/", "PATCH"): Rule(
+        library_write(200), objects="library", body=lambda world, who, case: {"scan_interval_minutes": 60}
+    ),
+    ("/api/v1/libraries/{id}/", "DELETE"): Rule(library_write(204), objects="library"),
+    ("/api/v1/libraries/{id}/scan/", "POST"): Rule(
+        {
+            "granted": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 202, "admin": 202},
+            "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 202, "admin": 202},
+        },
+        objects="library",
+        body=lambda world, who, case: {},
+        cleanup=cancel_scans,
+    ),
+    ("/api/v1/libraries/{id}/permissions/", "GET"): Rule(library_write(200), objects="library"),
+    ("/api/v1/libraries/{id}/permissions/", "PUT"): Rule(
+        library_write(200),
+        objects="library",
+        body=lambda world, who, case: {"roles": {"user": ["view_library"]}, "users": {}},
+    ),
+    ("/api/v1/scans/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/scans/{id}/", "GET"): Rule(
+        {
+            "granted": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 200, "admin": 200},
+            "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 200, "admin": 200},
+        },
+        objects="scan",
+    ),
+    ("/api/v1/scans/{id}/cancel/", "POST"): Rule(
+        {
+            "granted": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 200, "admin": 200},
+            "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 200, "admin": 200},
+        },
+        objects="scan",
+        body=lambda world, who, case: {},
+    ),
+    ("/api/v1/movies/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/movies/{id}/", "GET"): Rule(catalogue_detail(), objects="movie"),
+    ("/api/v1/shows/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/shows/{id}/", "GET"): Rule(catalogue_detail(), objects="show"),
+    ("/api/v1/episodes/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/episodes/{id}/", "GET"): Rule(catalogue_detail(), objects="episode"),
+    ("/api/v1/files/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/files/{id}/", "GET"): Rule(catalogue_detail(), objects="file"),
+}
+
+
+def api_endpoints() -> list[tuple[str, str]]:
+    """Every (path, method) of /api/v1/ in the URL conf, with path parameters written as {id}."""
+    found = set()
+    for path, method, _callback in EndpointEnumerator().get_api_endpoints():
+        if path.startswith("/api/v1/"):
+            found.add((re.sub(r"\{[^}]+\}", "{id}", path), method))
+    return sorted(found)
+
+
+def test_every_endpoint_has_a_rule():
+    endpoints = api_endpoints()
+    missing = [e for e in endpoints if e not in RULES]
+    assert not missing, f"endpoints without a permission rule: {missing}"
+    stale = [key for key in RULES if key not in endpoints]
+    assert not stale, f"rules for endpoints that do not exist: {stale}"
+
+
+MOVIE_NFO = "<movie><title>{title}</title><year>{year}</year><mpaa>{mpaa}</mpaa></movie>"
+SHOW_NFO = "<tvshow><title>{title}</title><mpaa>{mpaa}</mpaa></tvshow>"
+
+
+class World:
+    """Two libraries (one granted to everyone, one to nobody), rated items, one user per role."""
+
+    def __init__(self, tmp_path, place) -> None:
+        granted, hidden = tmp_path / "granted", tmp_path / "hidden"
+        self.spare_folder = str(tmp_path / "spare")
+        (tmp_path / "spare").mkdir()
+        place(granted, "Family (2001)/Family (2001).mkv")
+        place(
+            granted, "Family (2001)/movie.nfo", content=MOVIE_NFO.format(title="Family", year=2001, mpaa="PG").encode()
+        )
+        place(granted, "Adult (2002)/Adult (2002).mkv")
+        place(granted, "Adult (2002)/movie.nfo", content=MOVIE_NFO.format(title="Adult", year=2002, mpaa="R").encode())
+        place(hidden, "Hidden (2003)/Hidden (2003).mkv")
+        self.movies = library_services.library_create(name="Granted movies", kind="movies", paths=[str(granted)])
+        self.hidden_movies = library_services.library_create(name="Hidden movies", kind="movies", paths=[str(hidden)])
+        tv, hidden_tv = tmp_path / "tv", tmp_path / "hidden-tv"
+        place(tv, "Kind Show/tvshow.nfo", content=SHOW_NFO.format(title="Kind Show", mpaa="TV-PG").encode())
+        place(tv, "Kind Show/Season 01/Kind Show - S01E01.mkv")
+        place(tv, "Grim Show/tvshow.nfo", content=SHOW_NFO.format(title="Grim Show", mpaa="TV-MA").encode())
+        place(tv, "Grim Show/Season 01/Grim Show - S01E01.mkv")
+        place(hidden_tv, "Secret Show/Season 01/Secret Show - S01E01.mkv")
+        self.shows = library_services.library_create(name="Granted TV", kind="shows", paths=[str(tv)])
+        self.hidden_shows = library_services.library_create(name="Hidden TV", kind="shows", paths=[str(hidden_tv)])
+        for library in (self.movies, self.hidden_movies, self.shows, self.hidden_shows):
+            library_services.scan_run(scan=library_services.scan_begin(library=library))
+
+        self.roles = {role.name: role for role in Role.objects.select_related("group")}
+        kids = account_services.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+        self.roles["kids"] = kids
+        self.disposable_role = account_services.role_create(name="disposable", rank=5, by=None)
+        granter = account_services.user_create(
+            username="granter", password="x" * 12, by=None, role=self.roles[Role.ADMIN]
+        )
+        everyone = {"user": ["view_library", "download_library"], "guest": ["view_library"], "kids": ["view_library"]}
+        for library in (self.movies, self.shows):
+            library_services.library_grants_set(library=library, roles=everyone, users={}, by=granter)
+        for library in (self.hidden_movies, self.hidden_shows):
+            library_services.library_grants_set(library=library, roles={}, users={}, by=granter)
+
+        self.users = {
+            name: account_services.user_create(username=name, password="x" * 12, by=None, role=self.roles[name])
+            for name in ("guest", "kids", "user", "moderator", "admin")
+        }
+        self.scans = {
+            "granted": LibraryScan.objects.filter(library=self.movies).first(),
+            "hidden": LibraryScan.objects.filter(library=self.hidden_movies).first(),
+        }
+
+    def objects(self, kind: str, who: str) -> dict:
+        family, adult = Movie.objects.get(title="Family"), Movie.objects.get(title="Adult")
+        hidden = Movie.objects.get(title="Hidden")
+        kind_show, grim, secret = (Show.objects.get(title=t) for t in ("Kind Show", "Grim Show", "Secret Show"))
+        if kind == "movie":
+            return {"granted": family, "hidden": hidden, "restricted": adult}
+        if kind == "file":
+            return {case: MediaFile.objects.get(movie=m) for case, m in self.objects("movie", who).items()}
+        if kind == "show":
+            return {"granted": kind_show, "hidden": secret, "restricted": grim}
+        if kind == "episode":
+            return {case: Episode.objects.get(show=s) for case, s in self.objects("show", who).items()}
+        if kind == "library":
+            return {"granted": self.movies, "hidden": self.hidden_movies}
+        if kind == "scan":
+            return self.scans
+        if kind == "role":
+            return {"granted": self.disposable_role}
+        if kind == "user":
+            # Fresh targets per principal, so that one's delete does not change the next one's answer.
+            plain = account_services.user_create(username=f"plain-{who}", password="x" * 12, by=None)
+            boss = account_services.user_create(
+                username=f"boss-{who}", password="x" * 12, by=None, role=self.roles[Role.ADMIN]
+            )
+            return {"granted": plain, "hidden": boss}
+        raise AssertionError(kind)
+
+
+@pytest.fixture
+def world(tmp_path, place, db):
+    return World(tmp_path, place)
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(RULES), ids=[f"{m} {p}" for p, m in sorted(RULES)])
+def test_permission_matrix(world, path, method):
+    rule = RULES[(path, method)]
+    failures = []
+    for who in rule.principals:
+        client = APIClient()
+        if who != "anonymous":
+            client.force_authenticate(world.users[who])
+        cases = {"list": None} if "list" in rule.cases else world.objects(rule.objects, who)
+        for case, expected_by_who in rule.cases.items():
+            target = cases[case]
+            url = path.replace("{id}", str(target.pk)) if target is not None else path
+            body = rule.body(world, who, case) if rule.body else None
+            if rule.objects == "role" and method in ("PUT", "PATCH", "DELETE"):
+                target = world.disposable_role = _fresh_role(world, who)
+                url = path.replace("{id}", str(target.pk))
+            response = client.generic(method, url, data=_json(body), content_type="application/json")
+            expected = expected_by_who[who]
+            if response.status_code != expected:
+                failures.append(f"{who} {case}: {response.status_code} != {expected} {response.content[:200]!r}")
+            if rule.cleanup:
+                rule.cleanup(world)
+    assert not failures, "\n".join(failures)
+
+
+def _fresh_role(world, who):
+    return account_services.role_create(name=f"disposable-{who}-{Role.objects.count()}", rank=5, by=None)
+
+
+def _json(body) -> str:
+    import json
+
+    return json.dumps(body) if body is not None else ""
