@@ -15,6 +15,12 @@ from apps.media.tests.media_factory import make_clip
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing passwords properly is slow on purpose; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """The Redis cache outlives a test (and a test run): start each test without cached settings."""
     cache.clear()

@@ -45,6 +45,9 @@ class LibraryViewSet(SelectorModelViewSet):
     ordering_fields = ["name", "created_at", "last_scanned_at"]
     filterset_fields = ["kind", "enabled"]
 
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("folders")
+
     @extend_schema(request=ScanRequestSerializer, responses={202: ScanStarted, 409: ScanStarted})
     @action(detail=True, methods=["post"])
     def scan(self, request: Request, pk: str | None = None) -> Response:
