@@ -50,7 +50,14 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
+    import gc
+
     from apps.core import health
+
+    # Django, DRF and the URL conf are loaded now and live forever: keeping them out of the collector's
+    # view removes the long full-collection pauses that show up as p99 latency.
+    gc.collect()
+    gc.freeze()
 
     stop = worker.handle_exit
 

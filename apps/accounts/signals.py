@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import effective_settings_forget
+from apps.core import caching
 
 
 @receiver(post_save, sender=Role)
 @receiver(pre_delete, sender=Role)
 def role_changed(sender, instance: Role, **kwargs) -> None:
     effective_settings_forget(user_ids=list(User.objects.filter(role_id=instance.pk).values_list("pk", flat=True)))
+    caching.bump("catalogue")  # what members may see changed: cached list counts are stale
 
 
 @receiver(post_save, sender=User)
 def user_changed(sender, instance: User, **kwargs) -> None:
     effective_settings_forget(user_ids=[instance.pk])
+    caching.bump("catalogue")
+
+
+@receiver(post_save, sender=UserObjectPermission)
+@receiver(post_delete, sender=UserObjectPermission)
+@receiver(post_save, sender=GroupObjectPermission)
+@receiver(post_delete, sender=GroupObjectPermission)
+def grant_changed(sender, **kwargs) -> None:
+    caching.bump("catalogue")
 
 
 def setup_roles_after_migrate(sender, **kwargs) -> None:

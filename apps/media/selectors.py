@@ -6,45 +6,52 @@ Visibility = the library grants (libraries_visible_to) + the user's parental and
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
 from apps.libraries.selectors import libraries_visible_to
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Subtitle
 
 
-def content_limits(user, *, prefix: str = "") -> Q:
-    """The parental and genre limits of `user` as a condition on a Movie or Show (through `prefix`)."""
+def _age_limit(user, *, prefix: str = "") -> Q:
+    """The user's parental limit as a condition on a Movie or Show (through `prefix`)."""
     limits = effective_settings(user)
-    condition = Q()
     age = f"{prefix}age_rating"
     if limits.max_parental_age is not None:
         allowed_age = Q(**{f"{age}__lte": limits.max_parental_age})
-        condition &= allowed_age if limits.block_unrated else allowed_age | Q(**{f"{age}__isnull": True})
-    elif limits.block_unrated:
-        condition &= Q(**{f"{age}__isnull": False})
+        return allowed_age if limits.block_unrated else allowed_age | Q(**{f"{age}__isnull": True})
+    if limits.block_unrated:
+        return Q(**{f"{age}__isnull": False})
+    return Q()
+
+
+def _genre_limit(user, *, prefix: str = "") -> Q:
+    limits = effective_settings(user)
+    condition = Q()
     if limits.allowed_genres:
         condition &= Q(**{f"{prefix}genres__in": Genre.objects.filter(name__in=limits.allowed_genres)})
     if limits.blocked_genres:
-        blocked = Genre.objects.filter(name__in=limits.blocked_genres)
-        condition &= ~Q(**{f"{prefix}genres__in": blocked})
+        condition &= ~Q(**{f"{prefix}genres__in": Genre.objects.filter(name__in=limits.blocked_genres)})
     return condition
 
 
-def _limited(queryset: QuerySet, user, *, prefix: str = "") -> QuerySet:
-    limits = content_limits(user, prefix=prefix)
-    if not limits:
+def content_limits(user, *, prefix: str = "") -> Q:
+    """The parental and genre limits of `user` as one condition on a Movie or Show (through `prefix`)."""
+    return _age_limit(user, prefix=prefix) & _genre_limit(user, prefix=prefix)
+
+
+def _limited(queryset: QuerySet, user) -> QuerySet:
+    queryset = queryset.filter(_age_limit(user))
+    genres = _genre_limit(user)
+    if not genres:
         return queryset
     # Genre conditions join a many-to-many table: filter by id to keep one row per item.
-    model = queryset.model
-    return queryset.filter(pk__in=model.objects.filter(limits).values("pk"))
+    return queryset.filter(pk__in=queryset.model.objects.filter(genres).values("pk"))
 
 
 def movies_visible_to(user) -> QuerySet[Movie]:
     """Movies of visible libraries within the user's limits that have a main feature file."""
-    main_file = MediaFile.objects.filter(movie=OuterRef("pk"), extra_type="")
-    movies = Movie.objects.filter(library__in=libraries_visible_to(user)).filter(Exists(main_file))
-    return _limited(movies, user)
+    return _limited(Movie.objects.filter(library__in=libraries_visible_to(user), has_main_file=True), user)
 
 
 def shows_visible_to(user) -> QuerySet[Show]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.core import events
@@ -110,8 +111,17 @@ def files_index(*, library: Library, records: list[IndexedFile]) -> IndexCounts:
         counts.added, counts.updated = len(new_files), len(changed_files)
         movie_ids = {m for m, _e in previous_owners if m}
         episode_ids = {e for _m, e in previous_owners if e}
+        movies_main_file_refresh(movie_ids=movie_ids | {f.movie_id for f in files_by_path.values() if f.movie_id})
         items_prune(movie_ids=movie_ids, episode_ids=episode_ids)
     return counts
+
+
+def movies_main_file_refresh(*, movie_ids: Iterable[int]) -> None:
+    """Recompute `has_main_file` of these movies in one query."""
+    movie_ids = list(movie_ids)
+    if movie_ids:
+        main = MediaFile.objects.filter(movie=OuterRef("pk"), extra_type="")
+        Movie.objects.filter(pk__in=movie_ids).update(has_main_file=Exists(main))
 
 
 FILE_UPDATE_FIELDS = [
@@ -412,6 +422,7 @@ def files_remove(*, library: Library, file_ids: Iterable[int]) -> int:
         rows = MediaFile.objects.filter(library=library, pk__in=file_ids)
         owners = list(rows.values_list("movie_id", "episode_id"))
         rows.delete()
+        movies_main_file_refresh(movie_ids={m for m, _e in owners if m})
         items_prune(movie_ids={m for m, _e in owners if m}, episode_ids={e for _m, e in owners if e})
     return len(owners)
 

@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from apps.core.api.viewsets import SelectorReadOnlyViewSet
 from apps.media import selectors
 from apps.media.api.filters import EpisodeFilter, MovieFilter
+from apps.media.api.pagination import CatalogueCountPagination
 from apps.media.api.serializers import (
     EpisodeSerializer,
     FileSerializer,
@@ -18,6 +19,7 @@ class MovieViewSet(SelectorReadOnlyViewSet):
     """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
 
     selector = selectors.movies_visible_to
+    pagination_class = CatalogueCountPagination
     filterset_class = MovieFilter
     search_fields = ["title", "original_title"]
     ordering_fields = ["sort_title", "year", "added_at"]
@@ -38,6 +40,7 @@ class ShowViewSet(SelectorReadOnlyViewSet):
     """Shows of the libraries you may see, with season and episode counts."""
 
     selector = selectors.shows_visible_to
+    pagination_class = CatalogueCountPagination
     search_fields = ["title", "original_title"]
     ordering_fields = ["sort_title", "year", "added_at"]
     ordering = ["sort_title", "year"]
@@ -63,6 +66,7 @@ class EpisodeViewSet(SelectorReadOnlyViewSet):
     """Episodes; filter with `?show=ID&season=N`."""
 
     selector = selectors.episodes_visible_to
+    pagination_class = CatalogueCountPagination
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilter
     search_fields = ["title", "show__title"]
@@ -78,6 +82,7 @@ class FileViewSet(SelectorReadOnlyViewSet):
     """Media files with their streams and subtitles."""
 
     selector = selectors.files_visible_to
+    pagination_class = CatalogueCountPagination
     serializer_class = FileSerializer
     filterset_fields = ["library", "movie", "episode", "container", "probe_status"]
 

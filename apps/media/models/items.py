@@ -58,10 +58,13 @@ class Movie(CatalogueItem):
     edition = models.CharField(max_length=100, blank=True)
     tagline = models.CharField(max_length=500, blank=True)
     runtime = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes.")
+    # Kept by the scanner so that lists need no join to files: a movie with only extras is not listed.
+    has_main_file = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["sort_title", "year"]
         constraints = [models.UniqueConstraint(fields=["library", "match_key"], name="unique_movie_per_library")]
+        indexes = [models.Index(fields=["library", "has_main_file", "age_rating"], name="movie_listing")]
 
 
 class Show(CatalogueItem):

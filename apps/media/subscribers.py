@@ -1,0 +1,11 @@
+"""Event subscribers of the media app: any change to the catalogue makes cached list counts stale."""
+
+from apps.core import caching, events
+
+
+@events.subscribe("library.*")
+@events.subscribe("movie.*")
+@events.subscribe("episode.*")
+@events.subscribe("media.*")
+def catalogue_changed(event: events.Event) -> None:
+    caching.bump("catalogue")
