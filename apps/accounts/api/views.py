@@ -1,11 +1,9 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 
 from apps.accounts import selectors, services
 from apps.accounts.api.serializers import RoleSerializer, UserMeSerializer, UserSerializer
 from apps.accounts.models import User
-from apps.core.api.errors import as_drf_error
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorModelViewSet
 
@@ -40,17 +38,11 @@ class UserViewSet(SelectorModelViewSet):
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.user_create(by=self.request.user, password=data.pop("password", ""), **data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.user_create(by=self.request.user, password=data.pop("password", ""), **data)
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.user_update(user=serializer.instance, by=self.request.user, **data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.user_update(user=serializer.instance, by=self.request.user, **data)
 
     def perform_destroy(self, instance: User) -> None:
         services.user_delete(user=instance, by=self.request.user)
@@ -78,29 +70,20 @@ class RoleViewSet(SelectorModelViewSet):
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         group = data.pop("group", {})
-        try:
-            serializer.instance = services.role_create(
-                by=self.request.user, name=group.get("name", ""), permissions=group.get("permissions", []), **data
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.role_create(
+            by=self.request.user, name=group.get("name", ""), permissions=group.get("permissions", []), **data
+        )
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
         group = data.pop("group", {})
-        try:
-            serializer.instance = services.role_update(
-                role=serializer.instance,
-                by=self.request.user,
-                name=group.get("name"),
-                permissions=group.get("permissions"),
-                **data,
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.role_update(
+            role=serializer.instance,
+            by=self.request.user,
+            name=group.get("name"),
+            permissions=group.get("permissions"),
+            **data,
+        )
 
     def perform_destroy(self, instance) -> None:
-        try:
-            services.role_delete(role=instance, by=self.request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        services.role_delete(role=instance, by=self.request.user)

@@ -1,7 +1,5 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from apps.core.api.errors import as_drf_error
 from apps.libraries import services
 from apps.libraries.models import Library, LibraryScan, ScanError
 
@@ -26,18 +24,12 @@ class LibrarySerializer(serializers.ModelSerializer):
         read_only_fields = ["last_scanned_at", "created_at", "updated_at"]
 
     def create(self, validated_data: dict) -> Library:
-        try:
-            return services.library_create(**validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.library_create(**validated_data)
 
     def update(self, instance: Library, validated_data: dict) -> Library:
         if "kind" in validated_data and validated_data["kind"] != instance.kind:
             raise serializers.ValidationError({"kind": ["the kind of a library cannot change; create another"]})
-        try:
-            return services.library_update(library=instance, **validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.library_update(library=instance, **validated_data)
 
 
 class ScanRequestSerializer(serializers.Serializer):

@@ -1,11 +1,9 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.errors import as_drf_error
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
 from apps.libraries import selectors, services
@@ -71,10 +69,7 @@ class LibraryViewSet(SelectorModelViewSet):
         if request.method == "PUT":
             grants = LibraryGrantsSerializer(data=request.data)
             grants.is_valid(raise_exception=True)
-            try:
-                result = services.library_grants_set(library=library, by=request.user, **grants.validated_data)
-            except DjangoValidationError as exc:
-                raise as_drf_error(exc) from exc
+            result = services.library_grants_set(library=library, by=request.user, **grants.validated_data)
             return Response(result)
         return Response(services.library_grants(library=library))
 
