@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -24,6 +25,9 @@ def user_changed(sender, instance: User, **kwargs) -> None:
     caching.bump("catalogue")
 
 
+@receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
+@receiver(m2m_changed, sender=Group.permissions.through)
 @receiver(post_save, sender=UserObjectPermission)
 @receiver(post_delete, sender=UserObjectPermission)
 @receiver(post_save, sender=GroupObjectPermission)

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.selectors import effective_settings
+from apps.core import caching
 from apps.libraries.models import Library, LibraryScan, ScanError
+
+VISIBLE_SECONDS = 600
 
 
 def libraries_visible_to(user, *, perm: str = "libraries.view_library") -> QuerySet[Library]:
     """Libraries granted to the user or their role (or all with the global permission), of allowed kinds.
 
-    Disabled libraries are visible only to those who may change libraries.
+    Disabled libraries are visible only to those who may change libraries. The answer is cached per user
+    under the "catalogue" version, which grants, roles, users and libraries bump when they change.
     """
     if not user or not user.is_authenticated or not user.is_active:
         return Library.objects.none()
+    key = f"visible-libraries:{user.pk}:{perm}:{caching.version('catalogue')}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(_libraries_granted(user, perm).values_list("pk", flat=True))
+        cache.set(key, ids, VISIBLE_SECONDS)
+    return Library.objects.filter(pk__in=ids)
+
+
+def _libraries_granted(user, perm: str) -> QuerySet[Library]:
     libraries = get_objects_for_user(user, perm, klass=Library, accept_global_perms=True, with_superuser=True)
     if not user.has_perm("libraries.change_library"):
         libraries = libraries.filter(enabled=True)
