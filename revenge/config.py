@@ -124,6 +124,19 @@ def redis_url(env: Env) -> str:
     return url
 
 
+def networks(env: Env, name: str, default: list[str]) -> list:
+    """A comma-separated list of CIDRs (IPv4 or IPv6); a bad entry is reported and skipped."""
+    import ipaddress
+
+    found = []
+    for item in env.list(name, default):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            env.problem("revenge.E012", f"{name}: {item!r} is not an IP address or CIDR network.")
+    return found
+
+
 def time_zone(env: Env) -> str:
     name = env.str("REVENGE_TIME_ZONE", "UTC") or "UTC"
     try:

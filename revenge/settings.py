@@ -20,6 +20,9 @@ DEBUG = env.bool("REVENGE_DEBUG", False)
 SECRET_KEY = config.secret_key(env, data_dir=DATA_DIR, embedded=EMBEDDED_DATABASE)
 # Like paperless-ngx: a home server is reached by LAN names and addresses nobody can list up front.
 ALLOWED_HOSTS = env.list("REVENGE_ALLOWED_HOSTS", ["*"])
+TRUSTED_PROXIES = config.networks(env, "REVENGE_TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
+RATE_LIMIT = env.str("REVENGE_RATE_LIMIT", "600/min") or "600/min"
+AUTH_RATE_LIMIT = env.str("REVENGE_AUTH_RATE_LIMIT", "10/min") or "10/min"
 CSRF_TRUSTED_ORIGINS = env.list("REVENGE_CSRF_TRUSTED_ORIGINS", [])
 PORT = env.int("REVENGE_PORT", 8000, minimum=1, maximum=65535)
 ADMIN_PASSWORD = env.str("REVENGE_ADMIN_PASSWORD")
@@ -97,6 +100,11 @@ AUTHENTICATION_BACKENDS = [
 # No guardian "AnonymousUser" row: anonymous visitors see nothing, so they need no grants.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify and are upgraded to Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -196,6 +204,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
+    # Counters live in the cache (Redis in production), so every web process and pod shares them.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ClientIPRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"ip": RATE_LIMIT, "auth": AUTH_RATE_LIMIT},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }

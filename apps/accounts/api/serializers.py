@@ -128,3 +128,18 @@ class UserMeSerializer(serializers.ModelSerializer):
 
     def get_effective_settings(self, user: User) -> dict:
         return effective_settings(user).as_dict()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    device_name = serializers.CharField(max_length=100, help_text="Shown in your list of sessions and tokens.")
+    expires_in_days = serializers.IntegerField(min_value=1, max_value=3650, required=False)
+
+
+class TokenCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    token = serializers.CharField(help_text="Shown only this once.")
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)

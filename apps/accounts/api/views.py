@@ -1,10 +1,26 @@
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
 from rest_framework.generics import RetrieveAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.accounts import selectors, services
-from apps.accounts.api.serializers import RoleSerializer, UserMeSerializer, UserSerializer
+from apps.accounts.api.serializers import (
+    RoleSerializer,
+    TokenCreatedSerializer,
+    TokenRequestSerializer,
+    UserMeSerializer,
+    UserSerializer,
+)
 from apps.accounts.models import User
 from apps.core.api.permissions import ActionPermissions
+from apps.core.api.throttling import AuthRateThrottle
 from apps.core.api.viewsets import SelectorModelViewSet
 
 
@@ -16,6 +32,29 @@ class UserMeView(RetrieveAPIView):
 
     def get_object(self) -> User:
         return self.request.user
+
+
+class TokenCreateView(APIView):
+    """Trade a username and password for a named API token (shown once), e.g. for a TV app."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthRateThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={201: TokenCreatedSerializer})
+    def post(self, request: Request) -> Response:
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid username or password.")
+        days = data.get("expires_in_days")
+        token, raw_key = services.api_token_create(
+            user=user, name=data["device_name"], expires_at=timezone.now() + timedelta(days=days) if days else None
+        )
+        body = {"id": token.pk, "token": raw_key, "name": token.name, "prefix": token.prefix}
+        body["expires_at"] = token.expires_at
+        return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 class UserViewSet(SelectorModelViewSet):

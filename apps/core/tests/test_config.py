@@ -119,6 +119,7 @@ def run_manage(tmp_path: Path, *args: str, **env_values: str) -> subprocess.Comp
         ({"DATABASE_URL": "postgres://u@127.0.0.1:1/db"}, "(revenge.E003) REVENGE_SECRET_KEY is required"),
         ({"REVENGE_PORT": "eighty"}, "(revenge.E011) REVENGE_PORT='eighty' is not a whole number"),
         ({"REVENGE_TIME_ZONE": "Nowhere/City"}, "(revenge.E004) REVENGE_TIME_ZONE='Nowhere/City'"),
+        ({"REVENGE_TRUSTED_PROXIES": "10.0.0.0/33"}, "(revenge.E012) REVENGE_TRUSTED_PROXIES: '10.0.0.0/33'"),
     ],
 )
 def test_misconfiguration_fails_at_start_with_one_clear_line(tmp_path, env_values, expected):
