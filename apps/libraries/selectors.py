@@ -8,7 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.selectors import effective_settings
 from apps.core import caching
-from apps.libraries.models import Library, LibraryScan, ScanError
+from apps.libraries.models import Library, LibraryScan
 
 VISIBLE_SECONDS = 600
 
@@ -39,16 +39,7 @@ def _libraries_granted(user, perm: str) -> QuerySet[Library]:
     return libraries
 
 
-def libraries_managed_by(user) -> QuerySet[Library]:
-    """Libraries whose grants and settings the user may change."""
-    return libraries_visible_to(user, perm="libraries.manage_library")
-
-
 def scans_visible_to(user) -> QuerySet[LibraryScan]:
     """Scans of the libraries the user may scan."""
     scannable = libraries_visible_to(user, perm="libraries.scan_library")
     return LibraryScan.objects.filter(library__in=scannable).select_related("library")
-
-
-def scan_errors(*, scan: LibraryScan, limit: int = 100) -> QuerySet[ScanError]:
-    return scan.scan_errors.all()[:limit]

@@ -1,6 +1,6 @@
 """Permission classes shared by the API: model permissions from the role, object permissions from grants."""
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
 
 
 def can_see_paths(user) -> bool:
@@ -37,12 +37,3 @@ class ActionPermissions(BasePermission):
             return True
         object_perm = getattr(view, "object_permissions", {}).get(view.action)
         return bool(object_perm and user.has_perm(object_perm, obj))
-
-
-class ReadOnlyOrPermissions(ActionPermissions):
-    """Reads for anyone signed in; writes by `action_permissions`."""
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in SAFE_METHODS:
-            return bool(request.user and request.user.is_authenticated)
-        return super().has_permission(request, view)
