@@ -32,6 +32,19 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
     return token, raw_key
 
 
+def api_token_login(
+    *, request, username: str, password: str, device_name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str] | None:
+    """A named token for whoever these credentials belong to; None when they do not sign anyone in."""
+    from django.contrib.auth import authenticate
+
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        return None
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    return api_token_create(user=user, name=device_name, expires_at=expires_at)
+
+
 def api_token_touch(*, token: ApiToken) -> None:
     """Record use, at most once a minute per token, so that reads do not all become writes."""
     now = timezone.now()

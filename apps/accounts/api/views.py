@@ -1,7 +1,3 @@
-from datetime import timedelta
-
-from django.contrib.auth import authenticate
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import RetrieveAPIView
@@ -44,14 +40,10 @@ class TokenCreateView(APIView):
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        data = form.validated_data
-        user = authenticate(request, username=data["username"], password=data["password"])
-        if user is None or not user.is_active:
+        created = services.api_token_login(request=request, **form.validated_data)
+        if created is None:
             raise exceptions.AuthenticationFailed("Invalid username or password.")
-        days = data.get("expires_in_days")
-        token, raw_key = services.api_token_create(
-            user=user, name=data["device_name"], expires_at=timezone.now() + timedelta(days=days) if days else None
-        )
+        token, raw_key = created
         body = {"id": token.pk, "token": raw_key, "name": token.name, "prefix": token.prefix}
         body["expires_at"] = token.expires_at
         return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
