@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
 from apps.accounts import services
-from apps.accounts.models import SETTING_FIELDS, ApiToken, Role, User
+from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, Role, User
 from apps.accounts.roles import default_role, rank_of
 from apps.accounts.selectors import users_visible_to
 
@@ -94,3 +94,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         token, raw_key = services.api_token_create(user=obj.user, name=obj.name, expires_at=obj.expires_at)
         obj.pk = token.pk
         messages.warning(request, f"API token created. Copy it now, it is not shown again: {raw_key}")
+
+
+@admin.register(IPRule)
+class IPRuleAdmin(admin.ModelAdmin):
+    """Locked out by a rule? `manage.py disable_ip_rules` turns them all off."""
+
+    list_display = ("network", "kind", "enabled", "description", "created_at")
+    list_filter = ("kind", "enabled")
+    search_fields = ("network", "description")

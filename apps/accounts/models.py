@@ -101,3 +101,38 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+def validate_network(value: str) -> None:
+    import ipaddress
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as exc:
+        raise ValidationError(
+            f"{value!r} is not an IP address or CIDR network (e.g. 192.168.1.0/24, 2001:db8::/32)"
+        ) from exc
+
+
+class IPRule(models.Model):
+    """An access rule by client network: block it, allow only listed networks, or keep staff to them."""
+
+    class Kind(models.TextChoices):
+        BLOCK = "block", "Block these addresses"
+        ALLOW = "allow", "Allow only listed addresses (once any allow rule exists)"
+        STAFF_ONLY = "staff_only", "Admins and moderators only from listed addresses"
+
+    network = models.CharField(max_length=64, validators=[validate_network], help_text="Address or CIDR, IPv4 or IPv6.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.CharField(max_length=200, blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "network"]
+        verbose_name = "IP rule"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.network}"

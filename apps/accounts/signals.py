@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import IPRule, Role, User
 from apps.accounts.selectors import effective_settings_forget
 from apps.core import caching
 
@@ -23,6 +23,12 @@ def role_changed(sender, instance: Role, **kwargs) -> None:
 def user_changed(sender, instance: User, **kwargs) -> None:
     effective_settings_forget(user_ids=[instance.pk])
     caching.bump("catalogue")
+
+
+@receiver(post_save, sender=IPRule)
+@receiver(post_delete, sender=IPRule)
+def ip_rule_changed(sender, **kwargs) -> None:
+    caching.bump("ip-rules")
 
 
 @receiver(m2m_changed, sender=User.groups.through)

@@ -85,8 +85,12 @@ def test_the_limit_holds_in_total_across_processes(api_client):
         "print([c.post('/api/v1/auth/token/', {'username': 'x'}, content_type='application/json').status_code"
         " for _ in range(6)])\n"
     )
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
     other = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert other.returncode == 0, other.stderr
     assert other.stdout.strip() == "[400, 400, 400, 400, 400, 400]"

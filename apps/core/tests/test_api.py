@@ -11,6 +11,7 @@ from apps.core.api.errors import exception_handler
 from apps.core.api.pagination import PageNumberPagination
 
 
+@pytest.mark.django_db
 def test_schema_is_a_valid_openapi_3_document(client, tmp_path):
     response = client.get("/api/schema/")
     assert response.status_code == 200
@@ -22,12 +23,14 @@ def test_schema_is_a_valid_openapi_3_document(client, tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
 
 
+@pytest.mark.django_db
 def test_swagger_ui_is_served_without_internet(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in response.content
 
 
+@pytest.mark.django_db
 def test_unauthenticated_api_call_gets_the_error_format(api_client):
     response = api_client.get("/api/v1/users/me/")
     assert response.status_code == 401
