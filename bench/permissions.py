@@ -14,14 +14,12 @@ import gc
 import os
 import secrets
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-BENCH_DB = "revenge_bench"
+from benchdb import bench_database
+
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 LIBRARIES, GRANTED = 20, 5
 ROLE_NAME = "bench-kids"
@@ -34,24 +32,6 @@ URLS = {
     "filtered": "/api/v1/movies/?resolution=1080p&ordering=-added_at&year_min=1990",
 }
 TARGET_P99_MS, TARGET_QUERIES = 50, 8
-
-
-def setup_django(server_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + BENCH_DB
-    os.environ.setdefault("REVENGE_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
-    # 500 requests a series from one address: the per-IP limit would answer 429, which is not what is measured.
-    os.environ.setdefault("REVENGE_RATE_LIMIT", "1000000/min")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def setup_people(scratch: Path) -> tuple:
@@ -204,8 +184,8 @@ def main() -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     redis_default = not os.environ.get("REDIS_URL")
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS)
-    setup_django(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/revenge"))
-    try:
+    # 500 requests a series from one address: the per-IP limit would answer 429, which is not what is measured.
+    with bench_database(REVENGE_RATE_LIMIT="1000000/min"):
         from django.core.cache import cache
 
         if redis_default:
@@ -220,15 +200,6 @@ def main() -> None:
             for who in ("kid", "admin")
         ]
         print(f"\np99 at N={sizes[-1]:,} vs N={sizes[0]:,} (target ~1x): " + ", ".join(parts))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        admin_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
 if __name__ == "__main__":

@@ -10,33 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-BENCH_DB = "revenge_bench"
-
-
-def setup_django(server_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + BENCH_DB
-    os.environ.setdefault("REVENGE_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from benchdb import ROOT, bench_database
 
 
 def bench_probe(files: list[Path], ffprobe_count: int) -> None:
@@ -147,25 +127,14 @@ def main() -> None:
     parser.add_argument("--rescan-files", type=int, default=100_000)
     parser.add_argument("--ffprobe-files", type=int, default=50)
     args = parser.parse_args()
-    setup_django(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/revenge"))
-    try:
-        with tempfile.TemporaryDirectory(prefix="revenge-bench-") as scratch:
-            scratch_dir = Path(scratch)
-            bench_naming()
-            bench_initial_scan(scratch_dir / "initial", args.files)
-            files = sorted((scratch_dir / "initial").rglob("*.mkv"))[:200]
-            bench_probe(files, args.ffprobe_files)
-            (scratch_dir / "rescan").mkdir()
-            bench_unchanged_rescan(scratch_dir / "rescan", args.rescan_files, files[:10])
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        admin_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    with bench_database(), tempfile.TemporaryDirectory(prefix="revenge-bench-") as scratch:
+        scratch_dir = Path(scratch)
+        bench_naming()
+        bench_initial_scan(scratch_dir / "initial", args.files)
+        files = sorted((scratch_dir / "initial").rglob("*.mkv"))[:200]
+        bench_probe(files, args.ffprobe_files)
+        (scratch_dir / "rescan").mkdir()
+        bench_unchanged_rescan(scratch_dir / "rescan", args.rescan_files, files[:10])
 
 
 if __name__ == "__main__":
