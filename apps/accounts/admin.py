@@ -27,11 +27,12 @@ class UserAdmin(DjangoUserAdmin):
         return users_visible_to(request.user)
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
-        if change and rank_of(User.objects.get(pk=obj.pk)) > rank_of(request.user):
+        stored = User.objects.select_related("role").get(pk=obj.pk) if change else None
+        if stored is not None and rank_of(stored) > rank_of(request.user):
             raise PermissionDenied("you may not change a user of higher rank than yours")
         wanted = form.cleaned_data.get("role") or (None if change else default_role())
         # The role goes through the service, which also sets groups and admin-site access.
-        obj.role = User.objects.get(pk=obj.pk).role if change else None
+        obj.role = stored.role if stored is not None else None
         super().save_model(request, obj, form, change)
         if wanted is not None and wanted != obj.role:
             services.user_update(user=obj, by=request.user, role=wanted)

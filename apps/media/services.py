@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.core import events
@@ -382,8 +382,9 @@ def _named(model: type[Genre] | type[Studio], names: list[str]) -> list:
 
 def _write_artwork(library: Library, records: list[IndexedFile], owners: dict[str, Movie | Episode]) -> None:
     """Replace the artwork of the items this batch touched with what lies beside their files now."""
+    show_ids = {owner.show_id for owner in owners.values() if isinstance(owner, Episode)}
+    seasons = {(s.show_id, s.season_number): s.pk for s in Season.objects.filter(show_id__in=show_ids)}
     wanted: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
-    seasons: dict[tuple[int, int], Season | None] = {}
     for record in records:
         owner = owners.get(record.path)
         if owner is None:
@@ -394,23 +395,29 @@ def _write_artwork(library: Library, records: list[IndexedFile], owners: dict[st
             elif ref.level == "show":
                 target = ("show", owner.show_id)
             elif ref.level == "season":
-                if ref.season is None:
+                season_id = seasons.get((owner.show_id, ref.season))
+                if season_id is None:
                     continue
-                key = (owner.show_id, ref.season)
-                if key not in seasons:
-                    seasons[key] = Season.objects.filter(show_id=owner.show_id, season_number=ref.season).first()
-                season = seasons[key]
-                if season is None:
-                    continue
-                target = ("season", season.pk)
+                target = ("season", season_id)
             else:
                 target = ("episode", owner.pk)
             wanted[target].add((ref.kind, ref.path))
-    for (owner_field, owner_id), images in wanted.items():
-        Artwork.objects.filter(**{f"{owner_field}_id": owner_id}).delete()
-        Artwork.objects.bulk_create(
-            [Artwork(kind=kind, path=path, **{f"{owner_field}_id": owner_id}) for kind, path in sorted(images)]
-        )
+    if not wanted:
+        return
+    by_field: dict[str, list[int]] = defaultdict(list)
+    for owner_field, owner_id in wanted:
+        by_field[owner_field].append(owner_id)
+    stale = Q()
+    for owner_field, ids in by_field.items():
+        stale |= Q(**{f"{owner_field}_id__in": ids})
+    Artwork.objects.filter(stale).delete()
+    Artwork.objects.bulk_create(
+        [
+            Artwork(kind=kind, path=path, **{f"{owner_field}_id": owner_id})
+            for (owner_field, owner_id), images in wanted.items()
+            for kind, path in sorted(images)
+        ]
+    )
 
 
 def files_remove(*, library: Library, file_ids: Iterable[int]) -> int:

@@ -185,3 +185,36 @@ def test_library_grants_api(api_client, tmp_path):
         "unknown role 'nobody'",
         "unknown user 'ghost'",
     ]
+
+
+def _change_form(user: User, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "role": user.role_id or "",
+        "is_active": "on",
+        "settings_overrides": "{}",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_site_role_changes_go_through_the_rank_rules(client):
+    boss, moderator, member = make_user("a", "admin"), make_user("m", "moderator"), make_user("u", "user")
+    client.force_login(boss)
+    url = f"/admin/accounts/user/{member.pk}/change/"
+    response = client.post(url, _change_form(member, role=role("guest").pk))
+    assert response.status_code == 302, response.content[:500]
+    member.refresh_from_db()
+    assert member.role.name == "guest"
+    assert list(member.groups.values_list("name", flat=True)) == ["guest"]
+    client.force_login(moderator)
+    assert client.get(f"/admin/accounts/user/{boss.pk}/change/").status_code in (302, 404)
+    denied = client.post(url, _change_form(member, role=role("admin").pk))
+    assert denied.status_code == 403
+    member.refresh_from_db()
+    assert member.role.name == "guest" and not member.is_superuser

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from apps.core.api.viewsets import SelectorReadOnlyViewSet
 from apps.media import selectors
@@ -87,4 +87,4 @@ class FileViewSet(SelectorReadOnlyViewSet):
     filterset_fields = ["library", "movie", "episode", "container", "probe_status"]
 
     def get_queryset(self):
-        return selectors.files_with_details(super().get_queryset()).filter(~Q(probe_status="pending"))
+        return selectors.files_with_details(super().get_queryset())
