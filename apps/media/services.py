@@ -229,10 +229,11 @@ def _movies_for(library: Library, records: list[IndexedFile]) -> dict[str, Movie
             "edition": fit(Movie, "edition", parsed.edition),
         }
     movies, created = _get_or_create_many(Movie, {"library": library}, by_key, defaults)
-    for key, group in by_key.items():
-        nfo = next((r.nfo for r in group if r.nfo is not None and not r.parsed.extra_type), None)
-        if nfo is not None:
-            _apply_nfo(movies[key], nfo)
+    nfos = [
+        (key, next((r.nfo for r in group if r.nfo is not None and not r.parsed.extra_type), None))
+        for key, group in by_key.items()
+    ]
+    _apply_nfos([(movies[key], nfo) for key, nfo in nfos if nfo is not None])
     for key in created:
         movie = movies[key]
         events.emit("movie.added", movie_id=movie.pk, library_id=library.pk, title=movie.title, year=movie.year)
@@ -253,10 +254,8 @@ def _episodes_for(library: Library, records: list[IndexedFile]) -> dict[str, Epi
         for key, group in by_show.items()
     }
     shows, _created = _get_or_create_many(Show, {"library": library}, by_show, show_defaults)
-    for key, group in by_show.items():
-        nfo = next((r.show_nfo for r in group if r.show_nfo is not None), None)
-        if nfo is not None:
-            _apply_nfo(shows[key], nfo)
+    nfos = [(key, next((r.show_nfo for r in group if r.show_nfo is not None), None)) for key, group in by_show.items()]
+    _apply_nfos([(shows[key], nfo) for key, nfo in nfos if nfo is not None])
     seasons = _seasons_for(shows, by_show)
     result: dict[str, Episode] = {}
     for show_k, group in by_show.items():
@@ -324,8 +323,8 @@ def sort_title(title: str) -> str:
     return lowered
 
 
-def _apply_nfo(item: Movie | Show, nfo) -> None:
-    """NFO values win over what the name said."""
+def _nfo_changes(item: Movie | Show, nfo) -> list[str]:
+    """Set what the NFO says on `item` (NFO values win over the name); returns the fields that changed."""
     model = type(item)
     updates = {
         "title": nfo.title,
@@ -356,12 +355,39 @@ def _apply_nfo(item: Movie | Show, nfo) -> None:
     if nfo.year and 1800 < nfo.year < 2200 and item.year != nfo.year:
         item.year = nfo.year
         changed.append("year")
-    if changed:
-        item.save(update_fields=[*changed, "updated_at"])
-    if nfo.genres:
-        item.genres.set(_named(Genre, nfo.genres))
-    if nfo.studios:
-        item.studios.set(_named(Studio, nfo.studios))
+    return changed
+
+
+def _apply_nfos(pairs: list[tuple[Movie | Show, object]]) -> None:
+    """Write the NFO values of a batch of movies or shows in a few queries, whatever its size."""
+    if not pairs:
+        return
+    model = type(pairs[0][0])
+    changed_items, fields = [], set()
+    now = timezone.now()
+    for item, nfo in pairs:
+        changed = _nfo_changes(item, nfo)
+        if changed:
+            item.updated_at = now
+            changed_items.append(item)
+            fields.update(changed)
+    if changed_items:
+        model.objects.bulk_update(changed_items, [*sorted(fields), "updated_at"], batch_size=500)
+    for relation, named_model, attribute in (("genres", Genre, "genres"), ("studios", Studio, "studios")):
+        wanted = {item.pk: getattr(nfo, attribute) for item, nfo in pairs if getattr(nfo, attribute)}
+        if not wanted:
+            continue
+        rows = {row.name: row.pk for row in _named(named_model, [n for names in wanted.values() for n in names])}
+        through = getattr(model, relation).through
+        owner, target = f"{model._meta.model_name}_id", f"{named_model._meta.model_name}_id"
+        through.objects.filter(**{f"{owner}__in": list(wanted)}).delete()
+        links = {
+            (item_id, rows[fit(named_model, "name", name.strip())])
+            for item_id, names in wanted.items()
+            for name in names
+            if name and name.strip() and fit(named_model, "name", name.strip()) in rows
+        }
+        through.objects.bulk_create([through(**{owner: a, target: b}) for a, b in links], ignore_conflicts=True)
 
 
 def _apply_episode_nfo(episode: Episode, nfo) -> None:

@@ -188,3 +188,26 @@ def test_a_movie_with_only_extras_left_is_not_listed(movies, user):
     scan(library)
     assert not movies_visible_to(user).filter(title="Inception").exists()
     assert Movie.objects.filter(title="Inception").exists()
+
+
+def test_nfo_rich_libraries_cost_a_few_queries_per_batch(tmp_path, place, django_assert_max_num_queries):
+    root = tmp_path / "nfo"
+    for i in range(30):
+        place(root, f"Film {i} ({2000 + i})/Film {i} ({2000 + i}).mkv")
+        nfo = f"<movie><title>Film {i}</title><mpaa>PG</mpaa><genre>G{i % 3}</genre><studio>S{i}</studio></movie>"
+        place(root, f"Film {i} ({2000 + i})/movie.nfo", content=nfo.encode())
+    library = services.library_create(name="NFO", kind="movies", paths=[str(root)])
+    with django_assert_max_num_queries(60):
+        result = scan(library)
+    assert result.added == 30
+    assert Movie.objects.filter(genres__name="G1").count() == 10
+    assert Movie.objects.get(title="Film 7").studios.get().name == "S7"
+
+
+def test_changed_nfo_replaces_genres(movies):
+    library, root = movies
+    scan(library)
+    nfo = MOVIE_NFO.replace("<genre>Action</genre>\n  <genre>Science Fiction</genre>", "<genre>Thriller</genre>")
+    (root / "Inception (2010)/movie.nfo").write_text(nfo)
+    scan(library, full=True)
+    assert list(Movie.objects.get(title="Inception").genres.values_list("name", flat=True)) == ["Thriller"]
