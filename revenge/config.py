@@ -137,6 +137,20 @@ def networks(env: Env, name: str, default: list[str]) -> list:
     return found
 
 
+LOCKOUT_PARAMETERS = {"username": "username", "ip": "ip_address", "username+ip": ["username", "ip_address"]}
+
+
+def lockout_parameters(env: Env) -> list:
+    """REVENGE_LOCKOUT_BY: what failed logins are counted against (username, ip, username+ip), as axes wants it."""
+    found = []
+    for item in env.list("REVENGE_LOCKOUT_BY", ["username", "ip"]):
+        if item not in LOCKOUT_PARAMETERS:
+            env.problem("revenge.E013", f"REVENGE_LOCKOUT_BY: {item!r} is not one of username, ip, username+ip.")
+            continue
+        found.append(LOCKOUT_PARAMETERS[item])
+    return found or ["username", "ip_address"]
+
+
 def time_zone(env: Env) -> str:
     name = env.str("REVENGE_TIME_ZONE", "UTC") or "UTC"
     try:

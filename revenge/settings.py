@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "guardian",
+    "axes",
+    "auditlog",
     "apps.core",
     "apps.accounts",
     "apps.libraries",
     "apps.media",
+    "apps.audit",
 ]
 
 MIDDLEWARE = [
@@ -67,8 +70,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.ip_rules.IPRuleMiddleware",
+    "apps.accounts.middleware.SessionActivityMiddleware",
+    "apps.audit.middleware.ActivityContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last before metrics: turns a request that tripped the lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 if PROFILING:
@@ -95,6 +102,8 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out usernames and addresses before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -126,6 +135,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "apps.core.storage.StaticStorage"},
 }
 
+# Lockout: django-axes decides with Revenge's tiered handler (apps.accounts.lockout), state in the database.
+AXES_HANDLER = "apps.accounts.lockout.TieredLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "apps.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_LOCKOUT_PARAMETERS = config.lockout_parameters(env)
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the activity log instead
+AXES_RESET_ON_SUCCESS = False  # the handler resets what a success may reset (not the client IP's count)
+AXES_VERBOSE = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts are not counted, and are flagged
+LOCKOUT_TIERS = ((5, timedelta(minutes=15)), (10, timedelta(hours=1)), (20, None))  # None: until unlocked
+LOCKOUT_FORGET_HOURS = env.int("REVENGE_LOCKOUT_FORGET_HOURS", 24, minimum=1)
+
+# Activity log: django-auditlog writes model changes into audit.Activity, beside auth and security events.
+AUDITLOG_LOGENTRY_MODEL = "audit.Activity"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True  # "role: moderator", not "role: 2"
+AUDIT_RETENTION_DAYS = env.int("REVENGE_AUDIT_RETENTION_DAYS", 90, minimum=1)
+
 # Cache: Redis when configured, otherwise files in the data dir, which every local process shares.
 if REDIS_URL:
     CACHES = {
@@ -156,8 +183,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("REVENGE_BEHIND_TLS_PROXY") else None
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("REVENGE_SECURE_COOKIES", False)
+# Behind a TLS-terminating proxy (the production setup): trust its X-Forwarded-Proto, send cookies over
+# HTTPS only, redirect plain HTTP and send HSTS. Health probes are answered before any of this.
+BEHIND_TLS_PROXY = env.bool("REVENGE_BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("REVENGE_SECURE_COOKIES", BEHIND_TLS_PROXY)
+SECURE_SSL_REDIRECT = env.bool("REVENGE_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]  # scraped over the cluster network, not through the proxy
+SECURE_HSTS_SECONDS = env.int("REVENGE_HSTS_SECONDS", 31_536_000 if BEHIND_TLS_PROXY else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("REVENGE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.bool("REVENGE_HSTS_PRELOAD", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits a whole domain to HTTPS in browsers for months; an operator opts in, Django's hint aside.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Celery: Redis as broker and result store in production; kombu's filesystem transport on the embedded default.
 CELERY_DATA_DIR = DATA_DIR / "celery"
@@ -188,6 +228,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "core.task_runs_prune": {"task": "core.task_runs_prune", "schedule": timedelta(hours=6)},
     "libraries.scan_due": {"task": "libraries.scan_due", "schedule": timedelta(minutes=5)},
+    "audit.activity_prune": {"task": "audit.activity_prune", "schedule": timedelta(hours=24)},
+    "accounts.lockouts_prune": {"task": "accounts.lockouts_prune", "schedule": timedelta(hours=1)},
+    "accounts.sessions_prune": {"task": "accounts.sessions_prune", "schedule": timedelta(hours=24)},
 }
 
 REST_FRAMEWORK = {

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.libraries.api.urls")),
     path("", include("apps.media.api.urls")),
+    path("", include("apps.audit.api.urls")),
 ]
 
 urlpatterns = [

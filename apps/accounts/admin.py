@@ -6,8 +6,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts import services
-from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, Role, User
+from apps.accounts import lockout, services, sessions
+from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
 from apps.accounts.roles import default_role, rank_of
 from apps.accounts.selectors import users_visible_to
 
@@ -22,9 +22,21 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "display_name", "email", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
     list_select_related = ("role__group",)
+    actions = ["unlock"]
 
     def get_queryset(self, request):
         return users_visible_to(request.user)
+
+    @admin.action(description="Unlock sign-in of the selected users", permissions=["change"])
+    def unlock(self, request, queryset) -> None:
+        unlocked = []
+        for user in queryset:
+            try:
+                if lockout.user_unlock(user=user, by=request.user):
+                    unlocked.append(user.get_username())
+            except PermissionDenied as exc:
+                messages.error(request, f"{user.get_username()}: {exc}")
+        messages.success(request, f"Unlocked: {', '.join(unlocked)}" if unlocked else "Nobody was locked out.")
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
         stored = User.objects.select_related("role").get(pk=obj.pk) if change else None
@@ -92,9 +104,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj: ApiToken, form, change: bool) -> None:
-        token, raw_key = services.api_token_create(user=obj.user, name=obj.name, expires_at=obj.expires_at)
+        token, raw_key = services.api_token_create(
+            user=obj.user, name=obj.name, expires_at=obj.expires_at, by=request.user
+        )
         obj.pk = token.pk
         messages.warning(request, f"API token created. Copy it now, it is not shown again: {raw_key}")
+
+    def delete_model(self, request, obj: ApiToken) -> None:
+        sessions.token_revoke(token=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for token in queryset.select_related("user"):
+            sessions.token_revoke(token=token, by=request.user)
 
 
 @admin.register(IPRule)
@@ -104,3 +125,26 @@ class IPRuleAdmin(admin.ModelAdmin):
     list_display = ("network", "kind", "enabled", "description", "created_at")
     list_filter = ("kind", "enabled")
     search_fields = ("network", "description")
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """Failed-login counters; the unlock action lifts a lock (of an address, say) and forgets its count."""
+
+    list_display = ("scope", "key", "failures", "locked_until", "permanent", "last_failure_at")
+    list_filter = ("scope", "permanent")
+    search_fields = ("key", "username", "ip")
+    readonly_fields = [f.name for f in LoginLockout._meta.fields]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Unlock (forget the failed logins of) the selected entries", permissions=["delete"])
+    def unlock(self, request, queryset) -> None:
+        for row in queryset:
+            lockout.lockout_unlock(lockout=row, by=request.user)
+        messages.success(request, f"Unlocked {len(queryset)} entries.")

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 
 from apps.accounts import services
 from apps.accounts.models import ApiToken, User
+from apps.core.client_ip import client_ip
 
 KEYWORDS = (b"token", b"bearer")
 
@@ -28,7 +29,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        services.api_token_touch(token=token)
+        services.api_token_touch(token=token, ip=client_ip(request))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

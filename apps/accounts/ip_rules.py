@@ -11,11 +11,12 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apps.accounts.models import IPRule
-from apps.core import caching, metrics
+from apps.core import caching, events, metrics
 from apps.core.client_ip import client_ip
 
 logger = logging.getLogger("revenge.security")
 blocked_total = metrics.counter("ip_rule_blocked_total", "Requests refused by an IP rule.", ["kind"])
+BLOCK_ENTRY_INTERVAL = 60  # seconds: one activity entry per address and rule kind, so a flood is not a DB flood
 
 
 def active_rules() -> dict[str, list]:
@@ -70,5 +71,8 @@ class IPRuleMiddleware:
         if kind is None:
             return self.get_response(request)
         blocked_total.labels(kind=kind).inc()
-        logger.warning("blocked by IP rule (%s): %s %s from %s", kind, request.method, request.path, client_ip(request))
+        ip = client_ip(request)
+        logger.warning("blocked by IP rule (%s): %s %s from %s", kind, request.method, request.path, ip)
+        if cache.add(f"ip-blocked:{kind}:{ip}", 1, BLOCK_ENTRY_INTERVAL):
+            events.emit("security.ip_blocked", ip=ip, rule=kind, method=request.method, path=request.path[:200])
         return JsonResponse({"detail": "Access from your network is not allowed.", "code": "ip_blocked"}, status=403)

@@ -1,4 +1,4 @@
-"""Users and their API tokens."""
+"""Users, their roles, API tokens and signed-in sessions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.Model):
@@ -73,12 +74,27 @@ class User(AbstractUser):
     settings_overrides = models.JSONField(
         default=dict, blank=True, help_text="Role settings that differ for this user, by field name."
     )
+    session_epoch = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised to end every session of the user at once."
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's HMAC of the password, plus the epoch once raised; SECRET_KEY_FALLBACKS pass `secret`."""
+        if not self.session_epoch:
+            # Epoch 0 keeps Django's own hash, so sessions from before this field stay valid.
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "apps.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiToken(models.Model):
@@ -91,6 +107,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True, help_text="User agent of the client that created it.")
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -101,6 +119,23 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class LoginSession(models.Model):
+    """A signed-in browser session: the device and address behind one Django session key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} session {self.pk}"
 
 
 def validate_network(value: str) -> None:
@@ -136,3 +171,34 @@ class IPRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.network}"
+
+
+class LoginLockout(models.Model):
+    """Failed logins of one username, client IP or pair, and the lock they earned (see accounts.lockout)."""
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", "Username"
+        IP = "ip", "Client IP"
+        USERNAME_IP = "username_ip", "Username and client IP"
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=300, help_text="Lower-cased username, IP address, or both joined by '|'.")
+    username = models.CharField(max_length=150, blank=True, help_text="Last username tried.")
+    ip = models.GenericIPAddressField(null=True, blank=True, help_text="Last client IP.")
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    permanent = models.BooleanField(default=False, help_text="Locked until an admin or moderator unlocks.")
+    first_failure_at = models.DateTimeField(default=timezone.now)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_failure_at"]
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="login_lockout_scope_key")]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_lockout_last_failure")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.key}: {self.failures} failures"
+
+    def is_locked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.permanent or (self.locked_until is not None and self.locked_until > now)

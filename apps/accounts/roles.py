@@ -29,6 +29,7 @@ BUILTIN_ROLES: dict[str, dict] = {
             "libraries.view_library",
             "libraries.scan_library",
             "libraries.view_libraryscan",
+            "audit.view_activity",
         ],
         "settings": {"may_download": True, "requests_auto_approved": True, "may_approve_requests": True},
     },

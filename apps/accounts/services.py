@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.devices import user_agent_clean
 from apps.accounts.models import SETTING_FIELDS, ApiToken, Role, User
 from apps.accounts.roles import STAFF_RANK, default_role, rank_of
 from apps.core import events
+from apps.core.client_ip import client_ip, ip_or_none
 
 TOKEN_PREFIX = "rvg_"  # noqa: S105 - a marker, not a secret
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -23,11 +25,33 @@ def token_hash(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    expires_at: datetime | None = None,
+    by: User | None = None,
+    user_agent: str = "",
+    ip: str | None = None,
+) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the row and the raw key, which is not stored anywhere."""
     raw_key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=raw_key[:12], key_hash=token_hash(raw_key), expires_at=expires_at
+        user=user,
+        name=name[:100],
+        prefix=raw_key[:12],
+        key_hash=token_hash(raw_key),
+        expires_at=expires_at,
+        user_agent=user_agent_clean(user_agent),
+        last_ip=ip_or_none(ip),
+    )
+    events.emit(
+        "auth.token_created",
+        user_id=user.pk,
+        username=user.get_username(),
+        token_id=token.pk,
+        name=token.name,
+        by_id=by.pk if by else None,
     )
     return token, raw_key
 
@@ -37,20 +61,36 @@ def api_token_login(
 ) -> tuple[ApiToken, str] | None:
     """A named token for whoever these credentials belong to; None when they do not sign anyone in."""
     from django.contrib.auth import authenticate
+    from django.contrib.auth.signals import user_logged_in
 
+    # The plain Django request: django-axes flags a lockout on it, and its middleware reads it there.
+    request = getattr(request, "_request", request)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         return None
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
-    return api_token_create(user=user, name=device_name, expires_at=expires_at)
+    ip, user_agent = ip_or_none(client_ip(request)), user_agent_clean(request.META.get("HTTP_USER_AGENT", ""))
+    created = api_token_create(
+        user=user, name=device_name, expires_at=expires_at, by=user, user_agent=user_agent, ip=ip
+    )
+    # A sign-in like any other for its listeners (django-axes resets failure counts, last_login moves);
+    # `token` tells the session recorder that no session was signed in.
+    user_logged_in.send(sender=user.__class__, request=request, user=user, token=created[0])
+    events.emit(
+        "auth.login", user_id=user.pk, username=user.get_username(), ip=ip, user_agent=user_agent, method="token"
+    )
+    return created
 
 
-def api_token_touch(*, token: ApiToken) -> None:
-    """Record use, at most once a minute per token, so that reads do not all become writes."""
+def api_token_touch(*, token: ApiToken, ip: str | None = None) -> None:
+    """Record use and the client address, at most once a minute per token, so that reads do not all become writes."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        ip = ip_or_none(ip)
+        changes = {"last_used_at": now} | ({"last_ip": ip} if ip else {})
+        ApiToken.objects.filter(pk=token.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(token, field, value)
 
 
 def admin_ensure(*, username: str = "admin", password: str = "") -> tuple[User | None, str]:

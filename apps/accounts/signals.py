@@ -1,12 +1,14 @@
-"""Keep cached effective settings true: any change to an input forgets the affected users."""
+"""Keep cached effective settings true (any change to an input forgets the affected users); record sign-ins."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from apps.accounts import sessions
 from apps.accounts.models import IPRule, Role, User
 from apps.accounts.selectors import effective_settings_forget
 from apps.core import caching
@@ -40,6 +42,18 @@ def ip_rule_changed(sender, **kwargs) -> None:
 @receiver(post_delete, sender=GroupObjectPermission)
 def grant_changed(sender, **kwargs) -> None:
     caching.bump("catalogue")
+
+
+@receiver(user_logged_in, dispatch_uid="revenge-session-record")
+def logged_in(sender, request, user: User, token=None, **kwargs) -> None:
+    if request is not None and token is None:  # a token login announces itself (services.api_token_login)
+        sessions.session_record(request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="revenge-session-forget")
+def logged_out(sender, request, user: User | None, **kwargs) -> None:
+    if request is not None:
+        sessions.session_forget(request=request, user=user)
 
 
 def setup_roles_after_migrate(sender, **kwargs) -> None:

@@ -30,3 +30,11 @@ def client_ip(request: HttpRequest) -> str:
         if not _is_trusted(hop):
             return hop
     return hops[0] if hops else remote
+
+
+def ip_or_none(value: str | None) -> str | None:
+    """`value` when it is an IP address (for IP columns), else None."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None

@@ -84,7 +84,8 @@ def library_create(
     library.full_clean()
     with transaction.atomic():
         library.save()
-        LibraryFolder.objects.bulk_create([LibraryFolder(library=library, path=p) for p in folders])
+        for path in folders:  # one by one, so that the activity log records each root
+            LibraryFolder.objects.create(library=library, path=path)
         for role_name, perms in DEFAULT_GRANTS.items():
             group = Group.objects.filter(name=role_name).first()
             for perm in perms if group else ():
@@ -170,9 +171,9 @@ def library_update(*, library: Library, paths: Iterable[str] | None = None, **fi
             folders = library_folders_clean(paths)
             library.folders.exclude(path__in=folders).delete()
             existing = set(library.folders.values_list("path", flat=True))
-            LibraryFolder.objects.bulk_create(
-                [LibraryFolder(library=library, path=p) for p in folders if p not in existing]
-            )
+            for path in folders:
+                if path not in existing:
+                    LibraryFolder.objects.create(library=library, path=path)
     return library
 
 

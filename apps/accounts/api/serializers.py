@@ -143,3 +143,8 @@ class TokenCreatedSerializer(serializers.Serializer):
     name = serializers.CharField()
     prefix = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class UnlockSerializer(serializers.Serializer):
+    unlocked = serializers.BooleanField(help_text="Whether there was a lockout or failure count to lift.")
+    counters_cleared = serializers.IntegerField()

@@ -1,16 +1,18 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.decorators import action
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import selectors, services
+from apps.accounts import lockout, selectors, services
 from apps.accounts.api.serializers import (
     RoleSerializer,
     TokenCreatedSerializer,
     TokenRequestSerializer,
+    UnlockSerializer,
     UserMeSerializer,
     UserSerializer,
 )
@@ -62,6 +64,7 @@ class UserViewSet(SelectorModelViewSet):
         "update": "accounts.change_user",
         "partial_update": "accounts.change_user",
         "destroy": "accounts.delete_user",
+        "unlock": "accounts.change_user",
     }
     search_fields = ["username", "display_name", "email"]
     ordering_fields = ["username", "date_joined", "last_login"]
@@ -77,6 +80,14 @@ class UserViewSet(SelectorModelViewSet):
 
     def perform_destroy(self, instance: User) -> None:
         services.user_delete(user=instance, by=self.request.user)
+
+    @extend_schema(request=None, responses={200: UnlockSerializer})
+    @action(detail=True, methods=["post"])
+    def unlock(self, request: Request, pk: str | None = None) -> Response:
+        """Lift the login lockout of this user (every tier, the until-unlocked one included)."""
+        user = self.get_object()
+        cleared = lockout.user_unlock(user=user, by=request.user)
+        return Response({"unlocked": cleared > 0, "counters_cleared": cleared})
 
 
 class RoleViewSet(SelectorModelViewSet):

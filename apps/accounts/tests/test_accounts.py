@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts import services
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_me_with_a_session(api_client, user):
-    api_client.login(username="alice", password="correct horse battery staple")
+    api_client.login(request=HttpRequest(), username="alice", password="correct horse battery staple")
     response = api_client.get("/api/v1/users/me/")
     assert response.status_code == 200
     assert response.json()["username"] == "alice"
@@ -84,7 +85,7 @@ def test_ensure_admin_creates_the_first_admin_once(client, django_capture_on_com
     finally:
         events.unsubscribe(listener)
     password = re.search(r"password: (\S+)", out.getvalue()).group(1)
-    assert client.login(username="admin", password=password)
+    assert client.login(request=HttpRequest(), username="admin", password=password)
     assert [e.payload["username"] for e in seen] == ["admin"]
     again = StringIO()
     call_command("ensure_admin", stdout=again)
@@ -97,7 +98,7 @@ def test_ensure_admin_uses_the_configured_password(client, settings):
     out = StringIO()
     call_command("ensure_admin", stdout=out)
     assert "from the environment 42" not in out.getvalue()
-    assert client.login(username="admin", password="from the environment 42")
+    assert client.login(request=HttpRequest(), username="admin", password="from the environment 42")
 
 
 def test_admin_site_is_titled_revenge_and_lists_task_runs(client, admin_user):

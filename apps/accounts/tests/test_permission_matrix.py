@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 from rest_framework.schemas.generators import EndpointEnumerator
@@ -15,6 +16,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.audit.models import Activity
 from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
 from apps.media.models import Episode, MediaFile, Movie, Show
@@ -79,6 +81,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/auth/token/", "POST"): Rule(
         {"list": {**with_status(ALL_OK, 201), "anonymous": 401}},
         body=lambda world, who, case: {"username": who, "password": "x" * 12, "device_name": "tv"},
+    ),
+    ("/api/v1/auth/login/", "POST"): Rule(
+        {"list": {**ALL_OK, "anonymous": 401}},
+        body=lambda world, who, case: {"username": who, "password": "x" * 12},
+    ),
+    ("/api/v1/auth/logout/", "POST"): Rule({"list": with_status(ALL_OK, 204)}, body=lambda world, who, case: {}),
+    ("/api/v1/auth/logout-all/", "POST"): Rule({"list": ALL_OK}, body=lambda world, who, case: {}),
+    ("/api/v1/auth/sessions/", "GET"): Rule({"list": ALL_OK}),
+    # Your own token; a plain user's (managers only); an admin's (admins only). Others' are invisible: 404.
+    ("/api/v1/auth/sessions/{id}/", "DELETE"): Rule(
+        {
+            "own": with_status(ALL_OK, 204),
+            "granted": hidden_from(with_status(MANAGERS_ONLY, 204), "guest", "kids", "user"),
+            "hidden": hidden_from(with_status(MANAGERS_ONLY, 204), "guest", "kids", "user", "moderator"),
+        },
+        objects="device",
     ),
     ("/api/v1/users/", "GET"): Rule({"list": MANAGERS_ONLY}),
     ("/api/v1/users/", "POST"): Rule(
@@ -171,6 +189,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/episodes/{id}/", "GET"): Rule(catalogue_detail(), objects="episode"),
     ("/api/v1/files/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/files/{id}/", "GET"): Rule(catalogue_detail(), objects="file"),
+    # Unlocking a user is changing them: managers, for users they outrank or equal.
+    ("/api/v1/users/{id}/unlock/", "POST"): Rule(USER_DETAIL, objects="user", body=lambda world, who, case: {}),
+    ("/api/v1/activity/", "GET"): Rule({"list": MANAGERS_ONLY}),
+    ("/api/v1/activity/{id}/", "GET"): Rule({"granted": MANAGERS_ONLY}, objects="activity"),
 }
 
 
@@ -262,6 +284,13 @@ class World:
             return self.scans
         if kind == "role":
             return {"granted": self.disposable_role}
+        if kind == "activity":
+            return {"granted": Activity.objects.order_by("pk").first()}
+        if kind == "device":
+            owners = self.objects("user", f"{who}-device")
+            owners["own"] = self.users.get(who, owners["granted"])
+            tokens = {case: account_services.api_token_create(user=u, name="tv")[0] for case, u in owners.items()}
+            return {case: SimpleNamespace(pk=f"token-{token.pk}") for case, token in tokens.items()}
         if kind == "user":
             # Fresh targets per principal, so that one's delete does not change the next one's answer.
             plain = account_services.user_create(username=f"plain-{who}", password="x" * 12, by=None)

@@ -86,6 +86,14 @@ def test_time_zone():
     assert env.problems[0].id == "revenge.E004"
 
 
+def test_lockout_parameters():
+    assert config.lockout_parameters(make_env()) == ["username", "ip_address"]
+    assert config.lockout_parameters(make_env(REVENGE_LOCKOUT_BY="username+ip")) == [["username", "ip_address"]]
+    env = make_env(REVENGE_LOCKOUT_BY="nothing")
+    assert config.lockout_parameters(env) == ["username", "ip_address"], "a bad value never turns the lockout off"
+    assert env.problems[0].id == "revenge.E013"
+
+
 def test_secret_key_is_generated_once_and_kept_private(tmp_path):
     first = config.secret_key(make_env(), data_dir=tmp_path / "data", embedded=True)
     second = config.secret_key(make_env(), data_dir=tmp_path / "data", embedded=True)
@@ -120,6 +128,7 @@ def run_manage(tmp_path: Path, *args: str, **env_values: str) -> subprocess.Comp
         ({"REVENGE_PORT": "eighty"}, "(revenge.E011) REVENGE_PORT='eighty' is not a whole number"),
         ({"REVENGE_TIME_ZONE": "Nowhere/City"}, "(revenge.E004) REVENGE_TIME_ZONE='Nowhere/City'"),
         ({"REVENGE_TRUSTED_PROXIES": "10.0.0.0/33"}, "(revenge.E012) REVENGE_TRUSTED_PROXIES: '10.0.0.0/33'"),
+        ({"REVENGE_LOCKOUT_BY": "username,mac"}, "(revenge.E013) REVENGE_LOCKOUT_BY: 'mac' is not one of"),
     ],
 )
 def test_misconfiguration_fails_at_start_with_one_clear_line(tmp_path, env_values, expected):

@@ -1,0 +1,226 @@
+"""Writes about signed-in sessions and API tokens: record, touch, revoke, sign out everywhere."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.accounts.devices import device_label, user_agent_clean
+from apps.accounts.models import ApiToken, LoginSession, User
+from apps.accounts.roles import rank_of
+from apps.accounts.services import _require_rank
+from apps.core import events
+from apps.core.client_ip import client_ip, ip_or_none
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+LAST_SEEN_SECONDS = 60  # last_seen_at is written at most this often per session
+DB_ENGINE = "django.contrib.sessions.backends.db"
+
+
+def request_ip(request: HttpRequest) -> str | None:
+    """The client IP as stored in IP columns (trusted proxies honoured), or None."""
+    return ip_or_none(client_ip(request))
+
+
+def request_user_agent(request: HttpRequest) -> str:
+    return user_agent_clean(request.META.get("HTTP_USER_AGENT", ""))
+
+
+def login_method(request: HttpRequest) -> str:
+    return "admin" if request.path.startswith("/admin/") else "session"
+
+
+def _seen_gate(session_key: str) -> str:
+    # Hashed: a session key is a credential and has no business in cache key names.
+    return "session-seen:" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def _require_may_manage(by: User | None, user: User) -> None:
+    """Yourself always; others only with accounts.change_user and a rank at least theirs."""
+    if by is None or by.pk == user.pk:
+        return
+    if not by.has_perm("accounts.change_user"):
+        raise PermissionDenied("you may not end the sessions of other users")
+    _require_rank(by, rank_of(user), "end the sessions of a user")
+
+
+def session_login(*, request: HttpRequest, username: str, password: str) -> User | None:
+    """Sign in with a password into this request's session; None when the credentials sign nobody in."""
+    # The plain Django request: django-axes flags a lockout on it, and its middleware reads it there.
+    request = getattr(request, "_request", request)
+    user = auth.authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        return None
+    auth.login(request, user)
+    return user
+
+
+def session_record(*, request: HttpRequest, user: User) -> LoginSession | None:
+    """On login: remember the session's device and address, and announce the login."""
+    session = getattr(request, "session", None)
+    key = session.session_key if session is not None else None
+    ip, user_agent = request_ip(request), request_user_agent(request)
+    row = None
+    if key:
+        # Sessions that expired without a logout leave rows behind: drop this user's at each sign-in.
+        live = Session.objects.filter(session_key=OuterRef("session_key"), expire_date__gt=timezone.now())
+        LoginSession.objects.filter(user=user).exclude(Exists(live)).exclude(session_key=key).delete()
+        row, _ = LoginSession.objects.update_or_create(
+            session_key=key,
+            defaults={"user": user, "user_agent": user_agent, "ip": ip, "last_seen_at": timezone.now()},
+        )
+        cache.set(_seen_gate(key), 1, LAST_SEEN_SECONDS)
+    events.emit(
+        "auth.login",
+        user_id=user.pk,
+        username=user.get_username(),
+        ip=ip,
+        user_agent=user_agent,
+        method=login_method(request),
+    )
+    return row
+
+
+def session_forget(*, request: HttpRequest, user: User | None) -> None:
+    """On logout: the session is gone, and so is its row."""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        LoginSession.objects.filter(session_key=session.session_key).delete()
+    if user is not None and user.is_authenticated:
+        events.emit(
+            "auth.logout",
+            user_id=user.pk,
+            username=user.get_username(),
+            ip=request_ip(request),
+            method=login_method(request),
+        )
+
+
+def session_touch(*, request: HttpRequest) -> None:
+    """Record when and from where a signed-in session was last used, at most once a minute."""
+    session = getattr(request, "session", None)
+    key = session.session_key if session is not None else None
+    if not key or not cache.add(_seen_gate(key), 1, LAST_SEEN_SECONDS):
+        return
+    user = getattr(request, "user", None)  # evaluated here: checks the auth hash, so a dead session is anonymous
+    if user is None or not user.is_authenticated or not session.session_key:
+        return
+    ip, now = request_ip(request), timezone.now()
+    if LoginSession.objects.filter(session_key=key).update(last_seen_at=now, ip=ip):
+        return
+    # A session signed in before sessions were recorded, or whose key was cycled: adopt it.
+    try:
+        with transaction.atomic():
+            LoginSession.objects.create(
+                user=user, session_key=key, user_agent=request_user_agent(request), ip=ip, last_seen_at=now
+            )
+    except IntegrityError:
+        pass  # a concurrent request adopted it first
+
+
+def _end_sessions(keys: list[str]) -> int:
+    """Delete these Django sessions and their rows; returns how many were still alive."""
+    alive = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).count()
+    Session.objects.filter(session_key__in=keys).delete()
+    if settings.SESSION_ENGINE != DB_ENGINE:
+        # An engine with a cache in front of the table (cached_db) would go on serving its copies.
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        for key in keys:
+            store.delete(key)
+    LoginSession.objects.filter(session_key__in=keys).delete()
+    return alive
+
+
+@transaction.atomic
+def session_revoke(*, user: User, session_id: int, by: User | None) -> bool:
+    """End one signed-in session of `user`; False when there is no such session."""
+    _require_may_manage(by, user)
+    row = LoginSession.objects.filter(pk=session_id, user=user).first()
+    if row is None:
+        return False
+    _end_sessions([row.session_key])
+    events.emit(
+        "auth.session_revoked",
+        user_id=user.pk,
+        username=user.get_username(),
+        session_id=session_id,
+        device=device_label(row.user_agent),
+        by_id=by.pk if by else None,
+    )
+    return True
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by: User | None) -> None:
+    """Delete an API token; requests with its key fail from now on."""
+    user = token.user
+    _require_may_manage(by, user)
+    token_id, name = token.pk, token.name
+    token.delete()
+    events.emit(
+        "auth.token_revoked",
+        user_id=user.pk,
+        username=user.get_username(),
+        token_id=token_id,
+        name=name,
+        by_id=by.pk if by else None,
+    )
+
+
+@transaction.atomic
+def logout_all(*, user: User, by: User | None) -> dict[str, int]:
+    """End every session and token of `user`; returns how many live ones were ended."""
+    _require_may_manage(by, user)
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    sessions = _end_sessions(keys)
+    live_tokens = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    tokens = ApiToken.objects.filter(user=user).filter(live_tokens).count()
+    ApiToken.objects.filter(user=user).delete()
+    # Sessions nobody recorded (signed in before LoginSession existed) fail their auth hash from now on.
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    events.emit(
+        "auth.logout_all",
+        user_id=user.pk,
+        username=user.get_username(),
+        sessions=sessions,
+        tokens=tokens,
+        by_id=by.pk if by else None,
+    )
+    return {"sessions": sessions, "tokens": tokens}
+
+
+def logout_current(*, request: Request | HttpRequest) -> None:
+    """Sign out of what this request is signed in with: its API token, or else its session."""
+    django_request = getattr(request, "_request", request)
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):
+        user = token.user
+        token.delete()
+        events.emit(
+            "auth.logout", user_id=user.pk, username=user.get_username(), ip=request_ip(django_request), method="token"
+        )
+        return
+    auth.logout(django_request)  # user_logged_out forgets the session row and announces the logout
+
+
+def sessions_prune() -> int:
+    """Delete expired sessions and the device rows of sessions that are gone; returns device rows deleted."""
+    if settings.SESSION_ENGINE == DB_ENGINE:
+        Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    gone = ~Exists(Session.objects.filter(session_key=OuterRef("session_key")))
+    count, _ = LoginSession.objects.filter(gone).delete()
+    return count

@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from apps.audit.api.views import ActivityViewSet
+
+router = SimpleRouter()
+router.register("activity", ActivityViewSet, basename="activity")
+urlpatterns = router.urls
