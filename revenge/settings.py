@@ -143,6 +143,7 @@ AXES_LOCKOUT_PARAMETERS = config.lockout_parameters(env)
 AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the activity log instead
 AXES_RESET_ON_SUCCESS = False  # the handler resets what a success may reset (not the client IP's count)
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # axes' own attempt tables stay empty; the admin shows *Login lockouts* instead
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts are not counted, and are flagged
 LOCKOUT_TIERS = ((5, timedelta(minutes=15)), (10, timedelta(hours=1)), (20, None))  # None: until unlocked
 LOCKOUT_FORGET_HOURS = env.int("REVENGE_LOCKOUT_FORGET_HOURS", 24, minimum=1)
