@@ -211,7 +211,12 @@ class TieredLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
         return None
 
     def reset_attempts(self, *, ip_address: str | None = None, username: str | None = None, **kwargs) -> int:
-        return lockout_clear(username=username, ip=ip_address)
+        """`manage.py axes_reset_username NAME` / `axes_reset_ip IP`: the way back in without the admin."""
+        count = lockout_clear(username=username, ip=ip_address)
+        for scope, key in ((Scope.USERNAME, (username or "").lower()), (Scope.IP, ip_address)):
+            if key:
+                events.emit("security.unlocked", scope=scope, key=key, user_id=None, username=username, by_id=None)
+        return count
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:

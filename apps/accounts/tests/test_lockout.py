@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -184,3 +186,15 @@ def test_counting_by_the_pair_of_username_and_address(api_client, user, settings
     assert [attempt(api_client).status_code for _ in range(5)] == [401, 401, 401, 401, 429]
     assert list(LoginLockout.objects.values_list("scope", "key")) == [("username_ip", f"alice|{ATTACKER}")]
     assert attempt(api_client, RIGHT, ip="192.0.2.10").status_code == 201, "alice elsewhere is not locked"
+
+
+def test_the_shell_way_back_in(api_client, user, received, django_capture_on_commit_callbacks):
+    for _ in range(5):
+        attempt(api_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("axes_reset_username", "alice", stdout=StringIO())
+        call_command("axes_reset_ip", ATTACKER, stdout=StringIO())
+    assert not LoginLockout.objects.exists()
+    assert attempt(api_client, RIGHT).status_code == 201
+    unlocked = [e.payload["scope"] for e in received if e.name == "security.unlocked"]
+    assert unlocked == ["username", "ip"]
