@@ -6,6 +6,7 @@ from auditlog.registry import auditlog
 from django.contrib.auth.models import Group
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
+from django_celery_beat.models import PeriodicTask
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from apps.accounts.models import ApiToken, IPRule, Role, User
@@ -19,6 +20,8 @@ auditlog.register(Group, include_fields=["name"], m2m_fields={"permissions"})
 auditlog.register(User, exclude_fields=["password", "last_login"])
 auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at", "last_ip"])
 auditlog.register(IPRule)
+# Schedules are settings operators change in the admin; what each run updates is not a change.
+auditlog.register(PeriodicTask, exclude_fields=["last_run_at", "total_run_count", "date_changed"])
 # Per-library grants: a row created is a permission granted, a row deleted one revoked.
 auditlog.register(GroupObjectPermission)
 auditlog.register(UserObjectPermission)

@@ -198,3 +198,13 @@ def test_the_shell_way_back_in(api_client, user, received, django_capture_on_com
     assert attempt(api_client, RIGHT).status_code == 201
     unlocked = [e.payload["scope"] for e in received if e.name == "security.unlocked"]
     assert unlocked == ["username", "ip"]
+
+
+def test_the_session_login_is_covered(user):
+    browser = APIClient(REMOTE_ADDR="192.0.2.6")
+    wrong = {"username": "alice", "password": "nope"}
+    statuses = [browser.post("/api/v1/auth/login/", wrong, format="json").status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 401, 429]
+    refused = browser.post("/api/v1/auth/login/", {**wrong, "password": RIGHT}, format="json")
+    assert refused.status_code == 429 and refused.json()["code"] == "locked_out"
+    assert browser.get("/api/v1/users/me/").status_code in (401, 403), "no session was opened"

@@ -375,3 +375,18 @@ def test_a_token_login_records_no_session_even_from_a_signed_in_browser(user):
     assert LoginSession.objects.count() == 1
     assert [e["kind"] for e in browser.get(SESSIONS).json()] == ["token", "session"]
     assert User.objects.get(pk=user.pk).last_login is not None
+
+
+def test_the_daily_prune_drops_expired_sessions_and_their_devices(user):
+    from apps.accounts.tasks import sessions_prune
+
+    browser = Client()
+    browser.post("/api/v1/auth/login/", {"username": "alice", "password": PASSWORD}, content_type="application/json")
+    other = Client()
+    other.post("/api/v1/auth/login/", {"username": "alice", "password": PASSWORD}, content_type="application/json")
+    assert LoginSession.objects.filter(user=user).count() == 2
+    expired = LoginSession.objects.filter(user=user).first()
+    Session.objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - timedelta(days=1))
+    assert sessions_prune.apply().get() == 1
+    assert LoginSession.objects.filter(user=user).count() == 1
+    assert not Session.objects.filter(session_key=expired.session_key).exists()

@@ -141,3 +141,19 @@ def test_admin_list_and_detail_are_read_only(admin_client, user):
     assert detail.status_code == 200 and b"login_failed" in detail.content
     assert admin_client.get("/admin/audit/activity/add/").status_code == 403
     assert admin_client.post(f"/admin/audit/activity/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_schedule_changes_are_recorded_but_not_their_runs():
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES)
+    task = PeriodicTask.objects.create(name="scan due", task="libraries.scan_due", interval=every)
+    task.last_run_at, task.total_run_count = timezone.now(), 3
+    task.save()
+    task.enabled = False
+    task.save()
+    logged = Activity.objects.filter(content_type__model="periodictask", object_pk=str(task.pk))
+    assert [(e.event, sorted(e.changes)) for e in logged.order_by("pk")] == [
+        ("create", sorted(logged.order_by("pk").first().changes)),
+        ("update", ["enabled"]),
+    ]
