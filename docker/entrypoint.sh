@@ -3,9 +3,10 @@
 #   web      migrate (unless REVENGE_MIGRATE_ON_START=0), collect static files, ensure the admin, gunicorn
 #   worker   the Celery worker (REVENGE_WORKER_CONCURRENCY processes, default 2)
 #   beat     the Celery beat scheduler (run exactly one)
+#   watcher  the folder watcher (inotify; run one, on the host or node that has the media mounted)
 #   migrate  apply migrations and ensure the admin, then exit (compose's one-shot, the Helm hook Job)
 #   manage   python manage.py with the remaining arguments, e.g. `manage createsuperuser`
-#   all      the embedded single container: setup, then web, worker and beat under honcho
+#   all      the embedded single container: setup, then web, worker, beat and watcher under honcho
 # Anything else is run as a command, e.g. `sh` for a shell in the image.
 set -e
 
@@ -42,6 +43,9 @@ case "$command" in
         ;;
     beat)
         exec celery -A revenge beat --loglevel=INFO "$@"
+        ;;
+    watcher)
+        exec python manage.py watch_libraries "$@"
         ;;
     migrate)
         run_migrate

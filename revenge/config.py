@@ -62,6 +62,20 @@ class Env:
             return default
         return value
 
+    def float(self, name: str, default: float, *, minimum: float | None = None) -> float:
+        raw = self.environ.get(name)
+        if raw is None or not raw.strip():
+            return default
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            self.problem("revenge.E011", f"{name}={raw!r} is not a number.")
+            return default
+        if value != value or (minimum is not None and value < minimum):  # NaN, or below the minimum
+            self.problem("revenge.E011", f"{name}={raw.strip()} is below {minimum}.")
+            return default
+        return value
+
     def list(self, name: str, default: list[str]) -> list[str]:
         raw = self.environ.get(name)
         if raw is None:

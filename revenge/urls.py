@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core import views as core_views
 
 admin.site.site_header = "Revenge administration"
 admin.site.site_title = "Revenge"
@@ -21,5 +22,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("metrics", ExportToDjangoView, name="prometheus-metrics"),
+    path("metrics", core_views.metrics, name="prometheus-metrics"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 PREFIX = "revenge_"
 _metrics: dict[str, Counter | Gauge | Histogram] = {}
@@ -44,3 +44,13 @@ def histogram(
     """A histogram `revenge_<name>` with the default or the given buckets."""
     kwargs = {"buckets": tuple(buckets)} if buckets else {}
     return _get_or_create(Histogram, name, documentation, labelnames, **kwargs)
+
+
+# Collectors that read state kept elsewhere (the database) when /metrics is scraped: the values of
+# processes that are not web workers, such as the watcher, which the multiprocess registry cannot see.
+state_registry = CollectorRegistry(auto_describe=False)
+
+
+def register_state_collector(collector) -> None:
+    """Add a collector (with a `collect()` yielding metric families) to what /metrics shows."""
+    state_registry.register(collector)

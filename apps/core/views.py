@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apps.core import health
 
@@ -27,3 +27,15 @@ def startupz(request: HttpRequest) -> JsonResponse:
 
 
 PROBES = {"/healthz": healthz, "/readyz": readyz, "/startupz": startupz}
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text: every web worker's metrics (multiprocess mode) plus state read from the database."""
+    import prometheus_client
+    from django_prometheus.exports import ExportToDjangoView
+
+    from apps.core.metrics import state_registry
+
+    response = ExportToDjangoView(request)
+    response.content += prometheus_client.generate_latest(state_registry)
+    return response

@@ -3,10 +3,12 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from guardian.admin import GuardedModelAdmin
 
 from apps.libraries import services
-from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
+from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError, WatcherStatus
+from apps.libraries.selectors import watcher_alive
 
 
 class LibraryFolderInline(admin.TabularInline):
@@ -93,3 +95,50 @@ class LibraryScanAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(WatcherStatus)
+class WatcherStatusAdmin(admin.ModelAdmin):
+    """What each running watcher watches, and what went wrong lately (overflows, watch limits, lost roots)."""
+
+    list_display = ("name", "state", "watches", "events_seen", "last_event_at", "heartbeat_at", "latest_warning")
+    readonly_fields = (
+        "name",
+        "state",
+        "started_at",
+        "heartbeat_at",
+        "watched_libraries",
+        "watches",
+        "events_seen",
+        "last_event_at",
+        "last_event",
+        "warning_list",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="state")
+    def state(self, status: WatcherStatus) -> str:
+        return "running" if watcher_alive(status) else "not answering (stopped?)"
+
+    @admin.display(description="latest warning")
+    def latest_warning(self, status: WatcherStatus) -> str:
+        return status.warnings[0]["message"] if status.warnings else "—"
+
+    @admin.display(description="libraries")
+    def watched_libraries(self, status: WatcherStatus) -> str:
+        rows = [
+            (lib.get("name"), lib.get("state"), lib.get("watches"), ", ".join(lib.get("roots", [])))
+            for lib in status.libraries
+        ]
+        return format_html_join("", "<div><b>{}</b>: {} ({} watches) — {}</div>", rows) or "—"
+
+    @admin.display(description="warnings")
+    def warning_list(self, status: WatcherStatus) -> str:
+        rows = [(w.get("at", ""), w.get("message", "")) for w in status.warnings]
+        return format_html_join("", "<div>{}: {}</div>", rows) or "—"

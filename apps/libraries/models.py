@@ -62,6 +62,7 @@ class LibraryScan(models.Model):
     class Kind(models.TextChoices):
         FULL = "full", "Full"
         INCREMENTAL = "incremental", "Incremental"
+        WATCH = "watch", "Watcher batch"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -131,3 +132,25 @@ class ScanError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class WatcherStatus(models.Model):
+    """What a running `watch_libraries` process watches and has seen; written by it every few seconds."""
+
+    name = models.CharField(max_length=255, unique=True, help_text="Host and process id of the watcher.")
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()
+    libraries = models.JSONField(default=list, help_text="Each watched library: id, name, roots, watches, state.")
+    watches = models.PositiveIntegerField(default=0)
+    events_seen = models.BigIntegerField(default=0)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    last_event = models.CharField(max_length=500, blank=True)
+    warnings = models.JSONField(default=list, help_text="The latest warnings: overflows, watch limits, lost roots.")
+
+    class Meta:
+        ordering = ["-heartbeat_at"]
+        verbose_name = "watcher status"
+        verbose_name_plural = "watcher status"
+
+    def __str__(self) -> str:
+        return self.name

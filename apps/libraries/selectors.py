@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.selectors import effective_settings
 from apps.core import caching
-from apps.libraries.models import Library, LibraryScan
+from apps.libraries.models import Library, LibraryScan, WatcherStatus
 
 VISIBLE_SECONDS = 600
 
@@ -43,3 +46,11 @@ def scans_visible_to(user) -> QuerySet[LibraryScan]:
     """Scans of the libraries the user may scan."""
     scannable = libraries_visible_to(user, perm="libraries.scan_library")
     return LibraryScan.objects.filter(library__in=scannable).select_related("library")
+
+
+WATCHER_SILENT_AFTER = timedelta(seconds=30)  # six missed heartbeats of a watcher writing every 5 s
+
+
+def watcher_alive(status: WatcherStatus, *, now=None) -> bool:
+    """Whether the watcher that wrote `status` is still writing it."""
+    return (now or timezone.now()) - status.heartbeat_at <= WATCHER_SILENT_AFTER

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
@@ -180,9 +180,9 @@ def library_update(*, library: Library, paths: Iterable[str] | None = None, **fi
 # --- scans -------------------------------------------------------------------------------------------
 
 
-def scan_begin(*, library: Library, full: bool = False) -> LibraryScan:
+def scan_begin(*, library: Library, full: bool = False, kind: str | None = None) -> LibraryScan:
     """Take the library's scan lock by creating a pending scan; a stale one (dead worker) is failed first."""
-    kind = LibraryScan.Kind.FULL if full else LibraryScan.Kind.INCREMENTAL
+    kind = kind or (LibraryScan.Kind.FULL if full else LibraryScan.Kind.INCREMENTAL)
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -294,13 +294,25 @@ def _has_files_under(library: Library, folder: str) -> bool:
     return MediaFile.objects.filter(library=library, path__startswith=folder.rstrip(os.sep) + os.sep).exists()
 
 
-def _diff(library: Library, stats: list[FileStat], *, full: bool, unavailable: list[str]) -> Diff:
-    """What changed since the last scan, without opening any unchanged file."""
+def _diff(
+    library: Library,
+    stats: list[FileStat],
+    *,
+    full: bool,
+    unavailable: list[str],
+    rows_within: Q | None = None,
+    forced: frozenset[str] = frozenset(),
+) -> Diff:
+    """What changed since the last scan, without opening any unchanged file.
+
+    `rows_within` limits the comparison to part of the catalogue (a watcher batch); `forced` paths are
+    indexed even when unchanged (their sidecars changed).
+    """
+    files = MediaFile.objects.filter(library=library)
+    if rows_within is not None:
+        files = files.filter(rows_within)
     rows = {
-        row[1]: row
-        for row in MediaFile.objects.filter(library=library).values_list(
-            "id", "path", "size", "mtime_ns", "device", "inode", "fingerprint"
-        )
+        row[1]: row for row in files.values_list("id", "path", "size", "mtime_ns", "device", "inode", "fingerprint")
     }
     seen_paths = {s.path for s in stats}
     new: list[FileStat] = []
@@ -310,7 +322,7 @@ def _diff(library: Library, stats: list[FileStat], *, full: bool, unavailable: l
         row = rows.get(found.path)
         if row is None:
             new.append(found)
-        elif full or (row[2], row[3], row[5]) != (found.size, found.mtime_ns, found.inode):
+        elif full or found.path in forced or (row[2], row[3], row[5]) != (found.size, found.mtime_ns, found.inode):
             to_index.append(found.path)
         else:
             unchanged += 1

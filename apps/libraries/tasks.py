@@ -38,3 +38,24 @@ def library_index_chunk(scan_id: int, paths: list[str]) -> None:
 def libraries_scan_due() -> list[int]:
     """The periodic safety net: start an incremental scan of every library whose interval has passed."""
     return services.libraries_scan_due()
+
+
+@shared_task(
+    name="libraries.paths_sync",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(services.ScanAlreadyRunningError, OSError),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    retry_jitter=True,
+    max_retries=2000,  # waits out a long scan holding the library's lock: ~16 h at the longest backoff
+)
+def library_paths_sync(self, library_id: int, paths: list[str], forced: list[str] | None = None) -> int | None:
+    """The watcher's batch: bring these paths of the library up to date; returns the watch scan's id."""
+    from apps.libraries.models import Library
+    from apps.libraries.path_sync import library_paths_sync as paths_sync
+
+    library = Library.objects.filter(pk=library_id, enabled=True).first()
+    if library is None:
+        return None
+    return paths_sync(library=library, paths=paths, forced=forced or ()).pk

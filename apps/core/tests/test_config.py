@@ -86,6 +86,15 @@ def test_time_zone():
     assert env.problems[0].id == "revenge.E004"
 
 
+def test_floats():
+    assert make_env(X="2.5").float("X", 1.0, minimum=0) == 2.5
+    assert make_env().float("X", 1.0) == 1.0
+    for raw in ("soon", "nan", "-1"):
+        env = make_env(X=raw)
+        assert env.float("X", 2.0, minimum=0) == 2.0
+        assert env.problems[0].id == "revenge.E011"
+
+
 def test_lockout_parameters():
     assert config.lockout_parameters(make_env()) == ["username", "ip_address"]
     assert config.lockout_parameters(make_env(REVENGE_LOCKOUT_BY="username+ip")) == [["username", "ip_address"]]

@@ -1,0 +1,1 @@
+"""The folder watcher: inotify events → stable files → batched watcher scans (see `watch_libraries`)."""
