@@ -18,6 +18,8 @@ class Batch:
 class Batcher:
     """Collects paths per library; a batch is due when quiet for `settle` seconds, `max_wait` old, or full.
 
+    A steady stream of files thus goes out every `max_wait` seconds instead of waiting for a lull.
+
     A move out of a folder (IN_MOVED_FROM) holds its library's batch for up to `pair_window` seconds so
     that the move's destination lands in the same batch: then the file keeps its id.
     """
@@ -25,8 +27,8 @@ class Batcher:
     def __init__(
         self,
         *,
-        settle: float = 0.5,
-        max_wait: float = 5.0,
+        settle: float = 0.25,
+        max_wait: float = 0.75,
         max_size: int = 500,
         pair_window: float = 1.0,
         max_hold: float = 60.0,
@@ -75,8 +77,9 @@ class Batcher:
         out = []
         for library_id, batch in list(self.batches.items()):
             full = len(batch.paths) >= self.max_size
-            settled = now - batch.last_at >= self.settle and library_id not in held
-            if full or settled or now - batch.first_at >= self.max_wait + self.max_hold:
+            age = now - batch.first_at
+            waited = (now - batch.last_at >= self.settle or age >= self.max_wait) and library_id not in held
+            if full or waited or age >= self.max_hold:
                 out.append((library_id, sorted(batch.paths), sorted(batch.forced)))
                 del self.batches[library_id]
         return out

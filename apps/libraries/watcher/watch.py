@@ -107,7 +107,7 @@ class LibraryWatcher:
         self.dispatch, self.scan = dispatch, scan
         stable = settings.WATCH_STABLE_SECONDS if stable_seconds is None else stable_seconds
         self.tracker = StabilityTracker(stable)
-        self.batcher = Batcher(settle=min(0.5, stable / 2 or 0.1))
+        self.batcher = Batcher(settle=min(0.25, stable / 2 or 0.1))
         self.reload_seconds, self.status_seconds = reload_seconds, status_seconds
         self.missing_poll_seconds, self.scan_at_start = missing_poll_seconds, scan_at_start
         self.manager = pyinotify.WatchManager()
