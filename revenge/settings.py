@@ -35,6 +35,8 @@ PROBE_SIZE = env.int("REVENGE_PROBE_SIZE", 5_000_000, minimum=32_768)
 PROBE_ANALYZE_MS = env.int("REVENGE_PROBE_ANALYZE_MS", 5_000, minimum=0)
 PROBE_TIMEOUT = env.int("REVENGE_PROBE_TIMEOUT", 30, minimum=1)
 WATCH_STABLE_SECONDS = env.float("REVENGE_WATCH_STABLE_SECONDS", 2.0, minimum=0.0)
+# nginx in front: it sends the file bytes from this internal location (X-Accel-Redirect) once we said yes.
+ACCEL_REDIRECT_PREFIX = env.str("REVENGE_ACCEL_REDIRECT_PREFIX", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "apps.libraries",
     "apps.media",
     "apps.audit",
+    "apps.playback",
 ]
 
 MIDDLEWARE = [

@@ -60,7 +60,9 @@ def setup_roles_after_migrate(sender, **kwargs) -> None:
     """Built-in roles exist wherever the schema does: after the last app migrated, all permissions exist."""
     from django.apps import apps
 
-    if sender is not list(apps.get_app_configs())[-1]:
+    # post_migrate is sent only for apps that have models: wait for the last of those.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
         return
     from apps.accounts.roles import roles_setup
 

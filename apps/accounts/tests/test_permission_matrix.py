@@ -189,6 +189,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/episodes/{id}/", "GET"): Rule(catalogue_detail(), objects="episode"),
     ("/api/v1/files/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/files/{id}/", "GET"): Rule(catalogue_detail(), objects="file"),
+    ("/api/v1/files/{id}/stream/", "GET"): Rule(catalogue_detail(), objects="file"),
     # Unlocking a user is changing them: managers, for users they outrank or equal.
     ("/api/v1/users/{id}/unlock/", "POST"): Rule(USER_DETAIL, objects="user", body=lambda world, who, case: {}),
     ("/api/v1/activity/", "GET"): Rule({"list": MANAGERS_ONLY}),

@@ -1,0 +1,42 @@
+"""Range header parsing: what players send, what attackers send."""
+
+import pytest
+
+from apps.playback.ranges import MAX_RANGES, ByteRange, UnsatisfiableRange, parse_range
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("bytes=0-99", [ByteRange(0, 99)]),
+        ("bytes=500-", [ByteRange(500, 999)]),
+        ("bytes=-100", [ByteRange(900, 999)]),
+        ("bytes=-5000", [ByteRange(0, 999)]),
+        ("bytes=900-5000", [ByteRange(900, 999)]),
+        ("bytes=0-9, 20-29", [ByteRange(0, 9), ByteRange(20, 29)]),
+        ("bytes=20-29,0-9", [ByteRange(0, 9), ByteRange(20, 29)]),
+        ("bytes=0-50,10-60,61-70", [ByteRange(0, 70)]),  # overlapping and adjacent parts merge
+        ("BYTES = 1-1", [ByteRange(1, 1)]),
+        (None, None),
+        ("", None),
+        ("items=0-9", None),
+        ("bytes=abc", None),
+        ("bytes=9-1", None),
+        ("bytes=1-x", None),
+        ("bytes=", None),
+        ("bytes=--5", None),
+    ],
+)
+def test_parse(header, expected):
+    assert parse_range(header, 1000) == expected
+
+
+@pytest.mark.parametrize("header", ["bytes=1000-", "bytes=5000-6000", "bytes=-0", f"bytes={'0-1,' * MAX_RANGES}5-6"])
+def test_unsatisfiable(header):
+    with pytest.raises(UnsatisfiableRange):
+        parse_range(header, 1000)
+
+
+def test_content_range():
+    assert ByteRange(10, 19).content_range(100) == "bytes 10-19/100"
+    assert ByteRange(10, 19).length == 10
