@@ -190,6 +190,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/files/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/files/{id}/", "GET"): Rule(catalogue_detail(), objects="file"),
     ("/api/v1/files/{id}/stream/", "GET"): Rule(catalogue_detail(), objects="file"),
+    # Deciding how to play a file is open to whoever may see it; the file is a query parameter.
+    ("/api/v1/playback/decision/", "GET"): Rule(
+        {"list": {**ANON, "guest": 400, "kids": 400, "user": 400, "moderator": 400, "admin": 400}}
+    ),
     # Unlocking a user is changing them: managers, for users they outrank or equal.
     ("/api/v1/users/{id}/unlock/", "POST"): Rule(USER_DETAIL, objects="user", body=lambda world, who, case: {}),
     ("/api/v1/activity/", "GET"): Rule({"list": MANAGERS_ONLY}),

@@ -3,10 +3,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import effective_settings
 from apps.media.selectors import files_visible_to
+from apps.playback.api.serializers import DecisionQuerySerializer, DecisionSerializer
+from apps.playback.decision import decide
 from apps.playback.streaming import FileUnavailable, stream_response
 
 
@@ -37,3 +40,27 @@ class FileStreamView(APIView):
             raise exceptions.NotFound(
                 "The file is not on disk right now (moved, deleted, or its disk unmounted)."
             ) from exc
+
+
+class PlaybackDecisionView(APIView):
+    """How a file would be played for this client and your role, and why: direct, remux or transcode."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[DecisionQuerySerializer], responses={200: DecisionSerializer})
+    def get(self, request: Request):
+        query = DecisionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        media_file = (
+            files_visible_to(request.user).filter(pk=query.validated_data["file"]).prefetch_related("streams").first()
+        )
+        if media_file is None:
+            raise exceptions.NotFound("No such file.")
+        limits = effective_settings(request.user)
+        decision = decide(
+            media_file=media_file,
+            client=query.capabilities(),
+            role_max_height=limits.max_transcode_height,
+            role_max_bitrate=limits.max_transcode_bitrate_kbps,
+        )
+        return Response(DecisionSerializer({"file": media_file.pk, **vars(decision)}).data)

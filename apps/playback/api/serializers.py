@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+from apps.playback.decision import DEVICE_PROFILES, Capabilities
+
+
+def _names(value: str) -> list[str]:
+    names = [name.strip().lower() for name in value.split(",") if name.strip()]
+    if not names or any(len(name) > 32 or not name.replace("_", "").isalnum() for name in names):
+        raise serializers.ValidationError("a comma-separated list of names, e.g. h264,hevc")
+    return names
+
+
+class DecisionQuerySerializer(serializers.Serializer):
+    file = serializers.IntegerField(min_value=1)
+    profile = serializers.ChoiceField(choices=sorted(DEVICE_PROFILES), required=False, help_text="A device profile.")
+    containers = serializers.CharField(required=False, help_text="e.g. mp4,mkv (overrides the profile's)")
+    video_codecs = serializers.CharField(required=False)
+    audio_codecs = serializers.CharField(required=False)
+    max_height = serializers.IntegerField(required=False, min_value=144, max_value=4320)
+    max_bitrate = serializers.IntegerField(required=False, min_value=100_000, help_text="bits per second")
+    max_audio_channels = serializers.IntegerField(required=False, min_value=1, max_value=16)
+    hdr = serializers.BooleanField(required=False)
+
+    def validate_containers(self, value: str) -> list[str]:
+        return _names(value)
+
+    def validate_video_codecs(self, value: str) -> list[str]:
+        return _names(value)
+
+    def validate_audio_codecs(self, value: str) -> list[str]:
+        return _names(value)
+
+    def capabilities(self) -> Capabilities:
+        # Only what the client sent overrides the profile (a query string's missing boolean reads as false).
+        data = {key: value for key, value in self.validated_data.items() if key in self.initial_data}
+        data.pop("file")
+        base = dict(DEVICE_PROFILES[data.pop("profile", "browser")])
+        base.update(data)
+        return Capabilities(**base)
+
+
+class DecisionSerializer(serializers.Serializer):
+    file = serializers.IntegerField()
+    method = serializers.ChoiceField(choices=["direct", "remux", "transcode"])
+    profile = serializers.CharField()
+    container = serializers.CharField()
+    video = serializers.DictField()
+    audio = serializers.DictField()
+    reasons = serializers.ListField(child=serializers.CharField())
