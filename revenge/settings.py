@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit.activity_prune": {"task": "audit.activity_prune", "schedule": timedelta(hours=24)},
     "accounts.lockouts_prune": {"task": "accounts.lockouts_prune", "schedule": timedelta(hours=1)},
     "accounts.sessions_prune": {"task": "accounts.sessions_prune", "schedule": timedelta(hours=24)},
+    "media.duplicates_refresh_all": {"task": "media.duplicates_refresh_all", "schedule": timedelta(hours=6)},
 }
 
 REST_FRAMEWORK = {

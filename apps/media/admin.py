@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 
-from apps.media import selectors
+from apps.media import (
+    admin_duplicates,  # noqa: F401 - registers the duplicate review admin
+    selectors,
+)
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
 
 

@@ -6,11 +6,23 @@ Visibility = the library grants (libraries_visible_to) + the user's parental and
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
+from apps.libraries.models import Library
 from apps.libraries.selectors import libraries_visible_to
-from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Subtitle
+from apps.media.models import (
+    DuplicateGroup,
+    DuplicateMember,
+    Episode,
+    Genre,
+    MediaFile,
+    MediaStream,
+    Movie,
+    Season,
+    Show,
+    Subtitle,
+)
 
 
 def _age_limit(user, *, prefix: str = "") -> Q:
@@ -82,4 +94,29 @@ def files_with_details(files: QuerySet[MediaFile]) -> QuerySet[MediaFile]:
     return files.prefetch_related(
         Prefetch("streams", queryset=MediaStream.objects.order_by("index")),
         Prefetch("subtitles", queryset=Subtitle.objects.order_by("language", "path")),
+    )
+
+
+def libraries_managed_by(user) -> QuerySet[Library]:
+    """Libraries the user may manage: all with the global change permission, else those with a manage grant."""
+    if user and user.is_authenticated and user.is_active and user.has_perm("libraries.change_library"):
+        return Library.objects.all()
+    return libraries_visible_to(user, perm="libraries.manage_library")
+
+
+def duplicate_groups_visible_to(user) -> QuerySet[DuplicateGroup]:
+    """Duplicate groups of the libraries the user manages that still have two members or more."""
+    return (
+        DuplicateGroup.objects.filter(library__in=libraries_managed_by(user))
+        .annotate(member_count=Count("members"))
+        .filter(member_count__gte=2)
+    )
+
+
+def duplicate_groups_with_members(groups: QuerySet[DuplicateGroup]) -> QuerySet[DuplicateGroup]:
+    """Groups with their members' files and video streams loaded in a few queries, whatever their number."""
+    videos = MediaStream.objects.filter(type=MediaStream.Type.VIDEO).order_by("index")
+    members = DuplicateMember.objects.select_related("file").order_by("file__path")
+    return groups.select_related("library").prefetch_related(
+        Prefetch("members", queryset=members), Prefetch("members__file__streams", queryset=videos)
     )

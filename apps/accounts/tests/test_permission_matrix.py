@@ -19,7 +19,7 @@ from apps.accounts.models import Role
 from apps.audit.models import Activity
 from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
-from apps.media.models import Episode, MediaFile, Movie, Show
+from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
 
 PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
 ANON = {"anonymous": 401}
@@ -69,6 +69,17 @@ def library_write(status: int) -> dict[str, dict[str, int]]:
         "granted": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 403, "admin": status},
         "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 403, "admin": status},
     }
+
+
+# Duplicate groups are for those who manage the library: here only admins (moderators manage no library).
+DUPLICATE_DETAIL = {
+    "granted": hidden_from(ADMIN_ONLY, "guest", "kids", "user", "moderator"),
+    "hidden": hidden_from(ADMIN_ONLY, "guest", "kids", "user", "moderator"),
+}
+
+
+def duplicate_member(world, who, case) -> dict:
+    return {"file": world.duplicate_files[case]}
 
 
 def cancel_scans(world) -> None:
@@ -198,6 +209,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/users/{id}/unlock/", "POST"): Rule(USER_DETAIL, objects="user", body=lambda world, who, case: {}),
     ("/api/v1/activity/", "GET"): Rule({"list": MANAGERS_ONLY}),
     ("/api/v1/activity/{id}/", "GET"): Rule({"granted": MANAGERS_ONLY}, objects="activity"),
+    ("/api/v1/duplicates/", "GET"): Rule({"list": ADMIN_ONLY}),
+    ("/api/v1/duplicates/{id}/", "GET"): Rule(DUPLICATE_DETAIL, objects="duplicate"),
+    ("/api/v1/duplicates/{id}/keep/", "POST"): Rule(DUPLICATE_DETAIL, objects="duplicate", body=duplicate_member),
+    ("/api/v1/duplicates/{id}/dismiss/", "POST"): Rule(
+        DUPLICATE_DETAIL, objects="duplicate", body=lambda world, who, case: {}
+    ),
+    # Without "confirm": true the admin gets as far as the service, which refuses (400); nothing leaves the disk.
+    ("/api/v1/duplicates/{id}/delete-file/", "POST"): Rule(
+        {case: with_status(rule, 400) for case, rule in DUPLICATE_DETAIL.items()},
+        objects="duplicate",
+        body=duplicate_member,
+    ),
 }
 
 
@@ -289,6 +312,8 @@ class World:
             return self.scans
         if kind == "role":
             return {"granted": self.disposable_role}
+        if kind == "duplicate":
+            return self.duplicate_groups(who)
         if kind == "activity":
             return {"granted": Activity.objects.order_by("pk").first()}
         if kind == "device":
@@ -304,6 +329,19 @@ class World:
             )
             return {"granted": plain, "hidden": boss}
         raise AssertionError(kind)
+
+    def duplicate_groups(self, who: str) -> dict:
+        """Fresh groups per principal: one in each movie library, two files each (a row without a file will do)."""
+        groups, self.duplicate_files = {}, {}
+        for case, library in (("granted", self.movies), ("hidden", self.hidden_movies)):
+            files = list(MediaFile.objects.filter(library=library, movie__isnull=False)[:2])
+            if len(files) < 2:
+                spare = MediaFile.objects.create(library=library, path=f"/nowhere/{who}.mkv", size=1, mtime_ns=1)
+                files.append(spare)
+            group = DuplicateGroup.objects.create(library=library, kind="title", signature=f"matrix-{who}-{case}")
+            DuplicateMember.objects.bulk_create([DuplicateMember(group=group, file=f) for f in files])
+            groups[case], self.duplicate_files[case] = group, files[0].pk
+        return groups
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from pathlib import Path
 import av
 from av.video.reformatter import ColorPrimaries, ColorTrc
 
+from apps.media.tests.patterns import Pattern
+
 # Suffix -> ffmpeg muxer name.
 MUXERS = {
     ".mkv": "matroska",
@@ -170,11 +172,14 @@ def make_clip(
     sample_rate: int = 48_000,
     video_options: dict[str, str] | None = None,
     dynamic_hdr: str | None = None,
+    pattern: int | None = None,
+    bit_rate: int | None = None,
 ) -> Path:
     """Encode a short clip to `path`; a sequence of audio languages makes one audio stream per language.
 
     `container` is an ffmpeg muxer name (default: from the suffix). `dynamic_hdr` ("HDR10+" or "DV") splices an
     HDR10+ SEI or a Dolby Vision RPU NAL into every HEVC packet, since the bundled x265 lacks HDR10+ support.
+    `pattern` (a seed) draws moving shapes instead of flat colours: the same seed gives the same pictures.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,6 +209,8 @@ def make_clip(
                 options.setdefault("preset", "ultrafast")
             video = out.add_stream(video_codec, rate=rate, options=options)
             video.width, video.height = width, height
+            if bit_rate:
+                video.bit_rate = bit_rate
             if pix_fmt:
                 video.pix_fmt = pix_fmt
             if color_transfer:
@@ -222,9 +229,13 @@ def make_clip(
         subtitle = _add_subtitle_stream(out, muxer) if subtitle_text else None
 
         if video is not None:
+            scene = Pattern.from_seed(pattern) if pattern is not None else None
             for index in range(frame_count):
-                frame = av.VideoFrame(width, height, video.pix_fmt)
-                _fill_video_frame(frame, index)
+                if scene is not None:
+                    frame = scene.frame(index / float(rate), width, height, video.pix_fmt)
+                else:
+                    frame = av.VideoFrame(width, height, video.pix_fmt)
+                    _fill_video_frame(frame, index)
                 frame.pts = index
                 frame.time_base = 1 / rate
                 out.mux([_with_nal(p, prefix, suffix) if dynamic_hdr else p for p in video.encode(frame)])
@@ -245,6 +256,33 @@ def make_clip(
         if subtitle is not None:
             out.mux(_subtitle_packets(subtitle, TEXT_SUBTITLE_CODECS[muxer]))
     return path
+
+
+def reencode(
+    source: str | Path,
+    target: str | Path,
+    *,
+    width: int,
+    height: int,
+    video_codec: str = "libx264",
+    bit_rate: int | None = None,
+) -> Path:
+    """Decode the video of `source` and encode it again, scaled, into `target` (container from its suffix)."""
+    target = Path(target)
+    with av.open(str(source)) as src, av.open(str(target), "w", format=MUXERS[target.suffix.lower()]) as out:
+        original = src.streams.video[0]
+        rate = original.average_rate or Fraction(25)
+        options = {"preset": "ultrafast"} if video_codec in ("libx264", "libx265") else {}
+        video = out.add_stream(video_codec, rate=rate, options=options)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        if bit_rate:
+            video.bit_rate = bit_rate
+        for index, frame in enumerate(src.decode(original)):
+            scaled = frame.reformat(width=width, height=height, format="yuv420p", interpolation="BICUBIC")
+            scaled.pts, scaled.time_base = index, 1 / rate
+            out.mux(video.encode(scaled))
+        out.mux(video.encode())
+    return target
 
 
 def hevc_codec() -> str:
