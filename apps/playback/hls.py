@@ -1,0 +1,207 @@
+"""HLS output with PyAV: a file transcoded to H.264 + AAC, or remuxed, into ~6 s MPEG-TS segments.
+
+ffmpeg's own `hls` muxer (through PyAV) cuts the segments at keyframes and rewrites the playlist as
+each one appears; for transcodes the encoder puts a keyframe exactly every `segment_seconds`, so
+segment N always starts at N x segment_seconds and a seek far ahead can restart there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from av.video.frame import PictureType
+
+logger = logging.getLogger(__name__)
+
+PLAYLIST = "index.m3u8"
+SEGMENT_PATTERN = "segment_%05d.ts"
+AUDIO_RATE = 48_000
+
+
+class TranscodeStopped(Exception):
+    """The session asked the transcode to stop (idle, terminated, or restarted elsewhere)."""
+
+
+@dataclass(frozen=True)
+class HlsPlan:
+    """What to produce: copy the streams (remux) or encode them (height and bit rates for the video)."""
+
+    transcode_video: bool = True
+    height: int | None = None  # None keeps the source's
+    video_bitrate: int = 2_800_000
+    transcode_audio: bool = True
+    audio_channels: int = 2
+    audio_bitrate: int = 192_000
+    segment_seconds: int = 6
+    encoder: str = "libx264"
+
+
+def _even(value: float) -> int:
+    return max(2, math.ceil(value / 2) * 2)
+
+
+def _output_size(stream: av.VideoStream, height: int | None) -> tuple[int, int]:
+    src_w, src_h = stream.codec_context.width, stream.codec_context.height
+    if not height or height >= src_h:
+        return _even(src_w), _even(src_h)
+    return _even(src_w * height / src_h), _even(height)
+
+
+def hls_write(
+    *,
+    source: str | Path,
+    out_dir: str | Path,
+    plan: HlsPlan,
+    start_segment: int = 0,
+    audio_index: int | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Path:
+    """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start_seconds = start_segment * plan.segment_seconds
+    with av.open(str(source)) as src:
+        in_video = next((s for s in src.streams.video), None)
+        audio_streams = list(src.streams.audio)
+        in_audio = audio_streams[audio_index] if audio_index is not None and audio_index < len(audio_streams) else None
+        in_audio = in_audio or next(iter(audio_streams), None)
+        options = {
+            "hls_time": str(plan.segment_seconds),
+            "hls_list_size": "0",
+            "hls_playlist_type": "event",
+            "hls_segment_type": "mpegts",
+            "hls_segment_filename": str(out_dir / SEGMENT_PATTERN),
+            "start_number": str(start_segment),
+            "hls_flags": "independent_segments+temp_file",
+        }
+        with av.open(str(out_dir / PLAYLIST), "w", format="hls", options=options) as out:
+            video_out = _add_video(out, in_video, plan) if in_video is not None else None
+            audio_out, resampler = _add_audio(out, in_audio, plan) if in_audio is not None else (None, None)
+            out.start_encoding()  # writes the header now, so the output time bases are final from the first packet
+            if start_seconds:
+                src.seek(int(start_seconds / av.time_base), backward=True, any_frame=False)
+            # Audio samples counted from the start position, so a restarted transcode stays in sync.
+            clock = {"next": round(start_seconds * AUDIO_RATE)}
+            wanted = [s for s in (in_video, in_audio) if s is not None]
+            grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
+            for packet in src.demux(wanted):
+                if should_stop():
+                    raise TranscodeStopped(str(source))
+                if packet.stream is in_video:
+                    _video_packet(out, packet, video_out, plan, start_seconds, grid)
+                elif packet.stream is in_audio:
+                    _audio_packet(out, packet, audio_out, resampler, plan, start_seconds, clock)
+            _flush(out, video_out, plan.transcode_video)
+            if audio_out is not None and plan.transcode_audio:
+                _audio_frames(out, audio_out, resampler.resample(None), clock)
+                out.mux(audio_out.encode(None))
+    return out_dir / PLAYLIST
+
+
+def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: HlsPlan):
+    if not plan.transcode_video:
+        return out.add_stream_from_template(stream)
+    rate = stream.average_rate or stream.guessed_rate or Fraction(25)
+    encoder = out.add_stream(plan.encoder, rate=rate)
+    encoder.width, encoder.height = _output_size(stream, plan.height)
+    encoder.pix_fmt = "yuv420p"
+    encoder.bit_rate = plan.video_bitrate
+    encoder.time_base = Fraction(1, 90_000)
+    gop = max(1, round(float(rate) * plan.segment_seconds))
+    encoder.codec_context.gop_size = gop
+    if plan.encoder == "libx264":
+        # A keyframe exactly every segment and nowhere else: segment N starts at N x segment_seconds.
+        encoder.codec_context.options = {
+            "preset": "veryfast",
+            "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0",
+            "maxrate": str(plan.video_bitrate),
+            "bufsize": str(plan.video_bitrate * 2),
+        }
+    return encoder
+
+
+def _add_audio(out: av.container.OutputContainer, stream: av.AudioStream, plan: HlsPlan):
+    if not plan.transcode_audio:
+        return out.add_stream_from_template(stream), None
+    layout = "stereo" if plan.audio_channels == 2 else ("mono" if plan.audio_channels == 1 else "5.1")
+    encoder = out.add_stream("aac", rate=AUDIO_RATE, layout=layout)
+    encoder.bit_rate = plan.audio_bitrate
+    resampler = av.AudioResampler(format="fltp", layout=layout, rate=AUDIO_RATE, frame_size=1024)
+    return encoder, resampler
+
+
+def _frame_grid(stream: av.VideoStream) -> Fraction | None:
+    """Seconds per frame when a constant-rate stream's timestamps are rounded (Matroska's milliseconds)."""
+    rate = stream.average_rate
+    if not rate or stream.time_base is None or stream.time_base.denominator > 1000:
+        return None
+    return 1 / Fraction(rate)
+
+
+def _snap(packet: av.Packet, frame_seconds: Fraction, target: Fraction) -> None:
+    # Millisecond timestamps of a 24 fps stream jitter by a millisecond; on the 90 kHz clock of MPEG-TS
+    # players round them back into frames and can see two at the same instant. Put them on the frame grid.
+    base = packet.time_base
+    snapped = {}
+    for name in ("pts", "dts"):
+        value = getattr(packet, name)
+        if value is not None:
+            snapped[name] = round(round(value * base / frame_seconds) * frame_seconds / target)
+    packet.time_base = target
+    for name, value in snapped.items():
+        setattr(packet, name, value)
+    packet.duration = round(frame_seconds / target)
+
+
+def _video_packet(out, packet, video_out, plan: HlsPlan, start_seconds: float, grid: Fraction | None = None) -> None:
+    if not plan.transcode_video:
+        if packet.size == 0:
+            return  # the demuxer's end-of-stream marker, for decoders
+        if packet.pts is not None and packet.pts * packet.time_base < start_seconds - 0.001 and not packet.is_keyframe:
+            return
+        if grid is not None:
+            _snap(packet, grid, video_out.time_base)
+        packet.stream = video_out
+        out.mux(packet)
+        return
+    for frame in packet.decode():
+        if frame.time is not None and frame.time < start_seconds:
+            continue  # decoded from the keyframe before the seek target: not part of the output
+        picture = frame.reformat(width=video_out.width, height=video_out.height, format="yuv420p")
+        picture.pts = round((frame.time or 0) * 90_000)
+        picture.time_base = Fraction(1, 90_000)
+        # The source's own keyframes must not become ours: ours fall exactly on the segment grid.
+        picture.pict_type = PictureType.NONE
+        out.mux(video_out.encode(picture))
+
+
+def _audio_packet(out, packet, audio_out, resampler, plan: HlsPlan, start_seconds: float, clock: dict) -> None:
+    if not plan.transcode_audio:
+        if packet.size == 0 or packet.dts is None:
+            return
+        packet.stream = audio_out
+        out.mux(packet)
+        return
+    for frame in packet.decode():
+        if frame.time is not None and frame.time < start_seconds:
+            continue
+        frame.pts = None
+        _audio_frames(out, audio_out, resampler.resample(frame), clock)
+
+
+def _audio_frames(out, audio_out, frames, clock: dict) -> None:
+    for chunk in frames:
+        chunk.pts, chunk.time_base = clock["next"], Fraction(1, AUDIO_RATE)
+        clock["next"] += chunk.samples
+        out.mux(audio_out.encode(chunk))
+
+
+def _flush(out, video_out, transcoded: bool) -> None:
+    if video_out is not None and transcoded:
+        out.mux(video_out.encode(None))

@@ -1,0 +1,91 @@
+"""HLS written with PyAV and played by a real client: Debian's ffmpeg decodes every segment, end to end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from apps.media.tests.media_factory import has_codec, make_clip
+from apps.playback.hls import HlsPlan, TranscodeStopped, hls_write
+
+FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")
+pytestmark = pytest.mark.skipif(not FFMPEG, reason="Debian's ffmpeg is the reference client (.ci/run installs it)")
+SECONDS = 13.0
+SOURCES = [
+    ("h264-mkv", "src.mkv", {"video_codec": "libx264", "audio_codec": "aac"}),
+    ("h264-mp4", "src.mp4", {"video_codec": "libx264", "audio_codec": "aac"}),
+    ("mpeg4-avi", "src.avi", {"video_codec": "mpeg4", "audio_codec": "mp2"}),
+    ("hevc-mkv", "src.mkv", {"video_codec": "libx265", "audio_codec": "aac"}),
+]
+
+
+def probe(path: Path) -> dict:
+    out = subprocess.run(
+        [FFPROBE, "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def decodes_cleanly(playlist: Path) -> None:
+    command = [FFMPEG, "-v", "error", "-i", str(playlist), "-f", "null", "-"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize(("name", "filename", "codecs"), SOURCES, ids=[s[0] for s in SOURCES])
+@pytest.mark.parametrize("mode", ["transcode", "remux"])
+def test_the_reference_client_plays_the_whole_stream(tmp_path, name, filename, codecs, mode):
+    if not has_codec(codecs["video_codec"]):
+        pytest.skip(f"{codecs['video_codec']} is not in this PyAV build")
+    source = make_clip(tmp_path / filename, width=320, height=240, seconds=SECONDS, fps=24, **codecs)
+    plan = HlsPlan(height=180) if mode == "transcode" else HlsPlan(transcode_video=False, transcode_audio=False)
+    playlist = hls_write(source=source, out_dir=tmp_path / "out", plan=plan)
+    decodes_cleanly(playlist)
+    info = probe(playlist)
+    assert abs(float(info["format"]["duration"]) - SECONDS) <= 1.0
+    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    audio = next(s for s in info["streams"] if s["codec_type"] == "audio")
+    if mode == "transcode":
+        assert (video["codec_name"], video["height"], audio["codec_name"]) == ("h264", 180, "aac")
+    else:
+        assert video["codec_name"] == {"libx264": "h264", "libx265": "hevc", "mpeg4": "mpeg4"}[codecs["video_codec"]]
+    assert "#EXT-X-ENDLIST" in playlist.read_text()
+
+
+def test_segments_start_on_the_segment_grid_so_a_seek_can_restart_there(tmp_path):
+    source = make_clip(tmp_path / "src.mkv", width=320, height=240, seconds=20, fps=24)
+    first = hls_write(source=source, out_dir=tmp_path / "from-start", plan=HlsPlan())
+    lines = first.read_text().splitlines()
+    durations = [float(line.split(":")[1].rstrip(",")) for line in lines if line.startswith("#EXTINF")]
+    assert durations[:2] == [6.0, 6.0], "a keyframe exactly every 6 s"
+    restarted = hls_write(source=source, out_dir=tmp_path / "from-two", plan=HlsPlan(), start_segment=2)
+    text = restarted.read_text()
+    assert "#EXT-X-MEDIA-SEQUENCE:2" in text and "segment_00002.ts" in text and "segment_00000.ts" not in text
+    original = float(probe(tmp_path / "from-start" / "segment_00002.ts")["format"]["start_time"])
+    again = float(probe(tmp_path / "from-two" / "segment_00002.ts")["format"]["start_time"])
+    assert abs(original - again) < 0.1, "the restarted segment 2 lines up with the original one"
+    decodes_cleanly(restarted)
+
+
+def test_a_stop_request_ends_the_transcode(tmp_path):
+    source = make_clip(tmp_path / "src.mkv", width=320, height=240, seconds=10, fps=24)
+    asked = iter(range(1000))
+    with pytest.raises(TranscodeStopped):
+        hls_write(source=source, out_dir=tmp_path / "out", plan=HlsPlan(), should_stop=lambda: next(asked) > 20)
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 5000, b"not a video at all" * 100])
+def test_a_broken_source_is_a_clear_error(tmp_path, content):
+    import av
+
+    broken = tmp_path / "broken.mkv"
+    broken.write_bytes(content)
+    with pytest.raises(av.error.FFmpegError):
+        hls_write(source=broken, out_dir=tmp_path / "out", plan=HlsPlan())
