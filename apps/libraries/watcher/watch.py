@@ -66,8 +66,10 @@ class Change:
 
     @classmethod
     def from_event(cls, event: pyinotify.Event) -> Change:
+        # An overflow event carries only its mask.
         path = getattr(event, "pathname", "") or ""
-        return cls(event.mask, path, bool(event.dir), getattr(event, "cookie", 0) or 0, getattr(event, "wd", -1))
+        is_dir = bool(getattr(event, "dir", False))
+        return cls(event.mask, path, is_dir, getattr(event, "cookie", 0) or 0, getattr(event, "wd", -1))
 
 
 def dispatch_task(library_id: int, paths: list[str], forced: list[str]) -> None:
@@ -87,6 +89,10 @@ class _Handler(pyinotify.ProcessEvent):
         self.watcher = watcher
 
     def process_default(self, event: pyinotify.Event) -> None:
+        self.watcher.handle(Change.from_event(event))
+
+    def process_IN_Q_OVERFLOW(self, event: pyinotify.Event) -> None:
+        # pyinotify's own handler of this event only logs it, and it never reaches process_default.
         self.watcher.handle(Change.from_event(event))
 
 
