@@ -149,3 +149,21 @@ def test_a_broken_video_becomes_a_failed_probe_and_the_batch_goes_on(library, pl
     assert scan.status == LibraryScan.Status.COMPLETED
     assert MediaFile.objects.get(path=str(broken)).probe_status == "failed"
     assert MediaFile.objects.get(path=str(fine)).probe_status == "ok"
+
+
+def test_a_sidecar_reaches_the_videos_it_belongs_to(tmp_path):
+    from apps.libraries.watcher.watch import sidecar_videos
+
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for name in ("Heat (1995).mkv", "Alien (1979).mkv", "Heat (1995).en.srt"):
+        (flat / name).write_bytes(b"x")
+    assert sidecar_videos(str(flat / "Heat (1995).en.srt")) == [str(flat / "Heat (1995).mkv")]
+    show = tmp_path / "Show"
+    (show / "Season 01").mkdir(parents=True)
+    (show / "Season 01" / "Show - S01E01.mkv").write_bytes(b"x")
+    (show / "tvshow.nfo").write_text("<tvshow/>")
+    assert sidecar_videos(str(show / "tvshow.nfo")) == [str(show / "Season 01" / "Show - S01E01.mkv")]
+    (flat / "movie.nfo").write_text("<movie/>")
+    assert sorted(sidecar_videos(str(flat / "movie.nfo"))) == sorted(str(p) for p in flat.glob("*.mkv"))
+    assert sidecar_videos(str(tmp_path / "gone" / "x.srt")) == []

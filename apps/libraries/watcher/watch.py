@@ -48,6 +48,7 @@ ROOT_LOST = pyinotify.IN_DELETE_SELF | pyinotify.IN_MOVE_SELF | pyinotify.IN_UNM
 SIDECARS = ("subtitle", "nfo", "image")
 SIDECAR_DONE = pyinotify.IN_CLOSE_WRITE | pyinotify.IN_MOVED_TO | pyinotify.IN_MOVED_FROM | pyinotify.IN_DELETE
 MAX_FORCED = 500  # videos re-read because a sidecar beside or above them changed
+SHOW_LEVEL = {"tvshow.nfo", "poster.jpg", "fanart.jpg", "banner.jpg", "folder.jpg", "logo.png", "clearlogo.png"}
 WARNINGS_KEPT = 20
 
 events_total = metrics.counter("watcher_events_total", "Filesystem events the watcher handled.", ["kind"])
@@ -82,6 +83,26 @@ def scan_task(library: Library) -> None:
     from apps.libraries.services import library_scan_enqueue
 
     library_scan_enqueue(library=library)
+
+
+def sidecar_videos(path: str) -> list[str]:
+    """The videos a sidecar belongs to: those named like it (Movie.en.srt -> Movie.mkv), else every video
+    of its folder; a show's tvshow.nfo or artwork reaches into its season folders too.
+    """
+    folder, name = os.path.split(path)
+    stem = name.split(".", 1)[0].casefold()
+    try:
+        with os.scandir(folder) as entries:
+            here = sorted(e.path for e in entries if e.is_file() and classify(e.name) == "video")
+    except OSError:
+        return []
+    named = [v for v in here if os.path.basename(v).casefold().startswith(stem + ".")]
+    if named:
+        return named[:MAX_FORCED]
+    if name.casefold() in SHOW_LEVEL or not here:
+        videos = [found.path for found in walk(folder) if isinstance(found, FileStat)]
+        return videos[:MAX_FORCED]
+    return here[:MAX_FORCED]
 
 
 class _Handler(pyinotify.ProcessEvent):
@@ -348,14 +369,8 @@ class LibraryWatcher:
 
     def _sidecar_changed(self, path: str, owners: list[tuple[int, str]]) -> None:
         """An NFO, subtitle or image changed: the videos it belongs to are read again."""
-        videos = []
-        for found in walk(os.path.dirname(path)):
-            if isinstance(found, FileStat):
-                videos.append(found.path)
-            if len(videos) >= MAX_FORCED:
-                break
         for library_id, _root in owners:
-            for video in videos:
+            for video in sidecar_videos(path):
                 self.batcher.add(library_id, video, forced=True)
 
     # --- state for operators ---------------------------------------------------------------------------
