@@ -81,6 +81,8 @@ def hls_write(
             "hls_flags": "independent_segments+temp_file",
         }
         with av.open(str(out_dir / PLAYLIST), "w", format="hls", options=options) as out:
+            if in_video is not None and plan.transcode_video:
+                in_video.thread_type = "AUTO"  # frame and slice threads, as the ffmpeg CLI decodes
             video_out = _add_video(out, in_video, plan) if in_video is not None else None
             audio_out, resampler = _add_audio(out, in_audio, plan) if in_audio is not None else (None, None)
             out.start_encoding()  # writes the header now, so the output time bases are final from the first packet
