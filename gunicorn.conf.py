@@ -72,6 +72,23 @@ def post_worker_init(worker) -> None:
 
     signal.signal(signal.SIGTERM, drain_then_stop)
 
+    if worker.age == 1:
+        # system.startup once per start of the web process: from its first worker only (workers spawned later,
+        # after a crash or a HUP, count higher), after the fork so its connections are its own, and in a
+        # thread so a slow database delays nothing.
+        threading.Thread(target=announce_startup, name="startup-event", daemon=True).start()
+
+
+def announce_startup() -> None:
+    from django.db import connections
+
+    from apps.core import events
+
+    try:
+        events.emit("system.startup", process="web")
+    finally:
+        connections.close_all()
+
 
 def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess

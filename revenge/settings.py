@@ -35,6 +35,9 @@ PROBE_SIZE = env.int("REVENGE_PROBE_SIZE", 5_000_000, minimum=32_768)
 PROBE_ANALYZE_MS = env.int("REVENGE_PROBE_ANALYZE_MS", 5_000, minimum=0)
 PROBE_TIMEOUT = env.int("REVENGE_PROBE_TIMEOUT", 30, minimum=1)
 WATCH_STABLE_SECONDS = env.float("REVENGE_WATCH_STABLE_SECONDS", 2.0, minimum=0.0)
+NOTIFY_RETRY_SECONDS = env.float("REVENGE_NOTIFY_RETRY_SECONDS", 60.0, minimum=0.01)
+NOTIFY_SMTP_URL = env.str("REVENGE_SMTP_URL")
+NOTIFY_PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
 # nginx in front: it sends the file bytes from this internal location (X-Accel-Redirect) once we said yes.
 ACCEL_REDIRECT_PREFIX = env.str("REVENGE_ACCEL_REDIRECT_PREFIX", "")
 
@@ -61,6 +64,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.audit",
     "apps.playback",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -230,12 +234,16 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Deliveries wait on their own queue, so a long scan never holds a notification up (workers: -Q celery,notifications).
+CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
 CELERY_BEAT_SCHEDULE = {
     "core.task_runs_prune": {"task": "core.task_runs_prune", "schedule": timedelta(hours=6)},
     "libraries.scan_due": {"task": "libraries.scan_due", "schedule": timedelta(minutes=5)},
     "audit.activity_prune": {"task": "audit.activity_prune", "schedule": timedelta(hours=24)},
     "accounts.lockouts_prune": {"task": "accounts.lockouts_prune", "schedule": timedelta(hours=1)},
     "accounts.sessions_prune": {"task": "accounts.sessions_prune", "schedule": timedelta(hours=24)},
+    "notifications.sweep": {"task": "notifications.sweep", "schedule": timedelta(minutes=1)},
+    "notifications.digests": {"task": "notifications.digests", "schedule": timedelta(hours=1)},
     "media.duplicates_refresh_all": {"task": "media.duplicates_refresh_all", "schedule": timedelta(hours=6)},
 }
 

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("apps.libraries.api.urls")),
     path("", include("apps.media.api.urls")),
     path("", include("apps.audit.api.urls")),
+    path("", include("apps.notifications.api.urls")),
     path("", include("apps.playback.api.urls")),
 ]
 

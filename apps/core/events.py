@@ -225,3 +225,59 @@ define(
     description="Every session and token of a user was ended.",
     payload=("user_id", "username", "sessions", "tokens", "by_id"),
 )
+define(
+    "movie.available",
+    category="media",
+    description="A movie has a playable main file (a new one, or a requested one that arrived).",
+    payload=("movie_id", "library_id", "title", "year"),
+)
+
+# Requests, playback and transcoding are built by other issues; listed now so agents can subscribe.
+_REQUEST_PAYLOAD = ("request_id", "title", "media_kind", "requester_id", "subscriber_ids")
+define(
+    "request.created",
+    category="request",
+    description="Someone requested a movie or show.",
+    payload=_REQUEST_PAYLOAD,
+)
+define(
+    "request.approved",
+    category="request",
+    description="A request was approved and handed to Radarr/Sonarr.",
+    payload=(*_REQUEST_PAYLOAD, "by_id"),
+)
+define(
+    "request.declined",
+    category="request",
+    description="A request was declined.",
+    payload=(*_REQUEST_PAYLOAD, "by_id", "reason"),
+)
+define(
+    "request.available",
+    category="request",
+    description="What was requested is in a library now.",
+    payload=_REQUEST_PAYLOAD,
+)
+define(
+    "request.failed",
+    category="request",
+    description="A request could not be fulfilled (Radarr/Sonarr refused or gave up).",
+    payload=(*_REQUEST_PAYLOAD, "reason"),
+)
+_PLAYBACK_PAYLOAD = ("user_id", "username", "item_kind", "item_id", "title", "device")
+define("playback.started", category="playback", description="Someone started playing.", payload=_PLAYBACK_PAYLOAD)
+define("playback.paused", category="playback", description="Playback was paused.", payload=_PLAYBACK_PAYLOAD)
+define("playback.resumed", category="playback", description="Paused playback went on.", payload=_PLAYBACK_PAYLOAD)
+define("playback.stopped", category="playback", description="Playback stopped.", payload=_PLAYBACK_PAYLOAD)
+define(
+    "transcode.started",
+    category="playback",
+    description="A stream is being transcoded rather than played directly.",
+    payload=(*_PLAYBACK_PAYLOAD, "reason"),
+)
+define(
+    "notifications.agent_disabled",
+    category="system",
+    description="A notification agent failed 10 deliveries in a row and was turned off.",
+    payload=("agent_id", "name", "kind", "failures", "last_error"),
+)

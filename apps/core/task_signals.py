@@ -14,7 +14,16 @@ logger = logging.getLogger(__name__)
 task_runs_total = metrics.counter("task_runs_total", "Celery task runs that ended, by state.", ["task", "state"])
 
 
+def _recorded(name: str | None) -> bool:
+    """Tasks that keep a log of their own set `record_runs = False` (notification deliveries: dozens a second)."""
+    from celery import current_app
+
+    return getattr(current_app.tasks.get(name or ""), "record_runs", True)
+
+
 def _record(**kwargs: Any) -> None:
+    if not _recorded(kwargs.get("name")):
+        return
     try:
         services.task_run_record(**kwargs)
     except Exception:

@@ -20,6 +20,7 @@ from apps.audit.models import Activity
 from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
 from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
+from apps.notifications.tests.matrix import notification_objects
 
 PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
 ANON = {"anonymous": 401}
@@ -84,6 +85,63 @@ def duplicate_member(world, who, case) -> dict:
 
 def cancel_scans(world) -> None:
     LibraryScan.objects.filter(status__in=LibraryScan.ACTIVE).update(status="cancelled")
+
+
+# Agents and the delivery log are for managers; channels, preferences and in-app notices are one's own only.
+OWN_ONLY = {"own": ALL_OK, "granted": hidden_from(ALL_OK, "guest", "kids", "user", "moderator", "admin")}
+AGENT = {"name": "ops", "kind": "webhook", "url": "http://127.0.0.1:9/hook", "secret": "s" * 20, "events": ["*"]}
+CHANNEL = {"kind": "ntfy", "url": "ntfy://127.0.0.1:9/topic", "events": ["request"]}
+NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/notifications/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/notifications/{id}/", "GET"): Rule(OWN_ONLY, objects="notification"),
+    ("/api/v1/notifications/{id}/read/", "POST"): Rule(OWN_ONLY, objects="notification", body=lambda w, who, c: {}),
+    ("/api/v1/notifications/read-all/", "POST"): Rule({"list": ALL_OK}, body=lambda w, who, c: {}),
+    ("/api/v1/notifications/unread-count/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/notifications/events/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/notifications/preferences/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/notifications/preferences/", "PUT"): Rule(
+        {"list": ALL_OK}, body=lambda w, who, c: {"events": ["media"], "muted": [], "in_app": True, "digest": "daily"}
+    ),
+    ("/api/v1/notifications/preferences/", "PATCH"): Rule({"list": ALL_OK}, body=lambda w, who, c: {"digest": "off"}),
+    ("/api/v1/notifications/agents/", "GET"): Rule({"list": MANAGERS_ONLY}),
+    ("/api/v1/notifications/agents/", "POST"): Rule(
+        {"list": with_status(MANAGERS_ONLY, 201)}, body=lambda w, who, c: AGENT
+    ),
+    ("/api/v1/notifications/agents/{id}/", "GET"): Rule({"granted": MANAGERS_ONLY}, objects="notification_agent"),
+    ("/api/v1/notifications/agents/{id}/", "PUT"): Rule(
+        {"granted": MANAGERS_ONLY}, objects="notification_agent", body=lambda w, who, c: AGENT
+    ),
+    ("/api/v1/notifications/agents/{id}/", "PATCH"): Rule(
+        {"granted": MANAGERS_ONLY}, objects="notification_agent", body=lambda w, who, c: {"events": ["media"]}
+    ),
+    ("/api/v1/notifications/agents/{id}/", "DELETE"): Rule(
+        {"granted": with_status(MANAGERS_ONLY, 204)}, objects="notification_agent"
+    ),
+    ("/api/v1/notifications/agents/{id}/test/", "POST"): Rule(
+        {"granted": MANAGERS_ONLY}, objects="notification_agent", body=lambda w, who, c: {}
+    ),
+    ("/api/v1/notifications/channels/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/notifications/channels/", "POST"): Rule(
+        {"list": with_status(ALL_OK, 201)}, body=lambda w, who, c: CHANNEL
+    ),
+    ("/api/v1/notifications/channels/{id}/", "GET"): Rule(OWN_ONLY, objects="notification_channel"),
+    ("/api/v1/notifications/channels/{id}/", "PUT"): Rule(
+        OWN_ONLY, objects="notification_channel", body=lambda w, who, c: CHANNEL
+    ),
+    ("/api/v1/notifications/channels/{id}/", "PATCH"): Rule(
+        OWN_ONLY, objects="notification_channel", body=lambda w, who, c: {"enabled": False}
+    ),
+    ("/api/v1/notifications/channels/{id}/", "DELETE"): Rule(
+        {case: with_status(rule, 204) for case, rule in OWN_ONLY.items()}, objects="notification_channel"
+    ),
+    ("/api/v1/notifications/channels/{id}/test/", "POST"): Rule(
+        OWN_ONLY, objects="notification_channel", body=lambda w, who, c: {}
+    ),
+    ("/api/v1/notifications/deliveries/", "GET"): Rule({"list": MANAGERS_ONLY}),
+    ("/api/v1/notifications/deliveries/{id}/", "GET"): Rule(
+        {"granted": MANAGERS_ONLY}, objects="notification_delivery"
+    ),
+}
 
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -221,6 +279,7 @@ RULES: dict[tuple[str, str], Rule] = {
         objects="duplicate",
         body=duplicate_member,
     ),
+    **NOTIFICATION_RULES,
 }
 
 
@@ -316,6 +375,8 @@ class World:
             return self.duplicate_groups(who)
         if kind == "activity":
             return {"granted": Activity.objects.order_by("pk").first()}
+        if kind.startswith("notification"):
+            return notification_objects(kind, who, self.users)
         if kind == "device":
             owners = self.objects("user", f"{who}-device")
             owners["own"] = self.users.get(who, owners["granted"])

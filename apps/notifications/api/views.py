@@ -1,0 +1,158 @@
+"""Thin views of the notifications API: querysets come from selectors, writes go to services."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
+from apps.notifications import selectors, services
+from apps.notifications.api.serializers import (
+    AgentSerializer,
+    ChannelSerializer,
+    DeliverySerializer,
+    EventTypeSerializer,
+    MarkedSerializer,
+    NotificationSerializer,
+    PreferenceSerializer,
+    TestResultSerializer,
+    UnreadCountSerializer,
+)
+from apps.notifications.models import Notification, NotificationDelivery
+
+
+class IsManager(BasePermission):
+    message = "Only managers (admins and moderators) may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return selectors.is_manager(request.user)
+
+
+class _AgentActions:
+    @extend_schema(request=None, responses=TestResultSerializer)
+    @action(detail=True, methods=["post"])
+    def test(self, request: Request, pk: str | None = None) -> Response:
+        """Send a test message now and say how it went (disabled agents too; not logged as a delivery)."""
+        result = services.agent_test(agent=self.get_object())
+        return Response(TestResultSerializer(result).data)
+
+    def perform_destroy(self, instance) -> None:
+        services.agent_delete(agent=instance)
+
+
+class AgentViewSet(_AgentActions, SelectorModelViewSet):
+    """The operator's agents: webhooks, Discord, email, Gotify, ntfy, Telegram, Apprise URLs. Managers only."""
+
+    selector = selectors.agents_visible_to
+    serializer_class = AgentSerializer
+    permission_classes = [IsManager]
+    filterset_fields = ["kind", "enabled"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at", "last_failure_at"]
+
+
+class ChannelViewSet(_AgentActions, SelectorModelViewSet):
+    """Your own channels: where the events you want reach you besides the app."""
+
+    selector = selectors.channels_visible_to
+    serializer_class = ChannelSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["kind", "enabled"]
+    ordering_fields = ["name", "created_at"]
+
+
+class DeliveryFilter(filters.FilterSet):
+    event = filters.CharFilter(field_name="event__name", help_text="Event name, e.g. request.available.")
+
+    class Meta:
+        model = NotificationDelivery
+        fields = ["status", "agent", "event"]
+
+
+class DeliveryViewSet(SelectorReadOnlyViewSet):
+    """The delivery log: every event to every agent, with attempts, response code and last error. Managers only."""
+
+    selector = selectors.deliveries_visible_to
+    serializer_class = DeliverySerializer
+    permission_classes = [IsManager]
+    filterset_class = DeliveryFilter
+    search_fields = ["agent__name", "last_error"]
+    ordering_fields = ["created_at", "updated_at"]
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", help_text="Only unread (true).")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+
+class NotificationViewSet(SelectorReadOnlyViewSet):
+    """Your in-app notifications, newest first."""
+
+    selector = selectors.notifications_visible_to
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = NotificationFilter
+    ordering_fields = ["created_at"]
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(request=None, responses=MarkedSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notice = self.get_object()
+        marked = services.notifications_mark_read(user=request.user, ids=[notice.pk])
+        return Response({"marked": marked})
+
+    @extend_schema(request=None, responses=MarkedSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": services.notifications_mark_read(user=request.user)})
+
+    @extend_schema(responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": selectors.unread_count(request.user)})
+
+
+class PreferenceView(generics.GenericAPIView):
+    """Your notification preferences: events beyond the defaults, muted ones, in-app notices, digest."""
+
+    serializer_class = PreferenceSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        return Response(PreferenceSerializer(selectors.preference_of(request.user)).data)
+
+    def put(self, request: Request) -> Response:
+        return self._save(request, partial=False)
+
+    def patch(self, request: Request) -> Response:
+        return self._save(request, partial=True)
+
+    def _save(self, request: Request, *, partial: bool) -> Response:
+        serializer = PreferenceSerializer(selectors.preference_of(request.user), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        preference = serializer.save()
+        return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)
+
+
+class EventCatalogueView(generics.GenericAPIView):
+    """The event catalogue: every event agents and people can subscribe to, with its category and payload."""
+
+    serializer_class = EventTypeSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(responses=EventTypeSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(EventTypeSerializer(selectors.event_types(), many=True).data)

@@ -1,0 +1,136 @@
+"""Fixtures of the notification tests: real receivers, a real SMTP server, a real worker, a small catalogue."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
+
+from apps.accounts import services as accounts
+from apps.accounts.models import Role
+from apps.libraries import services as libraries
+from apps.media.models import Episode, Movie, Season, Show
+from apps.notifications.tests.receivers import (
+    DiscordServer,
+    GotifyServer,
+    NtfyServer,
+    Receiver,
+    SmtpServer,
+    WebhookReceiver,
+)
+from revenge.celery import app
+
+SECRET = "a-webhook-secret-of-some-length"
+QUEUES = ["celery", "notifications"]
+
+
+@pytest.fixture
+def webhook():
+    receiver = WebhookReceiver(SECRET)
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def plain_receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def gotify():
+    server = GotifyServer("AppTokenForRevenge")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def ntfy():
+    server = NtfyServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def discord():
+    server = DiscordServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SmtpServer()
+    settings.NOTIFY_SMTP_URL = server.url
+    yield server
+    server.close()
+
+
+def _purge() -> None:
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in QUEUES:
+            channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+            channel.queue_purge(queue)
+
+
+@pytest.fixture
+def worker(transactional_db, settings):
+    """A real worker on the real Redis, consuming both queues; retries a fraction of a second apart."""
+    assert django_settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
+    settings.NOTIFY_RETRY_SECONDS = 0.05
+    _purge()
+    with start_worker(
+        app, pool="threads", concurrency=4, perform_ping_check=False, shutdown_timeout=30, queues=QUEUES
+    ) as running:
+        yield running
+    _purge()
+
+
+@pytest.fixture
+def people(db):
+    """An admin, a moderator, a member, a guest and a kids account (age limit 10)."""
+    roles = {role.name: role for role in Role.objects.select_related("group")}
+    kids_role = accounts.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+    make = accounts.user_create
+    return SimpleNamespace(
+        admin=make(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN], email="boss@example.org"),
+        moderator=make(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR]),
+        member=make(username="member", password="x" * 12, by=None, email="member@example.org"),
+        guest=make(username="guest", password="x" * 12, by=None, role=roles[Role.GUEST]),
+        kids=make(username="kid", password="x" * 12, by=None, role=kids_role, email="kid@example.org"),
+    )
+
+
+@pytest.fixture
+def catalogue(people, tmp_path):
+    """A library granted to every role, one granted to nobody; a family movie, an adult one, a hidden one."""
+    (tmp_path / "open").mkdir()
+    (tmp_path / "closed").mkdir()
+    open_library = libraries.library_create(name="Open", kind="movies", paths=[str(tmp_path / "open")])
+    closed = libraries.library_create(name="Closed", kind="movies", paths=[str(tmp_path / "closed")])
+    shows = libraries.library_create(name="Shows", kind="shows", paths=[str(tmp_path / "open")])
+    everyone = {"user": ["view_library"], "guest": ["view_library"], "kids": ["view_library"]}
+    libraries.library_grants_set(library=open_library, roles=everyone, users={}, by=people.admin)
+    libraries.library_grants_set(library=shows, roles=everyone, users={}, by=people.admin)
+    libraries.library_grants_set(library=closed, roles={}, users={}, by=people.admin)
+
+    def movie(library, title, age):
+        return Movie.objects.create(
+            library=library, match_key=title.lower(), title=title, year=2001, age_rating=age, has_main_file=True
+        )
+
+    show = Show.objects.create(library=shows, match_key="grim", title="Grim Show", age_rating=16)
+    season = Season.objects.create(show=show, season_number=1)
+    return SimpleNamespace(
+        open=open_library,
+        closed=closed,
+        shows=shows,
+        family=movie(open_library, "Family Film", 6),
+        adult=movie(open_library, "Adult Film", 18),
+        hidden=movie(closed, "Hidden Film", 0),
+        grim_episode=Episode.objects.create(show=show, season=season, match_key="s01e01", episode_number=1),
+    )
