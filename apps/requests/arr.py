@@ -1,0 +1,187 @@
+"""Radarr and Sonarr API v3 clients: `X-Api-Key`, timeouts, retries with backoff, errors that say what went wrong."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+USER_AGENT = "Revenge/1 (+requests)"
+
+
+class ArrError(Exception):
+    """Something Radarr/Sonarr did not do; `str()` is a sentence for an operator."""
+
+    status: int | None = None
+
+
+class ArrUnreachable(ArrError):
+    """No answer: wrong address, server down, or too slow."""
+
+
+class ArrUnauthorized(ArrError):
+    status = 401
+
+
+class ArrNotFound(ArrError):
+    status = 404
+
+
+class ArrRejected(ArrError):
+    """The server refused the request (400/409/422), with its own messages."""
+
+    def __init__(self, message: str, *, status: int, problems: list[str]) -> None:
+        super().__init__(message)
+        self.status, self.problems = status, problems
+
+
+class ArrServerError(ArrError):
+    """The server failed (5xx) after every retry."""
+
+
+def _problems(body: Any) -> list[str]:
+    """Radarr/Sonarr validation failures are a list of {propertyName, errorMessage}; other errors {message}."""
+    if isinstance(body, list):
+        return [str(item.get("errorMessage") or item) for item in body if isinstance(item, dict)] or [str(body)]
+    if isinstance(body, dict):
+        return [str(body.get("message") or body.get("errorMessage") or body)]
+    return [str(body)[:300]] if body else []
+
+
+@dataclass
+class ArrClient:
+    """One Radarr or Sonarr server; `kind` is "radarr" or "sonarr"."""
+
+    kind: str
+    base_url: str
+    api_key: str
+    timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 0.5
+    _opener: urllib.request.OpenerDirector = field(default_factory=urllib.request.build_opener, repr=False)
+
+    def __post_init__(self) -> None:
+        parsed = urllib.parse.urlparse(self.base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"{self.base_url!r} is not an http(s) address such as http://radarr:7878")
+        if self.kind not in ("radarr", "sonarr"):
+            raise ValueError(f"unknown kind {self.kind!r}: radarr or sonarr")
+        self.base_url = self.base_url.rstrip("/")
+
+    # --- the API ------------------------------------------------------------------------------------
+
+    def system_status(self) -> dict:
+        """ "Test connection": the server's name and version."""
+        return self._call("GET", "/api/v3/system/status")
+
+    def quality_profiles(self) -> list[dict]:
+        return self._call("GET", "/api/v3/qualityprofile")
+
+    def root_folders(self) -> list[dict]:
+        return self._call("GET", "/api/v3/rootfolder")
+
+    def lookup(self, term: str) -> list[dict]:
+        """Titles matching `term` (movies on Radarr, series on Sonarr); also accepts tmdb:ID / tvdb:ID."""
+        path = "/api/v3/movie/lookup" if self.kind == "radarr" else "/api/v3/series/lookup"
+        return self._call("GET", path, params={"term": term})
+
+    def movie_add(
+        self, *, tmdb_id: int, title: str, quality_profile_id: int, root_folder: str, tags: Iterable[int] = ()
+    ) -> dict:
+        """Add a movie to Radarr, monitored, and search for it at once."""
+        body = {
+            "title": title,
+            "tmdbId": int(tmdb_id),
+            "qualityProfileId": int(quality_profile_id),
+            "rootFolderPath": root_folder,
+            "monitored": True,
+            "minimumAvailability": "released",
+            "tags": [int(tag) for tag in tags],
+            "addOptions": {"searchForMovie": True},
+        }
+        return self._call("POST", "/api/v3/movie", body=body)
+
+    def series_add(
+        self,
+        *,
+        tvdb_id: int,
+        title: str,
+        quality_profile_id: int,
+        root_folder: str,
+        seasons: Iterable[int] | None = None,
+        tags: Iterable[int] = (),
+        language_profile_id: int | None = None,
+    ) -> dict:
+        """Add a series to Sonarr with the requested seasons monitored (all when None), searching what is missing."""
+        wanted = None if seasons is None else {int(number) for number in seasons}
+        known = self.lookup(f"tvdb:{int(tvdb_id)}")
+        season_numbers = sorted({s.get("seasonNumber") for show in known[:1] for s in show.get("seasons", [])} - {None})
+        body = {
+            "title": title,
+            "tvdbId": int(tvdb_id),
+            "qualityProfileId": int(quality_profile_id),
+            "rootFolderPath": root_folder,
+            "monitored": True,
+            "seasonFolder": True,
+            "seasons": [
+                {"seasonNumber": n, "monitored": wanted is None or n in wanted} for n in season_numbers if n is not None
+            ],
+            "tags": [int(tag) for tag in tags],
+            "addOptions": {"searchForMissingEpisodes": True, "monitor": "none" if wanted is not None else "all"},
+        }
+        if language_profile_id is not None:  # Sonarr v3 wants one; v4 has none
+            body["languageProfileId"] = int(language_profile_id)
+        return self._call("POST", "/api/v3/series", body=body)
+
+    # --- HTTP ---------------------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, params: dict | None = None, body: Any = None) -> Any:
+        url = self.base_url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"X-Api-Key": self.api_key, "Accept": "application/json", "User-Agent": USER_AGENT}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        name = f"{self.kind} at {self.base_url}"
+        last: ArrError | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - http(s) checked
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    raw = response.read()
+                return json.loads(raw) if raw.strip() else None
+            except urllib.error.HTTPError as exc:
+                error = self._http_error(exc, name, path)
+                if not isinstance(error, ArrServerError):
+                    raise error from exc
+                last = error
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                reason = getattr(exc, "reason", exc)
+                last = ArrUnreachable(f"{name} did not answer ({reason})")
+            except json.JSONDecodeError as exc:
+                raise ArrError(f"{name} answered {path} with something that is not JSON") from exc
+            logger.warning("%s (attempt %d of %d)", last, attempt + 1, self.retries + 1)
+        raise last
+
+    @staticmethod
+    def _http_error(exc: urllib.error.HTTPError, name: str, path: str) -> ArrError:
+        try:
+            body = json.loads(exc.read() or b"null")
+        except (ValueError, OSError):
+            body = None
+        if exc.code == 401:
+            return ArrUnauthorized(f"{name} refused the API key (401): check it under Settings → General")
+        if exc.code == 404:
+            return ArrNotFound(f"{name} has no {path} (404): is this the right address and a v3 API?")
+        if exc.code >= 500:
+            return ArrServerError(f"{name} failed with {exc.code}: {'; '.join(_problems(body)) or exc.reason}")
+        problems = _problems(body)
+        return ArrRejected(f"{name} refused it ({exc.code}): {'; '.join(problems)}", status=exc.code, problems=problems)
