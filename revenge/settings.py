@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.playback",
     "apps.notifications",
+    "apps.requests",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.audit.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.playback.api.urls")),
+    path("", include("apps.requests.api.urls")),
 ]
 
 urlpatterns = [

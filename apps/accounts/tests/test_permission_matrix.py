@@ -21,6 +21,7 @@ from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
 from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
 from apps.notifications.tests.matrix import notification_objects
+from apps.requests.models import ArrServer
 
 PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
 ANON = {"anonymous": 401}
@@ -81,6 +82,10 @@ DUPLICATE_DETAIL = {
 
 def duplicate_member(world, who, case) -> dict:
     return {"file": world.duplicate_files[case]}
+
+
+# Radarr/Sonarr servers are for admins; to everyone else they do not exist.
+ARR_DETAIL = {"granted": hidden_from(ADMIN_ONLY, "guest", "kids", "user", "moderator")}
 
 
 def cancel_scans(world) -> None:
@@ -265,6 +270,40 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     # Unlocking a user is changing them: managers, for users they outrank or equal.
     ("/api/v1/users/{id}/unlock/", "POST"): Rule(USER_DETAIL, objects="user", body=lambda world, who, case: {}),
+    ("/api/v1/requests/servers/", "GET"): Rule({"list": ADMIN_ONLY}),
+    ("/api/v1/requests/servers/", "POST"): Rule(
+        {"list": with_status(ADMIN_ONLY, 201)},
+        body=lambda world, who, case: {
+            "kind": "radarr",
+            "name": f"radarr-{who}",
+            "base_url": "http://127.0.0.1:9",
+            "api_key": "k" * 32,
+        },
+    ),
+    ("/api/v1/requests/servers/{id}/", "GET"): Rule(ARR_DETAIL, objects="arrserver"),
+    ("/api/v1/requests/servers/{id}/", "PUT"): Rule(
+        ARR_DETAIL,
+        objects="arrserver",
+        body=lambda world, who, case: {
+            "kind": "radarr",
+            "name": f"put-{who}",
+            "base_url": "http://127.0.0.1:9",
+            "api_key": "k" * 32,
+        },
+    ),
+    ("/api/v1/requests/servers/{id}/", "PATCH"): Rule(
+        ARR_DETAIL, objects="arrserver", body=lambda world, who, case: {"enabled": False}
+    ),
+    ("/api/v1/requests/servers/{id}/", "DELETE"): Rule(
+        {"granted": with_status(ARR_DETAIL["granted"], 204)}, objects="arrserver"
+    ),
+    # Nothing answers on port 9: the test says so (200, ok false) and the options cannot be read (502).
+    ("/api/v1/requests/servers/{id}/test/", "POST"): Rule(
+        ARR_DETAIL, objects="arrserver", body=lambda world, who, case: {}
+    ),
+    ("/api/v1/requests/servers/{id}/options/", "GET"): Rule(
+        {"granted": with_status(ARR_DETAIL["granted"], 502)}, objects="arrserver"
+    ),
     ("/api/v1/activity/", "GET"): Rule({"list": MANAGERS_ONLY}),
     ("/api/v1/activity/{id}/", "GET"): Rule({"granted": MANAGERS_ONLY}, objects="activity"),
     ("/api/v1/duplicates/", "GET"): Rule({"list": ADMIN_ONLY}),
@@ -373,6 +412,14 @@ class World:
             return {"granted": self.disposable_role}
         if kind == "duplicate":
             return self.duplicate_groups(who)
+        if kind == "arrserver":
+            server = ArrServer.objects.create(
+                kind="radarr",
+                name=f"matrix-{who}-{ArrServer.objects.count()}",
+                base_url="http://127.0.0.1:9",
+                api_key="k",
+            )
+            return {"granted": server}
         if kind == "activity":
             return {"granted": Activity.objects.order_by("pk").first()}
         if kind.startswith("notification"):

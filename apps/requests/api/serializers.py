@@ -1,0 +1,51 @@
+from rest_framework import serializers
+
+from apps.requests.models import ArrServer
+
+
+class ArrServerSerializer(serializers.ModelSerializer):
+    api_key = serializers.CharField(write_only=True, max_length=200, help_text="Write-only.")
+
+    class Meta:
+        model = ArrServer
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "base_url",
+            "api_key",
+            "quality_profile_id",
+            "root_folder",
+            "tags",
+            "is_default",
+            "is_4k",
+            "enabled",
+            "webhook_secret",
+            "last_checked_at",
+            "last_check",
+        ]
+        read_only_fields = ["webhook_secret", "last_checked_at", "last_check"]
+
+    def get_validators(self) -> list:
+        # "One default per kind" is kept by arr_server_make_default, which moves the flag; no 400 for it.
+        return [v for v in super().get_validators() if tuple(getattr(v, "fields", ())) != ("kind", "is_4k")]
+
+    def validate_base_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("an http(s) address such as http://radarr:7878")
+        return value.rstrip("/")
+
+    def validate_tags(self, value) -> list[int]:
+        if not isinstance(value, list) or not all(isinstance(tag, int) and tag >= 0 for tag in value):
+            raise serializers.ValidationError("a list of tag ids (whole numbers)")
+        return value
+
+
+class ConnectionTestSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class ServerOptionsSerializer(serializers.Serializer):
+    quality_profiles = serializers.ListField(child=serializers.DictField())
+    root_folders = serializers.ListField(child=serializers.DictField())

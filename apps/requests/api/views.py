@@ -1,0 +1,58 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api.permissions import ActionPermissions
+from apps.core.api.viewsets import SelectorModelViewSet
+from apps.requests import selectors, services
+from apps.requests.api.serializers import ArrServerSerializer, ConnectionTestSerializer, ServerOptionsSerializer
+from apps.requests.arr import ArrError
+
+
+class ArrServerViewSet(SelectorModelViewSet):
+    """Radarr and Sonarr servers (admins); the API key is write-only."""
+
+    selector = selectors.arr_servers_visible_to
+    serializer_class = ArrServerSerializer
+    permission_classes = [ActionPermissions]
+    action_permissions = {
+        "list": "requests.view_arrserver",
+        "retrieve": "requests.view_arrserver",
+        "create": "requests.add_arrserver",
+        "update": "requests.change_arrserver",
+        "partial_update": "requests.change_arrserver",
+        "destroy": "requests.delete_arrserver",
+        "test": "requests.change_arrserver",
+        "options": "requests.view_arrserver",
+    }
+    filterset_fields = ["kind", "enabled"]
+
+    def perform_create(self, serializer) -> None:
+        self._save(serializer)
+
+    def perform_update(self, serializer) -> None:
+        self._save(serializer)
+
+    def _save(self, serializer) -> None:
+        make_default = serializer.validated_data.pop("is_default", None)
+        server = serializer.save(**({"is_default": False} if make_default else {}))
+        if make_default:
+            services.arr_server_make_default(server=server)
+
+    @extend_schema(request=None, responses={200: ConnectionTestSerializer})
+    @action(detail=True, methods=["post"])
+    def test(self, request: Request, pk: str | None = None) -> Response:
+        """Ask the server for its status (GET /api/v3/system/status) and say how it went."""
+        ok, message = services.arr_server_test(server=self.get_object())
+        return Response({"ok": ok, "message": message})
+
+    @extend_schema(responses={200: ServerOptionsSerializer})
+    @action(detail=True, methods=["get"])
+    def options(self, request: Request, pk: str | None = None) -> Response:
+        """Quality profiles and root folders of the server; 502 with the reason when it cannot tell."""
+        try:
+            return Response(services.arr_server_options(server=self.get_object()))
+        except ArrError as exc:
+            return Response({"detail": str(exc), "code": "arr_unavailable"}, status=status.HTTP_502_BAD_GATEWAY)
