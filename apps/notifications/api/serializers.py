@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from apps.accounts.selectors import users_visible_to
 from apps.libraries.models import Library
+from apps.libraries.selectors import libraries_visible_to
 from apps.notifications import kinds, services
 from apps.notifications.models import (
     Notification,
@@ -93,6 +95,15 @@ class AgentSerializer(ChannelSerializer):
             "target",
             *STATE_FIELDS,
         ]
+
+    def get_fields(self) -> dict:
+        # Conditions name only libraries and users the manager may see: the same selectors as everywhere.
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["libraries"].child_relation.queryset = libraries_visible_to(request.user)
+            fields["users"].child_relation.queryset = users_visible_to(request.user)
+        return fields
 
     def get_has_secret(self, agent: NotificationAgent) -> bool:
         return bool(agent.secret)

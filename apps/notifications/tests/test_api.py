@@ -154,3 +154,23 @@ def test_the_delivery_log_is_for_managers(people, webhook):
         0,
     )
     assert client_for(people.member).get("/api/v1/notifications/deliveries/").status_code == 403
+
+
+def test_agent_conditions_name_only_what_the_manager_may_see(people, webhook, tmp_path):
+    from apps.accounts import services as accounts
+    from apps.accounts.roles import permissions_by_name
+    from apps.libraries import services as library_services
+
+    hidden = library_services.library_create(name="Hidden", kind="movies", paths=[str(tmp_path)])
+    library_services.library_grants_set(library=hidden, roles={}, users={}, by=people.admin)
+    ops = accounts.role_create(name="ops", rank=30, by=None, permissions=permissions_by_name(["accounts.change_user"]))
+    operator = accounts.user_create(username="ops", password="x" * 12, by=None, role=ops)
+    body = {"name": "ops", "kind": "webhook", "url": webhook.url, "secret": SECRET, "events": ["*"]}
+    outranked = client_for(people.moderator).post(AGENTS, {**body, "users": [people.admin.pk]}, format="json")
+    assert outranked.status_code == 400 and "users" in outranked.json()["errors"]
+    unseen = client_for(operator).post(AGENTS, {**body, "libraries": [hidden.pk]}, format="json")
+    assert unseen.status_code == 400 and "libraries" in unseen.json()["errors"]
+    allowed = client_for(people.moderator).post(AGENTS, {**body, "users": [people.member.pk]}, format="json")
+    assert allowed.status_code == 201, allowed.json()
+    everything = {**body, "name": "all", "libraries": [hidden.pk], "users": [people.admin.pk]}
+    assert client_for(people.admin).post(AGENTS, everything, format="json").status_code == 201
