@@ -78,11 +78,11 @@ def library_paths_sync(*, library: Library, paths: Iterable[str], forced: Iterab
     )
     try:
         stats, skipped = _stats_of(inside)
-        services._record_errors(scan, skipped)
+        services.scan_errors_record(scan, skipped)
         within = Q(pk__in=[])
         for path in inside:
             within |= Q(path=path) | Q(path__startswith=path + os.sep)
-        diff = services._diff(
+        diff = services.catalogue_diff(
             library, stats, full=False, unavailable=unavailable, rows_within=within, forced=forced_paths
         )
         removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)

@@ -252,8 +252,8 @@ def _walk_and_diff(scan: LibraryScan) -> list[str]:
     """Walk the folders, record what was skipped, apply moves and removals; returns the paths to index."""
     library = scan.library
     stats, skipped, unavailable = _walk_library(library)
-    _record_errors(scan, skipped)
-    diff = _diff(library, stats, full=scan.kind == LibraryScan.Kind.FULL, unavailable=unavailable)
+    scan_errors_record(scan, skipped)
+    diff = catalogue_diff(library, stats, full=scan.kind == LibraryScan.Kind.FULL, unavailable=unavailable)
     removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)
     LibraryScan.objects.filter(pk=scan.pk).update(
         seen=len(stats),
@@ -294,7 +294,7 @@ def _has_files_under(library: Library, folder: str) -> bool:
     return MediaFile.objects.filter(library=library, path__startswith=folder.rstrip(os.sep) + os.sep).exists()
 
 
-def _diff(
+def catalogue_diff(
     library: Library,
     stats: list[FileStat],
     *,
@@ -374,7 +374,7 @@ def scan_index_paths(*, scan: LibraryScan, paths: list[str]) -> None:
         if record is not None:
             records.append(record)
     counts = media_services.files_index(library=library, records=records)
-    _record_errors(scan, problems)
+    scan_errors_record(scan, problems)
     LibraryScan.objects.filter(pk=scan.pk).update(
         added=F("added") + counts.added,
         updated=F("updated") + counts.updated,
@@ -384,7 +384,7 @@ def scan_index_paths(*, scan: LibraryScan, paths: list[str]) -> None:
     )
 
 
-def _record_errors(scan: LibraryScan, skipped: list[Skipped]) -> None:
+def scan_errors_record(scan: LibraryScan, skipped: list[Skipped]) -> None:
     ScanError.objects.bulk_create(
         [ScanError(scan=scan, path=printable(s.path), reason=s.reason[:2000]) for s in skipped], batch_size=500
     )
