@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from apps.accounts.devices import device_label, user_agent_clean
 from apps.accounts.models import ApiToken, LoginSession, User
-from apps.accounts.roles import rank_of
-from apps.accounts.services import _require_rank
 from apps.core import events
 from apps.core.client_ip import client_ip, ip_or_none
 
@@ -49,12 +47,11 @@ def _seen_gate(session_key: str) -> str:
 
 
 def _require_may_manage(by: User | None, user: User) -> None:
-    """Yourself always; others only with accounts.change_user and a rank at least theirs."""
-    if by is None or by.pk == user.pk:
-        return
-    if not by.has_perm("accounts.change_user"):
-        raise PermissionDenied("you may not end the sessions of other users")
-    _require_rank(by, rank_of(user), "end the sessions of a user")
+    """Yourself always; others as the selector decides (accounts.change_user and a rank at least theirs)."""
+    from apps.accounts.session_selectors import may_manage_devices
+
+    if by is not None and not may_manage_devices(by, user):
+        raise PermissionDenied("you may not end the sessions or tokens of this user")
 
 
 def session_login(*, request: HttpRequest, username: str, password: str) -> User | None:
