@@ -64,7 +64,9 @@ def test_while_the_receiver_is_down_deliveries_wait_and_arrive_when_it_is_back(w
     webhook.start()
     assert wait_until(lambda: statuses(agent) == {Status.DELIVERED: 50}, timeout=60), statuses(agent)
     assert len(webhook.received) == 50 and len(set(webhook.deliveries())) == 50
-    assert NotificationDelivery.objects.filter(agent=agent, attempts__gte=3).count() == 50
+    # Every one failed while the receiver was down and arrived on a later attempt. (An attempt that was
+    # claimed just before the restart may connect just after it: delivered on the second attempt.)
+    assert NotificationDelivery.objects.filter(agent=agent, attempts__gte=2).count() == 50
     agent.refresh_from_db()
     assert agent.enabled and agent.consecutive_failures == 0 and agent.last_success_at
 
