@@ -40,6 +40,16 @@ NOTIFY_SMTP_URL = env.str("REVENGE_SMTP_URL")
 NOTIFY_PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
 # nginx in front: it sends the file bytes from this internal location (X-Accel-Redirect) once we said yes.
 ACCEL_REDIRECT_PREFIX = env.str("REVENGE_ACCEL_REDIRECT_PREFIX", "")
+# Playback: HLS output, its limits and the hardware encoder (apps/playback).
+TRANSCODE_DIR = Path(env.str("REVENGE_TRANSCODE_DIR", str(DATA_DIR / "transcode")) or DATA_DIR / "transcode").resolve()
+TRANSCODE_IDLE_MINUTES = env.int("REVENGE_TRANSCODE_IDLE_MINUTES", 30, minimum=1)
+MAX_TRANSCODES = env.int("REVENGE_MAX_TRANSCODES", 4, minimum=0)
+HWACCEL = env.str("REVENGE_HWACCEL", "none").lower() or "none"
+if HWACCEL not in ("none", "nvenc", "qsv", "vaapi"):
+    env.problem("revenge.E014", f"REVENGE_HWACCEL={HWACCEL!r} is not one of none, nvenc, qsv, vaapi.")
+    HWACCEL = "none"
+VAAPI_DEVICE = env.str("REVENGE_VAAPI_DEVICE", "/dev/dri/renderD128")
+WATCHED_PERCENT = env.int("REVENGE_WATCHED_PERCENT", 90, minimum=1, maximum=100)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -236,7 +246,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Deliveries wait on their own queue, so a long scan never holds a notification up (workers: -Q celery,notifications).
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
+# Transcodes run on their own queue too, so workers for them can sit on the machine with the GPU.
+CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}, "playback.transcode": {"queue": "transcode"}}
 CELERY_BEAT_SCHEDULE = {
     "core.task_runs_prune": {"task": "core.task_runs_prune", "schedule": timedelta(hours=6)},
     "libraries.scan_due": {"task": "libraries.scan_due", "schedule": timedelta(minutes=5)},

@@ -20,7 +20,7 @@ BUILTIN_ROLES: dict[str, dict] = {
     },
     Role.MODERATOR: {
         "rank": MODERATOR_RANK,
-        "description": "Manages non-admin users, approves requests, scans libraries, reads the audit log.",
+        "description": "Manages non-admin users, approves requests, scans libraries, reads the audit log, watches streams.",
         "permissions": [
             "accounts.view_user",
             "accounts.add_user",
@@ -30,6 +30,8 @@ BUILTIN_ROLES: dict[str, dict] = {
             "libraries.scan_library",
             "libraries.view_libraryscan",
             "audit.view_activity",
+            "playback.view_playbacksession",
+            "playback.change_playbacksession",
         ],
         "settings": {"may_download": True, "requests_auto_approved": True, "may_approve_requests": True},
     },
