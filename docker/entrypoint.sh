@@ -39,7 +39,7 @@ case "$command" in
         exec gunicorn -c gunicorn.conf.py "$@"
         ;;
     worker)
-        exec celery -A revenge worker -Q celery,notifications --loglevel=INFO --concurrency="${REVENGE_WORKER_CONCURRENCY:-2}" "$@"
+        exec celery -A revenge worker -Q "${REVENGE_WORKER_QUEUES:-celery,notifications,transcode}" --loglevel=INFO --concurrency="${REVENGE_WORKER_CONCURRENCY:-2}" "$@"
         ;;
     beat)
         exec celery -A revenge beat --loglevel=INFO "$@"

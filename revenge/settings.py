@@ -245,8 +245,8 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Deliveries wait on their own queue, so a long scan never holds a notification up (workers: -Q celery,notifications).
-# Transcodes run on their own queue too, so workers for them can sit on the machine with the GPU.
+# Deliveries wait on their own queue, so a long scan never holds a notification up; transcodes have theirs, so
+# workers for them can run on the machine with the GPU (workers: -Q celery,notifications,transcode).
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}, "playback.transcode": {"queue": "transcode"}}
 CELERY_BEAT_SCHEDULE = {
     "core.task_runs_prune": {"task": "core.task_runs_prune", "schedule": timedelta(hours=6)},
@@ -257,6 +257,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications.sweep": {"task": "notifications.sweep", "schedule": timedelta(minutes=1)},
     "notifications.digests": {"task": "notifications.digests", "schedule": timedelta(hours=1)},
     "media.duplicates_refresh_all": {"task": "media.duplicates_refresh_all", "schedule": timedelta(hours=6)},
+    "playback.sessions_idle_stop": {"task": "playback.sessions_idle_stop", "schedule": timedelta(minutes=1)},
 }
 
 REST_FRAMEWORK = {

@@ -118,18 +118,20 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
-def _build() -> tuple[dict[str, str], dict[str, str]]:
+def _build() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     lookup: dict[str, str] = {}
     names: dict[str, str] = {}
+    tags: dict[str, str] = {}
     for b, t, one, english, aliases in _LANGUAGES:
         names[b] = english
+        tags[b] = one or t or b
         for key in (b, t, one, english, *aliases.split("|")):
             if key:
                 lookup.setdefault(_fold(key), b)
-    return lookup, names
+    return lookup, names, tags
 
 
-_LOOKUP, _NAMES = _build()
+_LOOKUP, _NAMES, _TAGS = _build()
 
 
 def normalize_language(token: str) -> str:
@@ -160,3 +162,8 @@ def normalize_language(token: str) -> str:
 def language_name(code: str) -> str:
     """The English name of a language code or name ("ger" -> "German"), or "" when unknown."""
     return _NAMES.get(normalize_language(code), "")
+
+
+def language_tag(code: str) -> str:
+    """The BCP 47 tag players expect ("ger" -> "de", "haw" stays "haw"), or "" when unknown."""
+    return _TAGS.get(normalize_language(code), "")

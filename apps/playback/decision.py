@@ -79,7 +79,13 @@ def _limit(*values: int | None) -> int | None:
 
 
 def decide(
-    *, media_file: MediaFile, client: Capabilities, role_max_height: int = 0, role_max_bitrate: int = 0
+    *,
+    media_file: MediaFile,
+    client: Capabilities,
+    role_max_height: int = 0,
+    role_max_bitrate: int = 0,
+    audio_index: int | None = None,
+    profile: str | None = None,
 ) -> Decision:
     """Direct play when the client plays the file as it is within every limit; remux when only the
     container is wrong (audio may still be converted); otherwise transcode to the best profile that
@@ -87,12 +93,20 @@ def decide(
     """
     streams = list(media_file.streams.all())
     video = next((s for s in streams if s.type == MediaStream.Type.VIDEO), None)
-    audio = next((s for s in streams if s.type == MediaStream.Type.AUDIO and s.default), None) or next(
-        (s for s in streams if s.type == MediaStream.Type.AUDIO), None
+    audios = [s for s in streams if s.type == MediaStream.Type.AUDIO]
+    audio = (
+        next((s for s in audios if s.index == audio_index), None)
+        or next((s for s in audios if s.default), None)
+        or next(iter(audios), None)
     )
     max_height = _limit(client.max_height, role_max_height)
     max_bitrate = _limit(client.max_bitrate, role_max_bitrate * 1000 if role_max_bitrate else None)
     reasons: list[str] = []
+    chosen = next((p for p in PROFILES if p[0] == profile), None)
+    if chosen is not None:
+        # A profile the client picked is one more limit: it never raises the others, and never upscales.
+        max_height, max_bitrate = _limit(max_height, chosen[1]), _limit(max_bitrate, chosen[2] + AUDIO_BITRATE)
+        reasons.append(f"the client asked for {chosen[0]}")
     container = CONTAINER_NAMES.get(media_file.container, media_file.container.split(",")[0] or "unknown")
 
     video_ok = True

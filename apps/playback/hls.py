@@ -112,7 +112,7 @@ def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: 
     rate = stream.average_rate or stream.guessed_rate or Fraction(25)
     encoder = out.add_stream(plan.encoder, rate=rate)
     encoder.width, encoder.height = _output_size(stream, plan.height)
-    encoder.pix_fmt = "yuv420p"
+    encoder.pix_fmt = "nv12" if plan.encoder == "h264_qsv" else "yuv420p"
     encoder.bit_rate = plan.video_bitrate
     encoder.time_base = Fraction(1, 90_000)
     gop = max(1, round(float(rate) * plan.segment_seconds))
@@ -125,6 +125,9 @@ def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: 
             "maxrate": str(plan.video_bitrate),
             "bufsize": str(plan.video_bitrate * 2),
         }
+    else:
+        # Hardware encoders are told where the keyframes go frame by frame (see _video_packet).
+        encoder.codec_context.options = {"forced-idr": "1"}
     return encoder
 
 
@@ -175,12 +178,20 @@ def _video_packet(out, packet, video_out, plan: HlsPlan, start_seconds: float, g
     for frame in packet.decode():
         if frame.time is not None and frame.time < start_seconds:
             continue  # decoded from the keyframe before the seek target: not part of the output
-        picture = frame.reformat(width=video_out.width, height=video_out.height, format="yuv420p")
+        picture = frame.reformat(width=video_out.width, height=video_out.height, format=video_out.pix_fmt)
         picture.pts = round((frame.time or 0) * 90_000)
         picture.time_base = Fraction(1, 90_000)
         # The source's own keyframes must not become ours: ours fall exactly on the segment grid.
         picture.pict_type = PictureType.NONE
+        if plan.encoder != "libx264" and _on_grid(frame.time or 0, plan, video_out):
+            picture.pict_type = PictureType.I
         out.mux(video_out.encode(picture))
+
+
+def _on_grid(seconds: float, plan: HlsPlan, video_out) -> bool:
+    """The first frame of a segment: x264 puts keyframes there itself; other encoders are told to."""
+    frame_seconds = 1 / float(video_out.codec_context.framerate or 25)
+    return (seconds + frame_seconds / 2) % plan.segment_seconds < frame_seconds
 
 
 def _audio_packet(out, packet, audio_out, resampler, plan: HlsPlan, start_seconds: float, clock: dict) -> None:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from apps.accounts.devices import device_label
+from apps.accounts.selectors import effective_settings
 from apps.core import events
+from apps.media.models import MediaFile, MediaStream
+from apps.playback import encoders
+from apps.playback.decision import Capabilities, decide
 from apps.playback.models import PlaybackSession
+
+logger = logging.getLogger(__name__)
+LIVE_STATES = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
 
 
 def session_dir(session: PlaybackSession) -> Path:
@@ -47,3 +59,141 @@ def session_end(*, session: PlaybackSession, reason: str = "stopped", message: s
     transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
     session_event("playback.stopped", session)
     return session
+
+
+class PlaybackRefused(Exception):
+    """A limit says no (server-wide transcodes, the role's streams): the API answers 429 with this reason."""
+
+
+def _title(media_file: MediaFile) -> str:
+    if media_file.movie_id:
+        return str(media_file.movie)
+    if media_file.episode_id:
+        episode = media_file.episode
+        title = f" {episode.title}" if episode.title else ""
+        return f"{episode}{title}"
+    return Path(media_file.path).name
+
+
+def _live(sessions):
+    # A session nobody played for the idle time is as good as stopped, even before the sweep ends it.
+    since = timezone.now() - timedelta(minutes=settings.TRANSCODE_IDLE_MINUTES)
+    return sessions.filter(state__in=LIVE_STATES, last_seen_at__gte=since)
+
+
+def _check_limits(*, user, method: str) -> None:
+    limits = effective_settings(user)
+    # Holding the user's row serialises this user's starts, so two at once cannot both take the last stream.
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    if limits.max_streams and _live(PlaybackSession.objects.filter(user=user)).count() >= limits.max_streams:
+        raise PlaybackRefused(
+            f"Your role allows {limits.max_streams} stream(s) at once; stop one on another device first."
+        )
+    if method == PlaybackSession.Method.TRANSCODE and settings.MAX_TRANSCODES:
+        running = _live(PlaybackSession.objects.filter(method=PlaybackSession.Method.TRANSCODE)).count()
+        if running >= settings.MAX_TRANSCODES:
+            raise PlaybackRefused(
+                f"The server is already transcoding {running} stream(s), its limit (REVENGE_MAX_TRANSCODES); "
+                "try again later or pick a version your device plays directly."
+            )
+
+
+@transaction.atomic
+def session_start(
+    *,
+    user,
+    media_file: MediaFile,
+    client: Capabilities,
+    profile: str = "auto",
+    audio_index: int | None = None,
+    subtitle: str = "",
+    downmix: bool = False,
+    start_position: float = 0.0,
+    device: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+) -> PlaybackSession:
+    """Decide how the file is played for this client and role, check the limits, and start the session."""
+    limits = effective_settings(user)
+    decision = decide(
+        media_file=media_file,
+        client=client,
+        role_max_height=limits.max_transcode_height,
+        role_max_bitrate=limits.max_transcode_bitrate_kbps,
+        audio_index=audio_index,
+        profile=None if profile == "auto" else profile,
+    )
+    if downmix and decision.method == "direct":
+        decision = decide(
+            media_file=media_file,
+            client=dataclasses.replace(client, max_audio_channels=2),
+            role_max_height=limits.max_transcode_height,
+            role_max_bitrate=limits.max_transcode_bitrate_kbps,
+            audio_index=audio_index,
+            profile=None if profile == "auto" else profile,
+        )
+    _check_limits(user=user, method=decision.method)
+    video = next((s for s in media_file.streams.all() if s.type == MediaStream.Type.VIDEO), None)
+    height = decision.video.get("height") or (video.height if video else None)
+    width = round(video.width * height / video.height) if video and video.width and video.height and height else None
+    session = PlaybackSession.objects.create(
+        user=user,
+        media_file=media_file,
+        movie_id=media_file.movie_id,
+        episode_id=media_file.episode_id,
+        title=_title(media_file)[:600],
+        device=device[:200],
+        client=device_label(user_agent)[:200] if user_agent else "",
+        user_agent=user_agent[:300],
+        ip=ip,
+        method=decision.method,
+        profile=decision.profile,
+        decision={**vars(decision), "file": media_file.pk},
+        width=width,
+        height=height,
+        bitrate=(decision.video.get("bitrate") or media_file.bitrate or 0) + (decision.audio.get("bitrate") or 0)
+        or None,
+        video_codec=decision.video.get("codec") or "",
+        audio_codec=decision.audio.get("codec") or "",
+        audio_index=audio_index,
+        subtitle=subtitle,
+        downmix=downmix,
+        tone_map=bool(decision.video.get("tone_map")),
+        start_position=start_position,
+        position=start_position,
+        duration=media_file.duration,
+        encoder=encoders.SOFTWARE if decision.method == PlaybackSession.Method.TRANSCODE else "",
+    )
+    session_event("playback.started", session)
+    if decision.method == PlaybackSession.Method.TRANSCODE:
+        session_event("transcode.started", session, reason="; ".join(decision.reasons))
+    if decision.method != PlaybackSession.Method.DIRECT:
+        from apps.playback import transcoding  # it imports this module
+
+        first = int(start_position // transcoding.SEGMENT_SECONDS) if decision.method == "transcode" else 0
+        transcoding.transcode_restart(session=session, start_segment=first)
+        session.refresh_from_db()
+    return session
+
+
+def session_terminate(*, session: PlaybackSession, by, message: str = "") -> PlaybackSession:
+    """A manager ends someone's stream; the viewer is told `message` when their player asks next."""
+    ended = session_end(session=session, reason="terminated", message=message or "Your stream was ended by an admin.")
+    logger.info("playback session %s of user %s terminated by %s", session.pk, session.user_id, by.pk)
+    return ended
+
+
+def sessions_idle_stop(*, now=None) -> int:
+    """End sessions with no heartbeat or segment request for REVENGE_TRANSCODE_IDLE_MINUTES."""
+    since = (now or timezone.now()) - timedelta(minutes=settings.TRANSCODE_IDLE_MINUTES)
+    idle = PlaybackSession.objects.filter(state__in=LIVE_STATES, last_seen_at__lt=since)
+    count = 0
+    for session in idle.select_related("user"):
+        session_end(session=session, reason="idle")
+        count += 1
+    return count
+
+
+def session_seen(*, session: PlaybackSession, sent: int = 0) -> None:
+    """A segment or heartbeat arrived: the session is not idle; `sent` bytes went to the player."""
+    PlaybackSession.objects.filter(pk=session.pk).update(last_seen_at=timezone.now(), bytes_sent=F("bytes_sent") + sent)

@@ -21,6 +21,7 @@ from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
 from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
 from apps.notifications.tests.matrix import notification_objects
+from apps.playback.tests.matrix import playback_objects, playback_rules
 from apps.requests.models import ArrServer
 
 PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
@@ -319,6 +320,7 @@ RULES: dict[tuple[str, str], Rule] = {
         body=duplicate_member,
     ),
     **NOTIFICATION_RULES,
+    **playback_rules(Rule, catalogue_detail),
 }
 
 
@@ -424,6 +426,8 @@ class World:
             return {"granted": Activity.objects.order_by("pk").first()}
         if kind.startswith("notification"):
             return notification_objects(kind, who, self.users)
+        if kind in ("playback_session", "hls"):
+            return playback_objects(kind, who, self.users)
         if kind == "device":
             owners = self.objects("user", f"{who}-device")
             owners["own"] = self.users.get(who, owners["granted"])

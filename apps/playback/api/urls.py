@@ -1,8 +1,21 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
+from apps.playback.api import hls
+from apps.playback.api.sessions import SessionViewSet
 from apps.playback.api.views import FileStreamView, PlaybackDecisionView
 
+router = SimpleRouter()
+router.register("playback/sessions", SessionViewSet, basename="playback-session")
+
+HLS = "playback/hls/<slug:token>/"
 urlpatterns = [
     path("files/<int:pk>/stream/", FileStreamView.as_view(), name="file-stream"),
     path("playback/decision/", PlaybackDecisionView.as_view(), name="playback-decision"),
+    path(HLS + "master.m3u8", hls.MasterPlaylistView.as_view(), name="hls-master"),
+    path(HLS + "subtitles/<slug:key>.m3u8", hls.SubtitlePlaylistView.as_view(), name="hls-subtitle-playlist"),
+    path(HLS + "subtitles/<slug:key>.vtt", hls.SubtitleView.as_view(), name="hls-subtitle"),
+    path(HLS + "<slug:variant>/index.m3u8", hls.MediaPlaylistView.as_view(), name="hls-media"),
+    path(HLS + "<slug:variant>/segment_<int:number>.ts", hls.SegmentView.as_view(), name="hls-segment"),
+    *router.urls,
 ]

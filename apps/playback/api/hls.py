@@ -1,0 +1,154 @@
+"""HLS for players: master and media playlists, segments and WebVTT, opened by the session's token in the URL.
+
+Players (a TV's, Safari's, ffmpeg) fetch these URLs without our headers or cookies, so the credential is the
+session's unguessable token; a stopped session answers 410 with why, an unknown token or a file the user may
+no longer see 404.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.permissions import BasePermission
+from rest_framework.views import APIView
+
+from apps.media.languages import language_name, language_tag
+from apps.media.models import MediaStream
+from apps.playback import playlists, services, serving
+from apps.playback.models import PlaybackSession
+from apps.playback.subtitles import SubtitleUnavailable, text_tracks, webvtt
+
+PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
+
+
+class HlsToken(BasePermission):
+    """Anyone holding the session's token (it is in the URL, 256 random bits); the view checks it."""
+
+    def has_permission(self, request, view) -> bool:
+        return True
+
+
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "session_ended"
+
+
+class HlsView(APIView):
+    permission_classes = [HlsToken]
+    authentication_classes: list = []  # the token is the credential; no cookies, so no CSRF either
+    # A player fetches a segment every few seconds, a remux far faster; the token bounds who can ask at all.
+    throttle_classes: list = []
+
+    def session(self, token: str) -> PlaybackSession:
+        try:
+            session = serving.session_for_token(token)
+        except serving.SessionGone as exc:
+            raise Gone(str(exc)) from exc
+        if session is None or session.method == PlaybackSession.Method.DIRECT:
+            raise exceptions.NotFound("No such playback session.")
+        return session
+
+
+def _playlist(text: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=PLAYLIST_TYPE)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class MasterPlaylistView(HlsView):
+    @extend_schema(responses={(200, PLAYLIST_TYPE): OpenApiTypes.STR})
+    def get(self, request, token: str):
+        session = self.session(token)
+        media_file = session.media_file
+        streams = list(media_file.streams.all())
+        audio = next((s for s in streams if s.index == session.audio_index), None) or next(
+            (s for s in streams if s.type == MediaStream.Type.AUDIO), None
+        )
+        rendition = None
+        if audio is not None:
+            name = audio.title or language_name(audio.language) or "Audio"
+            rendition = playlists.Rendition("", name, language_tag(audio.language))
+        subtitles = [
+            playlists.Rendition(t.key, t.name, t.language, default=t.key == session.subtitle, forced=t.forced)
+            for t in text_tracks(media_file)
+        ]
+        text = playlists.master_playlist(
+            variant=session.profile,
+            bandwidth=session.bitrate or media_file.bitrate or 1_000_000,
+            resolution=(session.width, session.height) if session.width and session.height else None,
+            video_codec=session.video_codec,
+            audio=rendition,
+            audio_codec=session.audio_codec,
+            subtitles=subtitles,
+        )
+        services.session_seen(session=session)
+        return _playlist(text)
+
+
+class MediaPlaylistView(HlsView):
+    @extend_schema(responses={(200, PLAYLIST_TYPE): OpenApiTypes.STR})
+    def get(self, request, token: str, variant: str):
+        session = self.session(token)
+        if variant not in serving.variants_of(session):
+            raise exceptions.NotFound(f"This stream has no {variant} variant.")
+        services.session_seen(session=session)
+        if session.method == PlaybackSession.Method.TRANSCODE:
+            return _playlist(playlists.transcode_playlist(session.duration or 0))
+        try:
+            text = serving.remux_playlist_wait(session=session)
+        except serving.SessionGone as exc:
+            raise Gone(str(exc)) from exc
+        except serving.SegmentUnavailable as exc:
+            return _unavailable(str(exc))
+        return _playlist(playlists.remux_playlist_for_players(text))
+
+
+class SegmentView(HlsView):
+    @extend_schema(responses={(200, "video/mp2t"): OpenApiTypes.BINARY})
+    def get(self, request, token: str, variant: str, number: int):
+        session = self.session(token)
+        try:
+            path = serving.segment_wait(session=session, variant=variant, number=number)
+            handle = path.open("rb")
+        except serving.SessionGone as exc:
+            raise Gone(str(exc)) from exc
+        except serving.SegmentUnavailable as exc:
+            return _unavailable(str(exc))
+        except FileNotFoundError:
+            return _unavailable("the segment was replaced while being read; ask again")
+        services.session_seen(session=session, sent=path.stat().st_size)
+        response = FileResponse(handle, content_type="video/mp2t")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+def _unavailable(reason: str) -> HttpResponse:
+    # 503 with Retry-After: players ask again for a segment that is not written yet.
+    response = HttpResponse(reason, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "2"
+    return response
+
+
+class SubtitlePlaylistView(HlsView):
+    @extend_schema(responses={(200, PLAYLIST_TYPE): OpenApiTypes.STR})
+    def get(self, request, token: str, key: str):
+        session = self.session(token)
+        if key not in {t.key for t in text_tracks(session.media_file)}:
+            raise exceptions.NotFound("No such subtitle track.")
+        return _playlist(playlists.subtitle_playlist(key=key, duration=session.duration or 1))
+
+
+class SubtitleView(HlsView):
+    @extend_schema(responses={(200, "text/vtt"): OpenApiTypes.STR})
+    def get(self, request, token: str, key: str):
+        session = self.session(token)
+        track = next((t for t in text_tracks(session.media_file) if t.key == key), None)
+        if track is None:
+            raise exceptions.NotFound("No such subtitle track.")
+        try:
+            text = webvtt(track)
+        except SubtitleUnavailable as exc:
+            raise exceptions.NotFound(str(exc)) from exc
+        return HttpResponse(text, content_type="text/vtt; charset=utf-8")

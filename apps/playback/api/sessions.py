@@ -1,0 +1,85 @@
+"""Playback sessions: start one (direct play or HLS), list and read them, and managers' terminate."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from apps.accounts.sessions import request_ip, request_user_agent
+from apps.media.selectors import files_visible_to
+from apps.playback import selectors, services
+from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
+
+
+class TooManyStreams(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "playback_limit"
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your sessions (managers: everyone's they may see); `?active=1` for what is playing now."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = SessionSerializer
+    filterset_fields = ["state", "method", "user"]
+
+    def get_queryset(self):
+        sessions = selectors.sessions_visible_to(self.request.user)
+        if self.request.query_params.get("active") in ("1", "true", "yes"):
+            sessions = selectors.sessions_active(sessions)
+        return sessions
+
+    @extend_schema(request=SessionCreateSerializer, responses={201: SessionSerializer})
+    def create(self, request):
+        query = SessionCreateSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        media_file = files_visible_to(request.user).filter(pk=data["file"]).prefetch_related("streams").first()
+        if media_file is None:
+            raise exceptions.NotFound("No such file.")
+        _check_tracks(media_file, data)
+        try:
+            session = services.session_start(
+                user=request.user,
+                media_file=media_file,
+                client=query.capabilities(),
+                profile=data["profile"],
+                audio_index=data.get("audio_stream"),
+                subtitle=data.get("subtitle", ""),
+                downmix=data["downmix"],
+                start_position=min(data["start_position"], media_file.duration or data["start_position"]),
+                device=data["device"],
+                ip=request_ip(request),
+                user_agent=request_user_agent(request),
+            )
+        except services.PlaybackRefused as exc:
+            raise TooManyStreams(str(exc)) from exc
+        return Response(SessionSerializer(session, context={"request": request}).data, status=201)
+
+    @extend_schema(request=TerminateSerializer, responses={200: SessionSerializer})
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """End someone's stream (managers), with a message their player is shown."""
+        session = self.get_object()
+        if not selectors.may_terminate(request.user, session):
+            raise exceptions.PermissionDenied("Ending another person's stream needs playback.change_playbacksession.")
+        body = TerminateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ended = services.session_terminate(session=session, by=request.user, message=body.validated_data["message"])
+        return Response(SessionSerializer(ended, context={"request": request}).data)
+
+
+def _check_tracks(media_file, data: dict) -> None:
+    """The chosen audio stream and subtitle must be the file's own."""
+    from apps.playback.subtitles import text_tracks
+
+    audio = data.get("audio_stream")
+    if audio is not None and not any(s.index == audio and s.type == "audio" for s in media_file.streams.all()):
+        raise ValidationError({"audio_stream": f"the file has no audio stream {audio}"})
+    subtitle = data.get("subtitle")
+    if subtitle and subtitle not in {track.key for track in text_tracks(media_file)}:
+        raise ValidationError({"subtitle": f"the file has no text subtitle {subtitle!r}"})

@@ -1,0 +1,124 @@
+"""The web side of HLS: which session a URL's token opens, and waiting for (or restarting toward) a segment."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.utils import timezone
+
+from apps.media.selectors import files_visible_to
+from apps.playback.decision import PROFILES
+from apps.playback.models import PlaybackSession
+from apps.playback.transcoding import (
+    ACTIVE,
+    RESTART_AHEAD_SEGMENTS,
+    remux_playlist,
+    segment_durations,
+    segment_path,
+    transcode_alive,
+    transcode_restart,
+)
+
+SEGMENT_WAIT_SECONDS = 30
+REMUX_PLAYLIST_WAIT_SECONDS = 15
+POLL_SECONDS = 0.1
+
+
+class SessionGone(Exception):
+    """The session was stopped (by its user, idle, or a manager): the player is told why."""
+
+    def __init__(self, session: PlaybackSession) -> None:
+        reason = session.message or {"idle": "The stream was idle and was stopped."}.get(session.stop_reason, "")
+        super().__init__(reason or "This playback session has ended; start a new one.")
+
+
+class SegmentUnavailable(Exception):
+    """The segment does not exist in this session, or the transcode failed before writing it."""
+
+
+def session_for_token(token: str) -> PlaybackSession | None:
+    """The session this HLS URL belongs to, while its user may still see the file; else None (a 404)."""
+    session = PlaybackSession.objects.select_related("user", "media_file").filter(token=token).first()
+    if session is None or session.media_file is None:
+        return None
+    # A grant revoked or a limit lowered mid-film ends access on the next request, by the same selector as any list.
+    if not files_visible_to(session.user).filter(pk=session.media_file_id).exists():
+        return None
+    if session.state == PlaybackSession.State.STOPPED:
+        raise SessionGone(session)
+    return session
+
+
+def variants_of(session: PlaybackSession) -> list[str]:
+    """What this session may be played as: its profile, and for a transcode the smaller profiles too."""
+    chosen = session.decision.get("profile", session.profile)
+    if session.method != PlaybackSession.Method.TRANSCODE:
+        return [chosen]
+    names = [name for name, _, _ in PROFILES]
+    return names[names.index(chosen) :] if chosen in names else [chosen]
+
+
+def segment_wait(*, session: PlaybackSession, variant: str, number: int) -> Path:
+    """The segment's file once written; a seek far ahead, a variant change or a dead worker restarts the transcode."""
+    transcoded = session.method == PlaybackSession.Method.TRANSCODE
+    if transcoded and not 0 <= number < len(segment_durations(session.duration or 0)):
+        raise SegmentUnavailable(f"segment {number} is past the end of this stream")
+    if variant not in variants_of(session):
+        raise SegmentUnavailable(f"this stream has no {variant} variant")
+    path = segment_path(session, variant, number)
+    deadline = time.monotonic() + SEGMENT_WAIT_SECONDS
+    restarted = False
+    while True:
+        if path.exists():
+            return path
+        session.refresh_from_db()
+        if session.state == PlaybackSession.State.STOPPED:
+            raise SessionGone(session)
+        done = session.transcode_state == PlaybackSession.TranscodeState.DONE
+        if done and (restarted or not transcoded) and not path.exists():
+            raise SegmentUnavailable(f"segment {number} is not part of this stream")
+        if session.transcode_state == PlaybackSession.TranscodeState.FAILED:
+            raise SegmentUnavailable(f"the transcode failed: {session.transcode_error}")
+        if not restarted and _needs_restart(session, variant, number):
+            transcode_restart(session=session, start_segment=number if transcoded else 0, variant=variant)
+            restarted = True
+        if time.monotonic() > deadline:
+            raise SegmentUnavailable(f"segment {number} is not ready yet; ask again")
+        time.sleep(POLL_SECONDS)
+
+
+def _needs_restart(session: PlaybackSession, variant: str, number: int) -> bool:
+    if session.transcode_state not in ACTIVE:
+        return True  # nothing is writing it: the transcode ended after this segment's start (a seek back)
+    if not transcode_alive(session, now=timezone.now()):
+        return True  # the worker died: its heartbeat went silent
+    if session.method != PlaybackSession.Method.TRANSCODE:
+        return False  # a remux runs from the start at many times real time: wait for it
+    if variant != session.profile:
+        return True
+    written_up_to = session.transcode_start_segment + session.transcode_segments
+    return number < session.transcode_start_segment or number > written_up_to + RESTART_AHEAD_SEGMENTS
+
+
+def remux_playlist_wait(*, session: PlaybackSession) -> str:
+    """The remux's playlist: complete when it finishes soon (most do), else what is written so far."""
+    deadline = time.monotonic() + REMUX_PLAYLIST_WAIT_SECONDS
+    restarted = False
+    while True:
+        text = remux_playlist(session, session.profile)
+        if text is not None and "#EXT-X-ENDLIST" in text:
+            return text
+        session.refresh_from_db()
+        if session.state == PlaybackSession.State.STOPPED:
+            raise SessionGone(session)
+        if session.transcode_state == PlaybackSession.TranscodeState.FAILED:
+            raise SegmentUnavailable(f"the remux failed: {session.transcode_error}")
+        if not restarted and not transcode_alive(session) and session.transcode_state != "done":
+            transcode_restart(session=session, start_segment=0)
+            restarted = True
+        if time.monotonic() > deadline and text is not None and "#EXTINF" in text:
+            return text
+        if time.monotonic() > deadline + SEGMENT_WAIT_SECONDS:
+            raise SegmentUnavailable("the remux has not written anything yet; ask again")
+        time.sleep(POLL_SECONDS)

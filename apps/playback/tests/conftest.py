@@ -1,0 +1,73 @@
+"""Playback fixtures: a scanned library of real clips, a real transcode worker on Redis, HTTP helpers."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
+
+from apps.accounts import services as accounts
+from apps.libraries import services as libraries
+from apps.media.models import MediaFile
+from revenge.celery import app
+
+
+def _purge(queue: str) -> None:
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+        channel.queue_purge(queue)
+
+
+@pytest.fixture
+def transcode_dir(tmp_path, settings):
+    settings.TRANSCODE_DIR = tmp_path / "transcode"
+    return settings.TRANSCODE_DIR
+
+
+@pytest.fixture
+def transcoder(transactional_db, transcode_dir):
+    """A real Celery worker consuming the `transcode` queue on the real Redis."""
+    assert django_settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
+    _purge("transcode")
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30, queues=["transcode"]
+    ) as running:
+        yield running
+    _purge("transcode")
+
+
+def library_of(root, *, name: str = "Movies") -> list[MediaFile]:
+    library = libraries.library_create(name=name, kind="movies", paths=[str(root)])
+    libraries.scan_run(scan=libraries.scan_begin(library=library))
+    return list(MediaFile.objects.filter(library=library).order_by("path"))
+
+
+class Http:
+    """A real HTTP client of the live server, signed in with an API token (as a TV app would be)."""
+
+    def __init__(self, base: str, user) -> None:
+        self.base = base
+        self.key = accounts.api_token_create(user=user, name="tv")[1] if user else None
+
+    def call(self, method: str, path: str, body: dict | None = None) -> SimpleNamespace:
+        headers = {"Content-Type": "application/json", "User-Agent": "Kodi/21.0 (X11; Linux x86_64)"}
+        if self.key:
+            headers["Authorization"] = f"Token {self.key}"
+        url = path if path.startswith("http") else self.base + path
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return SimpleNamespace(status=response.status, body=response.read(), headers=response.headers)
+        except urllib.error.HTTPError as error:
+            return SimpleNamespace(status=error.code, body=error.read(), headers=error.headers)
+
+    def json(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        answer = self.call(method, path, body)
+        return answer.status, json.loads(answer.body or b"null")

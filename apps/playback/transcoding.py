@@ -1,0 +1,217 @@
+"""Transcodes behind HLS sessions: (re)started on the `transcode` queue, heartbeat, stop, and the segment grid.
+
+Every (re)start raises the session's `transcode_generation`; a running transcode that sees another
+generation (a seek restarted it elsewhere), a stopped session, or a lost row stops itself. The web
+process restarts a transcode whose heartbeat went silent (its worker died) on the next segment request.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.media.models import MediaStream
+from apps.playback import encoders
+from apps.playback.decision import PROFILES
+from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
+from apps.playback.models import PlaybackSession
+from apps.playback.services import session_dir
+
+logger = logging.getLogger(__name__)
+
+SEGMENT_SECONDS = 6
+TAIL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 1.0
+# No heartbeat for this long: the worker is gone (killed, crashed, lost its task); the next request restarts it.
+STALE_SECONDS = 20
+# A segment this far past what the transcode has written is a seek: restart there rather than wait.
+RESTART_AHEAD_SEGMENTS = 3
+SEGMENT_NAME = re.compile(r"segment_(\d{5})\.ts$")
+ACTIVE = (PlaybackSession.TranscodeState.QUEUED, PlaybackSession.TranscodeState.RUNNING)
+LIVE = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
+
+
+def segment_durations(duration: float) -> list[float]:
+    """The transcode grid: 6 s segments, the last one shorter; at least one segment.
+
+    A tail under half a second is usually audio running past the last picture: the muxer cuts only at a
+    keyframe, so no segment would ever start there. It is counted into the segment before.
+    """
+    count = max(1, math.ceil((duration - TAIL_SECONDS) / SEGMENT_SECONDS))
+    return [float(SEGMENT_SECONDS)] * (count - 1) + [max(0.001, duration - SEGMENT_SECONDS * (count - 1))]
+
+
+def variant_dir(session: PlaybackSession, variant: str) -> Path:
+    return session_dir(session) / variant
+
+
+def segment_path(session: PlaybackSession, variant: str, number: int) -> Path:
+    return variant_dir(session, variant) / f"segment_{number:05d}.ts"
+
+
+def transcode_plan(session: PlaybackSession) -> HlsPlan:
+    """What the worker produces for this session, from the playback decision stored on it."""
+    video = session.decision.get("video", {})
+    audio = session.decision.get("audio", {})
+    transcode_video = video.get("action") == "transcode"
+    height, bitrate = video.get("height"), int(video.get("bitrate") or 2_800_000)
+    variant = next((p for p in PROFILES if p[0] == session.profile), None)
+    if transcode_video and variant is not None and session.profile != session.decision.get("profile"):
+        # A smaller variant than the one decided: its own size and rate, never above the decided ones.
+        height, bitrate = min(height or variant[1], variant[1]), min(bitrate, variant[2])
+    # A transcoded picture is cut on our own grid, so the sound is encoded with it; a remux converts it if needed.
+    transcode_audio = transcode_video or audio.get("action") == "transcode" or session.downmix
+    return HlsPlan(
+        transcode_video=transcode_video,
+        height=height,
+        video_bitrate=bitrate,
+        transcode_audio=transcode_audio,
+        audio_channels=2 if session.downmix else min(int(audio.get("channels") or 2), 6),
+        segment_seconds=SEGMENT_SECONDS,
+        encoder=session.encoder or "libx264",
+    )
+
+
+def _audio_position(session: PlaybackSession) -> int | None:
+    """hls_write counts audio streams from 0; the session stores the stream's index in the file."""
+    if session.audio_index is None or session.media_file_id is None:
+        return None
+    indexes = list(
+        MediaStream.objects.filter(file_id=session.media_file_id, type=MediaStream.Type.AUDIO)
+        .order_by("index")
+        .values_list("index", flat=True)
+    )
+    return indexes.index(session.audio_index) if session.audio_index in indexes else None
+
+
+def written_segments(folder: Path) -> list[int]:
+    """Numbers of the segments on disk (the muxer writes each under a temporary name, then renames it)."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(int(m.group(1)) for m in map(SEGMENT_NAME.match, names) if m)
+
+
+@transaction.atomic
+def transcode_restart(*, session: PlaybackSession, start_segment: int = 0, variant: str | None = None) -> int | None:
+    """Start (or start again) the session's transcode at `start_segment`; returns the new generation."""
+    from apps.playback import tasks  # tasks import this module
+
+    row = PlaybackSession.objects.select_for_update().get(pk=session.pk)
+    if row.state not in LIVE or row.method == PlaybackSession.Method.DIRECT:
+        return None
+    row.transcode_generation += 1
+    row.transcode_start_segment = start_segment
+    row.transcode_segments = 0
+    row.transcode_state = PlaybackSession.TranscodeState.QUEUED
+    row.transcode_heartbeat_at = timezone.now()
+    row.transcode_error = ""
+    if variant:
+        row.profile = variant
+    row.save(
+        update_fields=[
+            "transcode_generation",
+            "transcode_start_segment",
+            "transcode_segments",
+            "transcode_state",
+            "transcode_heartbeat_at",
+            "transcode_error",
+            "profile",
+        ]
+    )
+    generation = row.transcode_generation
+    transaction.on_commit(lambda: tasks.transcode.delay(str(row.pk), generation))
+    return generation
+
+
+def transcode_alive(session: PlaybackSession, *, now=None) -> bool:
+    now = now or timezone.now()
+    beat = session.transcode_heartbeat_at
+    return session.transcode_state in ACTIVE and beat is not None and now - beat < timedelta(seconds=STALE_SECONDS)
+
+
+def transcode_run(*, session_id: str, generation: int) -> str:
+    """The worker's side: write the session's segments until done, stopped or superseded."""
+    claimed = PlaybackSession.objects.filter(
+        pk=session_id, transcode_generation=generation, state__in=LIVE, transcode_state__in=ACTIVE
+    ).update(transcode_state=PlaybackSession.TranscodeState.RUNNING, transcode_heartbeat_at=timezone.now())
+    if not claimed:
+        return "superseded"  # a newer start, a stopped session, or a repeat of a task that already ran
+    session = PlaybackSession.objects.select_related("media_file").get(pk=session_id)
+    if session.media_file is None:
+        _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the file left the library")
+        return "failed"
+    plan = transcode_plan(session)
+    plan, encoder_note = encoders.usable_plan(plan, hwaccel=settings.HWACCEL)
+    if encoder_note:
+        PlaybackSession.objects.filter(pk=session_id).update(encoder=plan.encoder)
+    folder = variant_dir(session, session.profile)
+    start = session.transcode_start_segment if plan.transcode_video else 0
+    beat = _Heartbeat(session_id, generation, folder, start)
+    try:
+        hls_write(
+            source=session.media_file.path,
+            out_dir=folder,
+            plan=plan,
+            start_segment=start,
+            audio_index=_audio_position(session),
+            should_stop=beat.should_stop,
+        )
+    except TranscodeStopped:
+        return "stopped"
+    except Exception as exc:  # a broken or vanished source: the session shows why, the worker goes on
+        logger.warning("transcode of %s failed: %s", session.media_file.path, exc)
+        _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    beat.record()
+    _finish(session_id, generation, PlaybackSession.TranscodeState.DONE, "")
+    return "done"
+
+
+def _finish(session_id: str, generation: int, state: str, error: str) -> None:
+    PlaybackSession.objects.filter(pk=session_id, transcode_generation=generation, transcode_state__in=ACTIVE).update(
+        transcode_state=state, transcode_error=error[:2000], transcode_heartbeat_at=timezone.now()
+    )
+
+
+class _Heartbeat:
+    """Asked before every packet; once a second it records progress and learns whether to stop."""
+
+    def __init__(self, session_id: str, generation: int, folder: Path, start: int) -> None:
+        self.session_id, self.generation, self.folder, self.start = session_id, generation, folder, start
+        self.next_at = 0.0
+        self.stop = False
+
+    def should_stop(self) -> bool:
+        now = time.monotonic()
+        if now >= self.next_at:
+            self.next_at = now + HEARTBEAT_SECONDS
+            self.stop = not self.record()
+        return self.stop
+
+    def record(self) -> bool:
+        done = [n for n in written_segments(self.folder) if n >= self.start]
+        produced = (done[-1] + 1 - self.start) if done else 0
+        return bool(
+            PlaybackSession.objects.filter(
+                pk=self.session_id, transcode_generation=self.generation, state__in=LIVE, transcode_state__in=ACTIVE
+            ).update(transcode_heartbeat_at=timezone.now(), transcode_segments=produced)
+        )
+
+
+def remux_playlist(session: PlaybackSession, variant: str) -> str | None:
+    """The muxer's own playlist of a remux (its cuts follow the source's keyframes), or None before it exists."""
+    try:
+        return (variant_dir(session, variant) / PLAYLIST).read_text()
+    except FileNotFoundError:
+        return None
