@@ -1,7 +1,7 @@
 """Transcode benchmark: a generated 1080p H.264 source of 60 s into HLS with PyAV, against the ffmpeg CLI.
 
 Run: .venv/bin/python bench/transcode.py [--seconds 60]
-Needs no database. Figures: time to the first 720p segment (target <= 2 s), transcode throughput
+Needs no database server. Figures: time to the first 720p segment (target <= 2 s), transcode throughput
 against `ffmpeg` with the same codec settings (libx264 veryfast, the same bit rate and keyframe grid,
 AAC; target >= 0.9x), and remux speed as a multiple of real time (target >= 50x). The ffmpeg baseline
 needs Debian's ffmpeg (`apt-get install -y ffmpeg`).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -25,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 def first_segment_seconds(source: Path, out: Path) -> float:
     """Seconds from the start of a 720p transcode until its first segment is listed in the playlist."""
-    from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
+    from apps.playback.hls import PLAYLIST, TranscodeStopped, hls_write
 
     stop = threading.Event()
 
     def transcode() -> None:
         with contextlib.suppress(TranscodeStopped):  # stopped once the first segment is there
-            hls_write(source=source, out_dir=out, plan=HlsPlan(height=720), should_stop=stop.is_set)
+            hls_write(source=source, out_dir=out, plan=session_plan(), should_stop=stop.is_set)
 
     start = time.perf_counter()
     worker = threading.Thread(target=transcode, daemon=True)
@@ -47,12 +48,26 @@ def first_segment_seconds(source: Path, out: Path) -> float:
     return elapsed
 
 
+def session_plan():
+    """What a playback session transcodes with: 720p on the session grid (three 2 s lead segments, then 6 s)."""
+    import dataclasses
+
+    from apps.playback.transcoding import GRID
+
+    return dataclasses.replace(GRID, height=720, video_bitrate=2_800_000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
+    django.setup()
     from apps.media.tests.media_factory import make_clip
     from apps.playback.hls import HlsPlan, hls_write
+    from apps.playback.transcoding import segment_durations
 
     work = Path(tempfile.mkdtemp(prefix="revenge-bench-transcode-"))
     try:
@@ -66,7 +81,7 @@ def main() -> None:
         first = first_segment_seconds(source, work / "first")
         print(f"hls       first 720p segment     {first:8.2f} s  (target <= 2 s)")
 
-        plan = HlsPlan(height=720)
+        plan = session_plan()
         started = time.perf_counter()
         hls_write(source=source, out_dir=work / "ours", plan=plan)
         ours = time.perf_counter() - started
@@ -74,7 +89,8 @@ def main() -> None:
 
         ffmpeg = shutil.which("ffmpeg")
         if ffmpeg:
-            gop = 24 * plan.segment_seconds
+            gop = 24 * plan.segment_seconds * 4
+            grid = [sum(segment_durations(args.seconds)[:n]) for n in range(len(segment_durations(args.seconds)))]
             (work / "theirs").mkdir()
             command = [
                 ffmpeg, "-v", "error", "-y", "-i", str(source),
@@ -82,9 +98,10 @@ def main() -> None:
                 "-vf", "scale=-2:720", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
                 "-b:v", str(plan.video_bitrate), "-maxrate", str(plan.video_bitrate),
                 "-bufsize", str(plan.video_bitrate * 2),
-                "-x264-params", f"keyint={gop}:min-keyint={gop}:scenecut=0",
+                "-x264-params", f"keyint={gop}:scenecut=0:bframes=0",
+                "-force_key_frames", ",".join(f"{t:g}" for t in grid),
                 "-c:a", "aac", "-b:a", str(plan.audio_bitrate), "-ac", "2", "-ar", "48000",
-                "-f", "hls", "-hls_time", str(plan.segment_seconds), "-hls_playlist_type", "event",
+                "-f", "hls", "-hls_time", str(plan.cut_seconds), "-hls_playlist_type", "event",
                 "-hls_segment_filename", str(work / "theirs" / "segment_%05d.ts"), str(work / "theirs" / "index.m3u8"),
             ]  # fmt: skip
             started = time.perf_counter()

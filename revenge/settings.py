@@ -48,7 +48,6 @@ HWACCEL = env.str("REVENGE_HWACCEL", "none").lower() or "none"
 if HWACCEL not in ("none", "nvenc", "qsv", "vaapi"):
     env.problem("revenge.E014", f"REVENGE_HWACCEL={HWACCEL!r} is not one of none, nvenc, qsv, vaapi.")
     HWACCEL = "none"
-VAAPI_DEVICE = env.str("REVENGE_VAAPI_DEVICE", "/dev/dri/renderD128")
 WATCHED_PERCENT = env.int("REVENGE_WATCHED_PERCENT", 90, minimum=1, maximum=100)
 
 INSTALLED_APPS = [

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "segment_%05d.ts"
 AUDIO_RATE = 48_000
+EPSILON = 0.001  # seconds: a frame this close to a segment's start belongs to it, in a first run and a restart
 
 
 class TranscodeStopped(Exception):
@@ -40,6 +41,19 @@ class HlsPlan:
     audio_bitrate: int = 192_000
     segment_seconds: int = 6
     encoder: str = "libx264"
+    # The first segments of a transcode can be shorter, so a player has its first picture sooner.
+    lead_segments: int = 0
+    lead_seconds: int = 2
+
+    def segment_start(self, number: int) -> float:
+        """Where segment `number` starts on the grid (the same for a first run and any restart)."""
+        lead = min(number, self.lead_segments)
+        return float(lead * self.lead_seconds + (number - lead) * self.segment_seconds)
+
+    @property
+    def cut_seconds(self) -> int:
+        """The muxer's target: it cuts at every keyframe at least this far apart; ours are the grid."""
+        return self.lead_seconds if self.lead_segments and self.transcode_video else self.segment_seconds
 
 
 def _even(value: float) -> int:
@@ -65,14 +79,14 @@ def hls_write(
     """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    start_seconds = start_segment * plan.segment_seconds
+    start_seconds = plan.segment_start(start_segment) if plan.transcode_video else start_segment * plan.segment_seconds
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)
         audio_streams = list(src.streams.audio)
         in_audio = audio_streams[audio_index] if audio_index is not None and audio_index < len(audio_streams) else None
         in_audio = in_audio or next(iter(audio_streams), None)
         options = {
-            "hls_time": str(plan.segment_seconds),
+            "hls_time": str(plan.cut_seconds),
             "hls_list_size": "0",
             "hls_playlist_type": "event",
             "hls_segment_type": "mpegts",
@@ -92,11 +106,12 @@ def hls_write(
             clock = {"next": round(start_seconds * AUDIO_RATE)}
             wanted = [s for s in (in_video, in_audio) if s is not None]
             grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
+            keys = _Keyframes(plan, start_segment)
             for packet in src.demux(wanted):
                 if should_stop():
                     raise TranscodeStopped(str(source))
                 if packet.stream is in_video:
-                    _video_packet(out, packet, video_out, plan, start_seconds, grid)
+                    _video_packet(out, packet, video_out, plan, start_seconds, grid, keys)
                 elif packet.stream is in_audio:
                     _audio_packet(out, packet, audio_out, resampler, plan, start_seconds, clock)
             _flush(out, video_out, plan.transcode_video)
@@ -115,19 +130,24 @@ def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: 
     encoder.pix_fmt = "nv12" if plan.encoder == "h264_qsv" else "yuv420p"
     encoder.bit_rate = plan.video_bitrate
     encoder.time_base = Fraction(1, 90_000)
-    gop = max(1, round(float(rate) * plan.segment_seconds))
+    # Keyframes exactly on the grid and nowhere else, so segment N always starts at plan.segment_start(N):
+    # each is asked for frame by frame (_Keyframes); the encoder's own are pushed past any segment.
+    gop = max(1, round(float(rate) * plan.segment_seconds * 4))
     encoder.codec_context.gop_size = gop
+    # No B-frames: decode order is then display order, so segments written by two runs (a seek restarted the
+    # transcode) follow each other with rising timestamps, as strict players require.
+    encoder.codec_context.max_b_frames = 0
+    options = {"forced-idr": "1"}
     if plan.encoder == "libx264":
-        # A keyframe exactly every segment and nowhere else: segment N starts at N x segment_seconds.
-        encoder.codec_context.options = {
-            "preset": "veryfast",
-            "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0",
-            "maxrate": str(plan.video_bitrate),
-            "bufsize": str(plan.video_bitrate * 2),
-        }
-    else:
-        # Hardware encoders are told where the keyframes go frame by frame (see _video_packet).
-        encoder.codec_context.options = {"forced-idr": "1"}
+        options.update(
+            {
+                "preset": "veryfast",
+                "x264-params": f"keyint={gop}:scenecut=0:bframes=0",
+                "maxrate": str(plan.video_bitrate),
+                "bufsize": str(plan.video_bitrate * 2),
+            }
+        )
+    encoder.codec_context.options = options
     return encoder
 
 
@@ -164,7 +184,24 @@ def _snap(packet: av.Packet, frame_seconds: Fraction, target: Fraction) -> None:
     packet.duration = round(frame_seconds / target)
 
 
-def _video_packet(out, packet, video_out, plan: HlsPlan, start_seconds: float, grid: Fraction | None = None) -> None:
+class _Keyframes:
+    """Says which decoded frames open a segment: the first at or after each segment's start on the grid."""
+
+    def __init__(self, plan: HlsPlan, start_segment: int) -> None:
+        self.plan, self.next = plan, start_segment
+
+    def opens_segment(self, seconds: float) -> bool:
+        if seconds < self.plan.segment_start(self.next) - EPSILON:
+            return False
+        while seconds >= self.plan.segment_start(self.next + 1) - EPSILON:
+            self.next += 1  # frames missing across a whole segment: one keyframe opens the next that has any
+        self.next += 1
+        return True
+
+
+def _video_packet(
+    out, packet, video_out, plan: HlsPlan, start_seconds: float, grid: Fraction | None, keys: _Keyframes
+) -> None:
     if not plan.transcode_video:
         if packet.size == 0:
             return  # the demuxer's end-of-stream marker, for decoders
@@ -176,22 +213,14 @@ def _video_packet(out, packet, video_out, plan: HlsPlan, start_seconds: float, g
         out.mux(packet)
         return
     for frame in packet.decode():
-        if frame.time is not None and frame.time < start_seconds:
+        if frame.time is not None and frame.time < start_seconds - EPSILON:
             continue  # decoded from the keyframe before the seek target: not part of the output
         picture = frame.reformat(width=video_out.width, height=video_out.height, format=video_out.pix_fmt)
         picture.pts = round((frame.time or 0) * 90_000)
         picture.time_base = Fraction(1, 90_000)
         # The source's own keyframes must not become ours: ours fall exactly on the segment grid.
-        picture.pict_type = PictureType.NONE
-        if plan.encoder != "libx264" and _on_grid(frame.time or 0, plan, video_out):
-            picture.pict_type = PictureType.I
+        picture.pict_type = PictureType.I if keys.opens_segment(frame.time or 0) else PictureType.NONE
         out.mux(video_out.encode(picture))
-
-
-def _on_grid(seconds: float, plan: HlsPlan, video_out) -> bool:
-    """The first frame of a segment: x264 puts keyframes there itself; other encoders are told to."""
-    frame_seconds = 1 / float(video_out.codec_context.framerate or 25)
-    return (seconds + frame_seconds / 2) % plan.segment_seconds < frame_seconds
 
 
 def _audio_packet(out, packet, audio_out, resampler, plan: HlsPlan, start_seconds: float, clock: dict) -> None:

@@ -8,7 +8,6 @@ process restarts a transcode whose heartbeat went silent (its worker died) on th
 from __future__ import annotations
 
 import logging
-import math
 import os
 import re
 import time
@@ -29,7 +28,11 @@ from apps.playback.services import session_dir
 logger = logging.getLogger(__name__)
 
 SEGMENT_SECONDS = 6
+# Short first segments: a player shows the first picture after 2 s of video are encoded, not 6.
+LEAD_SEGMENTS, LEAD_SECONDS = 3, 2
+GRID = HlsPlan(segment_seconds=SEGMENT_SECONDS, lead_segments=LEAD_SEGMENTS, lead_seconds=LEAD_SECONDS)
 TAIL_SECONDS = 0.5
+MAX_GRID_SECONDS = 7 * 24 * 3600  # a probed duration beyond a week is a broken file's, not a film's
 HEARTBEAT_SECONDS = 1.0
 # No heartbeat for this long: the worker is gone (killed, crashed, lost its task); the next request restarts it.
 STALE_SECONDS = 20
@@ -41,13 +44,17 @@ LIVE = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
 
 
 def segment_durations(duration: float) -> list[float]:
-    """The transcode grid: 6 s segments, the last one shorter; at least one segment.
+    """The transcode grid (GRID): three 2 s segments, then 6 s ones, the last one shorter; at least one.
 
     A tail under half a second is usually audio running past the last picture: the muxer cuts only at a
     keyframe, so no segment would ever start there. It is counted into the segment before.
     """
-    count = max(1, math.ceil((duration - TAIL_SECONDS) / SEGMENT_SECONDS))
-    return [float(SEGMENT_SECONDS)] * (count - 1) + [max(0.001, duration - SEGMENT_SECONDS * (count - 1))]
+    duration = min(max(duration, 0.0), MAX_GRID_SECONDS)
+    starts = [0.0]
+    while GRID.segment_start(len(starts)) < duration - TAIL_SECONDS:
+        starts.append(GRID.segment_start(len(starts)))
+    ends = [*starts[1:], max(duration, starts[-1])]
+    return [max(0.001, end - start) for start, end in zip(starts, ends, strict=True)]
 
 
 def variant_dir(session: PlaybackSession, variant: str) -> Path:
@@ -77,6 +84,8 @@ def transcode_plan(session: PlaybackSession) -> HlsPlan:
         transcode_audio=transcode_audio,
         audio_channels=2 if session.downmix else min(int(audio.get("channels") or 2), 6),
         segment_seconds=SEGMENT_SECONDS,
+        lead_segments=LEAD_SEGMENTS,
+        lead_seconds=LEAD_SECONDS,
         encoder=session.encoder or "libx264",
     )
 

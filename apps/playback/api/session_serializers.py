@@ -143,7 +143,8 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_direct_url(self, session: PlaybackSession) -> str | None:
         if session.method != PlaybackSession.Method.DIRECT or not self._own(session) or not session.media_file_id:
             return None
-        return self._absolute(reverse("file-stream", kwargs={"pk": session.media_file_id}))
+        path = reverse("file-stream", kwargs={"pk": session.media_file_id})
+        return self._absolute(f"{path}?session={session.pk}")
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")

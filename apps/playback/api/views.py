@@ -1,3 +1,5 @@
+import uuid
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -10,6 +12,9 @@ from apps.accounts.selectors import effective_settings
 from apps.media.selectors import files_visible_to
 from apps.playback.api.serializers import DecisionQuerySerializer, DecisionSerializer
 from apps.playback.decision import decide
+from apps.playback.models import PlaybackSession
+from apps.playback.selectors import sessions_active
+from apps.playback.services import session_seen
 from apps.playback.streaming import FileUnavailable, stream_response
 
 
@@ -20,7 +25,8 @@ class FileStreamView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("download", OpenApiTypes.BOOL, description="As an attachment (needs may_download).")
+            OpenApiParameter("download", OpenApiTypes.BOOL, description="As an attachment (needs may_download)."),
+            OpenApiParameter("session", OpenApiTypes.UUID, description="Your playback session, for its bytes sent."),
         ],
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
@@ -35,11 +41,13 @@ class FileStreamView(APIView):
         if download and not effective_settings(request.user).may_download:
             raise exceptions.PermissionDenied("Your role may play this file but not download it.")
         try:
-            return stream_response(request._request, media_file, download=download)
+            response = stream_response(request._request, media_file, download=download)
         except FileUnavailable as exc:
             raise exceptions.NotFound(
                 "The file is not on disk right now (moved, deleted, or its disk unmounted)."
             ) from exc
+        _count_for_session(request, media_file, response)
+        return response
 
 
 class PlaybackDecisionView(APIView):
@@ -64,3 +72,14 @@ class PlaybackDecisionView(APIView):
             role_max_bitrate=limits.max_transcode_bitrate_kbps,
         )
         return Response(DecisionSerializer({"file": media_file.pk, **vars(decision)}).data)
+
+
+def _count_for_session(request: Request, media_file, response) -> None:
+    """Direct play of a session (`?session=ID`): the bytes sent and the sign of life go to that session."""
+    try:
+        session_id = uuid.UUID(request.query_params.get("session", ""))
+    except ValueError:
+        return
+    session = sessions_active(PlaybackSession.objects.filter(pk=session_id, user=request.user, media_file=media_file))
+    if session.exists():
+        session_seen(session=session.get(), sent=int(response.get("Content-Length") or 0))

@@ -89,3 +89,19 @@ def test_a_broken_source_is_a_clear_error(tmp_path, content):
     broken.write_bytes(content)
     with pytest.raises(av.error.FFmpegError):
         hls_write(source=broken, out_dir=tmp_path / "out", plan=HlsPlan())
+
+
+def test_short_lead_segments_then_the_six_second_grid_and_a_restart_lines_up(tmp_path):
+    source = make_clip(tmp_path / "src.mkv", width=320, height=240, seconds=20, fps=24)
+    plan = HlsPlan(lead_segments=3, lead_seconds=2)
+    playlist = hls_write(source=source, out_dir=tmp_path / "from-start", plan=plan)
+    durations = [
+        float(line.split(":")[1].rstrip(",")) for line in playlist.read_text().splitlines() if "EXTINF" in line
+    ]
+    assert durations[:4] == [2.0, 2.0, 2.0, 6.0] and abs(sum(durations) - 20) < 0.2
+    starts = [float(probe(tmp_path / "from-start" / f"segment_{n:05d}.ts")["format"]["start_time"]) for n in range(5)]
+    assert [round(start) for start in starts] == [0, 2, 4, 6, 12]
+    hls_write(source=source, out_dir=tmp_path / "from-four", plan=plan, start_segment=4)
+    again = float(probe(tmp_path / "from-four" / "segment_00004.ts")["format"]["start_time"])
+    assert abs(again - starts[4]) < 0.1
+    decodes_cleanly(tmp_path / "from-four" / "index.m3u8")

@@ -48,7 +48,11 @@ def test_direct_play_gives_the_file_url_and_hls_gives_a_master_playlist(user, mo
     direct = start(user, movie_file, device_profile="kodi")
     assert direct.status_code == 201, direct.json()
     assert direct.json()["method"] == "direct" and direct.json()["master_url"] is None
-    assert direct.json()["direct_url"].endswith(f"/api/v1/files/{movie_file.pk}/stream/")
+    assert f"/api/v1/files/{movie_file.pk}/stream/?session=" in direct.json()["direct_url"]
+    played = client_of(user).get(direct.json()["direct_url"], HTTP_RANGE="bytes=0-99")
+    assert played.status_code == 206
+    assert PlaybackSession.objects.get(pk=direct.json()["id"]).bytes_sent == 100
+    assert client_of(user).get(f"/api/v1/files/{movie_file.pk}/stream/?session=junk").status_code == 200
     hls = start(user, movie_file, **TRANSCODE, profile="480p")
     body = hls.json()
     assert body["method"] == "transcode" and body["master_url"].endswith("/master.m3u8")
