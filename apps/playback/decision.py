@@ -155,6 +155,7 @@ def decide(
     plan = {"action": "transcode", "codec": "h264", "height": target_height, "bitrate": bitrate}
     if video is not None and video.hdr and video.hdr != MediaStream.Hdr.SDR and not client.hdr:
         plan["tone_map"] = True
+        plan["transfer"] = "hlg" if video.hdr == MediaStream.Hdr.HLG else "pq"  # DV and HDR10+ are PQ
     reasons.append(f"transcoding to {name} (H.264, {bitrate // 1000} kb/s, {target_height} lines)")
     return Decision("transcode", name, "hls", plan, audio_plan, reasons)
 

@@ -17,11 +17,14 @@ from pathlib import Path
 import av
 from av.video.frame import PictureType
 
+from apps.playback.tonemap import ToneMapper
+
 logger = logging.getLogger(__name__)
 
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "segment_%05d.ts"
 AUDIO_RATE = 48_000
+BT709 = 1  # AVCOL_PRI_BT709, AVCOL_TRC_BT709 and AVCOL_SPC_BT709 share the value
 EPSILON = 0.001  # seconds: a frame this close to a segment's start belongs to it, in a first run and a restart
 
 
@@ -44,6 +47,7 @@ class HlsPlan:
     # The first segments of a transcode can be shorter, so a player has its first picture sooner.
     lead_segments: int = 0
     lead_seconds: int = 2
+    tone_map: str = ""  # "pq" or "hlg": the source's HDR transfer, mapped to SDR (apps/playback/tonemap.py)
 
     def segment_start(self, number: int) -> float:
         """Where segment `number` starts on the grid (the same for a first run and any restart)."""
@@ -107,6 +111,10 @@ def hls_write(
             wanted = [s for s in (in_video, in_audio) if s is not None]
             grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
             keys = _Keyframes(plan, start_segment)
+            if video_out is not None and plan.transcode_video and plan.tone_map:
+                keys.tone_mapper = ToneMapper(
+                    curve=plan.tone_map, width=video_out.width, height=video_out.height, pix_fmt=video_out.pix_fmt
+                )
             for packet in src.demux(wanted):
                 if should_stop():
                     raise TranscodeStopped(str(source))
@@ -130,6 +138,10 @@ def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: 
     encoder.pix_fmt = "nv12" if plan.encoder == "h264_qsv" else "yuv420p"
     encoder.bit_rate = plan.video_bitrate
     encoder.time_base = Fraction(1, 90_000)
+    if plan.tone_map:
+        # Say what the pictures now are, so players do not treat them as the source's HDR.
+        context = encoder.codec_context
+        context.color_primaries, context.color_trc, context.colorspace = BT709, BT709, BT709
     # Keyframes exactly on the grid and nowhere else, so segment N always starts at plan.segment_start(N):
     # each is asked for frame by frame (_Keyframes); the encoder's own are pushed past any segment.
     gop = max(1, round(float(rate) * plan.segment_seconds * 4))
@@ -189,6 +201,7 @@ class _Keyframes:
 
     def __init__(self, plan: HlsPlan, start_segment: int) -> None:
         self.plan, self.next = plan, start_segment
+        self.tone_mapper: ToneMapper | None = None
 
     def opens_segment(self, seconds: float) -> bool:
         if seconds < self.plan.segment_start(self.next) - EPSILON:
@@ -215,7 +228,10 @@ def _video_packet(
     for frame in packet.decode():
         if frame.time is not None and frame.time < start_seconds - EPSILON:
             continue  # decoded from the keyframe before the seek target: not part of the output
-        picture = frame.reformat(width=video_out.width, height=video_out.height, format=video_out.pix_fmt)
+        if keys.tone_mapper is not None:
+            picture = keys.tone_mapper(frame)
+        else:
+            picture = frame.reformat(width=video_out.width, height=video_out.height, format=video_out.pix_fmt)
         picture.pts = round((frame.time or 0) * 90_000)
         picture.time_base = Fraction(1, 90_000)
         # The source's own keyframes must not become ours: ours fall exactly on the segment grid.

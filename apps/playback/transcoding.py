@@ -87,6 +87,7 @@ def transcode_plan(session: PlaybackSession) -> HlsPlan:
         lead_segments=LEAD_SEGMENTS,
         lead_seconds=LEAD_SECONDS,
         encoder=session.encoder or "libx264",
+        tone_map=(video.get("transfer") or "pq") if transcode_video and video.get("tone_map") else "",
     )
 
 

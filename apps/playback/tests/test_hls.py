@@ -105,3 +105,51 @@ def test_short_lead_segments_then_the_six_second_grid_and_a_restart_lines_up(tmp
     again = float(probe(tmp_path / "from-four" / "segment_00004.ts")["format"]["start_time"])
     assert abs(again - starts[4]) < 0.1
     decodes_cleanly(tmp_path / "from-four" / "index.m3u8")
+
+
+def _hdr10_clip(path: Path, *, code: int, seconds: float = 1.0) -> Path:
+    """A 10-bit HEVC clip tagged PQ/BT.2020 whose every pixel is luma `code` (limited range), neutral chroma."""
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx265", rate=24, options={"x265-params": "log-level=error", "preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p10le"
+        context = stream.codec_context
+        context.color_primaries, context.color_trc, context.colorspace = 9, 16, 9  # BT.2020, PQ, BT.2020 NCL
+        for index in range(round(seconds * 24)):
+            frame = av.VideoFrame(64, 48, "yuv420p10le")
+            for plane, value in zip(frame.planes, (code, 512, 512), strict=True):
+                plane.update(value.to_bytes(2, "little") * (plane.buffer_size // 2))
+            frame.pts = index
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    return path
+
+
+def _mean_luma(path: Path) -> float:
+    import av
+
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        plane = frame.planes[0]
+        data = bytes(plane)
+    rows = [data[row * plane.line_size : row * plane.line_size + frame.width] for row in range(frame.height)]
+    return sum(map(sum, rows)) / (frame.width * frame.height)
+
+
+@pytest.mark.skipif(not has_codec("libx265"), reason="no HEVC encoder in this PyAV build")
+def test_hdr_is_tone_mapped_to_sdr_with_a_real_curve(tmp_path):
+    # PQ code 509 (10-bit, limited range) is about 100 nits, SDR reference white.
+    source = _hdr10_clip(tmp_path / "hdr.mkv", code=509)
+    mapped = hls_write(source=source, out_dir=tmp_path / "mapped", plan=HlsPlan(tone_map="pq"))
+    plain = hls_write(source=source, out_dir=tmp_path / "plain", plan=HlsPlan())
+    decodes_cleanly(mapped)
+    video = next(s for s in probe(tmp_path / "mapped" / "segment_00000.ts")["streams"] if s["codec_type"] == "video")
+    assert (video["codec_name"], video["pix_fmt"], video.get("color_transfer")) == ("h264", "yuv420p", "bt709")
+    toned, untouched = (
+        _mean_luma(tmp_path / "mapped" / "segment_00000.ts"),
+        _mean_luma(plain.parent / "segment_00000.ts"),
+    )
+    # Reinhard with white at 1,000 nits puts 100 nits at about 75 % of SDR (8-bit luma ~181); without the curve
+    # the PQ code is shown as it is (~127), grey and flat.
+    assert 170 <= toned <= 195 and 120 <= untouched <= 135
