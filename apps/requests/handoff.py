@@ -31,7 +31,7 @@ def request_handoff(*, request: MediaRequest, last_attempt: bool = False) -> Med
     The row stays locked while the server is asked, so a second run waits and then finds it handed off.
     """
     with transaction.atomic():
-        request = MediaRequest.objects.select_for_update().select_related("server").get(pk=request.pk)
+        request = MediaRequest.objects.select_for_update(of=("self",)).select_related("server").get(pk=request.pk)
         if request.status != Status.APPROVED or request.arr_id is not None:
             return request  # handed off already, or declined/available meanwhile: nothing to do
         server = request.server
