@@ -174,6 +174,10 @@ def request_approve(
         request = MediaRequest.objects.select_for_update().get(pk=request.pk)
         if request.status not in (Status.PENDING, Status.FAILED):
             raise RequestRefused(f"the request is {request.get_status_display().lower()}, not pending")
+        other = selectors.open_request_for(kind=request.kind, external_id=request.external_id, is_4k=request.is_4k)
+        if other is not None and other.pk != request.pk:
+            # A failed request asked for again meanwhile: approve that one (one open request per title).
+            raise RequestRefused(f"request {other.pk} for the same title is open; approve that one")
         if server is not None:
             expected = ArrServer.Kind.RADARR if request.kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
             if server.kind != expected or not server.enabled:
