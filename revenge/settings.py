@@ -36,6 +36,8 @@ PROBE_ANALYZE_MS = env.int("REVENGE_PROBE_ANALYZE_MS", 5_000, minimum=0)
 PROBE_TIMEOUT = env.int("REVENGE_PROBE_TIMEOUT", 30, minimum=1)
 WATCH_STABLE_SECONDS = env.float("REVENGE_WATCH_STABLE_SECONDS", 2.0, minimum=0.0)
 NOTIFY_RETRY_SECONDS = env.float("REVENGE_NOTIFY_RETRY_SECONDS", 60.0, minimum=0.01)
+# First wait before an approved request is sent to a Radarr/Sonarr that did not answer; doubled each time, 5 retries.
+REQUEST_RETRY_SECONDS = env.float("REVENGE_REQUEST_RETRY_SECONDS", 30.0, minimum=0.01)
 NOTIFY_SMTP_URL = env.str("REVENGE_SMTP_URL")
 NOTIFY_PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
 # nginx in front: it sends the file bytes from this internal location (X-Accel-Redirect) once we said yes.
@@ -257,6 +259,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications.digests": {"task": "notifications.digests", "schedule": timedelta(hours=1)},
     "media.duplicates_refresh_all": {"task": "media.duplicates_refresh_all", "schedule": timedelta(hours=6)},
     "playback.sessions_idle_stop": {"task": "playback.sessions_idle_stop", "schedule": timedelta(minutes=1)},
+    "requests.poll": {"task": "requests.poll", "schedule": timedelta(minutes=15)},
 }
 
 REST_FRAMEWORK = {
@@ -294,6 +297,8 @@ SPECTACULAR_SETTINGS = {
         "LibraryKindEnum": "apps.libraries.models.Library.Kind",
         "ScanKindEnum": "apps.libraries.models.LibraryScan.Kind",
         "ScanStatusEnum": "apps.libraries.models.LibraryScan.Status",
+        "MediaRequestKindEnum": "apps.requests.models.MediaRequest.Kind",
+        "MediaRequestStatusEnum": "apps.requests.models.MediaRequest.Status",
     },
 }
 

@@ -32,13 +32,16 @@ BUILTIN_ROLES: dict[str, dict] = {
             "audit.view_activity",
             "playback.view_playbacksession",
             "playback.change_playbacksession",
+            "requests.add_mediarequest",
+            "requests.view_mediarequest",
+            "requests.change_mediarequest",
         ],
         "settings": {"may_download": True, "requests_auto_approved": True, "may_approve_requests": True},
     },
     Role.USER: {
         "rank": USER_RANK,
         "description": "Browses and streams granted libraries, requests media, manages own settings.",
-        "permissions": [],
+        "permissions": ["requests.add_mediarequest"],
         "settings": {"max_streams": 3, "request_quota_movies": 10, "request_quota_shows": 5},
     },
     Role.GUEST: {

@@ -13,7 +13,7 @@ from apps.accounts.models import ApiToken, IPRule, Role, User
 from apps.audit.models import Activity
 from apps.libraries.models import Library, LibraryFolder
 from apps.notifications.models import NotificationAgent
-from apps.requests.models import ArrServer
+from apps.requests.models import ArrServer, MediaRequest
 
 auditlog.register(Library)
 auditlog.register(LibraryFolder)
@@ -24,6 +24,7 @@ auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at", "last_ip
 auditlog.register(IPRule)
 auditlog.register(NotificationAgent, exclude_fields=["secret", "url"])  # both may carry credentials
 auditlog.register(ArrServer, exclude_fields=["api_key", "webhook_secret", "last_checked_at", "last_check"])
+auditlog.register(MediaRequest, exclude_fields=["updated_at"], m2m_fields={"subscribers"})
 # Schedules are settings operators change in the admin; what each run updates is not a change.
 auditlog.register(PeriodicTask, exclude_fields=["last_run_at", "total_run_count", "date_changed"])
 # Per-library grants: a row created is a permission granted, a row deleted one revoked.

@@ -1,10 +1,13 @@
-"""Radarr and Sonarr servers in the admin, with "Test connection"."""
+"""Radarr and Sonarr servers in the admin, with "Test connection"; the request approval queue."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 
-from apps.requests import services
-from apps.requests.models import ArrServer
+from apps.requests import selectors, services
+from apps.requests.errors import RequestRefused
+from apps.requests.models import ArrServer, MediaRequest
 
 
 @admin.register(ArrServer)
@@ -33,3 +36,70 @@ class ArrServerAdmin(admin.ModelAdmin):
         for server in queryset:
             ok, message = services.arr_server_test(server=server)
             messages.add_message(request, messages.SUCCESS if ok else messages.ERROR, f"{server}: {message}")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False)
+
+
+@admin.register(MediaRequest)
+class MediaRequestAdmin(admin.ModelAdmin):
+    """The approval queue: pending first, bulk approve and decline through the same services as the API."""
+
+    list_display = ("title", "kind", "is_4k", "status", "requested_by", "server", "created_at", "updated_at")
+    list_filter = ("status", "kind", "is_4k", "server")
+    search_fields = ("title", "tmdb_id", "tvdb_id", "requested_by__username")
+    list_select_related = ("requested_by", "server")
+    date_hierarchy = "created_at"
+    actions = ["approve", "decline"]
+    readonly_fields = [f.name for f in MediaRequest._meta.fields] + ["subscribers"]
+
+    def get_queryset(self, request):
+        # One door for visibility: the same selector as the API.
+        return selectors.requests_visible_to(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # requests are made through the API, with their lookup, quota and duplicate rules
+
+    def _each(self, request, queryset, act, done: str) -> None:
+        ok = 0
+        for media_request in queryset:
+            try:
+                act(media_request)
+                ok += 1
+            except (PermissionDenied, ValidationError, RequestRefused) as exc:
+                messages.error(request, f"{media_request}: {_message(exc)}")
+        if ok:
+            messages.success(request, f"{ok} request(s) {done}.")
+
+    @admin.action(description="Approve selected requests", permissions=["change"])
+    def approve(self, request, queryset) -> None:
+        self._each(request, queryset, lambda r: services.request_approve(request=r, by=request.user), "approved")
+
+    @admin.action(description="Decline selected requests", permissions=["change"])
+    def decline(self, request, queryset):
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Decline requests",
+                "queryset": queryset,
+                "form": DeclineForm(),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/requests/decline.html", context)
+        form = DeclineForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        self._each(
+            request,
+            queryset,
+            lambda r: services.request_decline(request=r, by=request.user, reason=reason),
+            "declined",
+        )
+        return None
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc)

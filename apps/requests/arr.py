@@ -92,6 +92,14 @@ class ArrClient:
         path = "/api/v3/movie/lookup" if self.kind == "radarr" else "/api/v3/series/lookup"
         return self._call("GET", path, params={"term": term})
 
+    def movie_get(self, arr_id: int) -> dict:
+        """One movie of Radarr's library (`hasFile` says whether it was imported)."""
+        return self._call("GET", f"/api/v3/movie/{int(arr_id)}")
+
+    def series_get(self, arr_id: int) -> dict:
+        """One series of Sonarr's library, with `statistics` for it and each season."""
+        return self._call("GET", f"/api/v3/series/{int(arr_id)}")
+
     def movie_add(
         self, *, tmdb_id: int, title: str, quality_profile_id: int, root_folder: str, tags: Iterable[int] = ()
     ) -> dict:
@@ -134,8 +142,12 @@ class ArrClient:
                 {"seasonNumber": n, "monitored": wanted is None or n in wanted} for n in season_numbers if n is not None
             ],
             "tags": [int(tag) for tag in tags],
-            "addOptions": {"searchForMissingEpisodes": True, "monitor": "none" if wanted is not None else "all"},
+            "addOptions": {"searchForMissingEpisodes": True},
         }
+        if wanted is None:
+            body["addOptions"]["monitor"] = "all"
+        # With chosen seasons no `monitor` option: Sonarr's "none" would unmonitor their episodes too, and the
+        # search would find nothing; left out, the seasons' own `monitored` flags decide (as Overseerr sends it).
         if language_profile_id is not None:  # Sonarr v3 wants one; v4 has none
             body["languageProfileId"] = int(language_profile_id)
         return self._call("POST", "/api/v3/series", body=body)

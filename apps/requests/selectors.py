@@ -1,10 +1,18 @@
-"""Reads of the requests app."""
+"""Reads of the requests app; the only place that decides who sees which servers and requests."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from apps.requests.models import ArrServer
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.roles import rank_of
+from apps.accounts.selectors import effective_settings
+from apps.requests.models import ArrServer, MediaRequest
+
+REQUEST_PERMISSION = "requests.add_mediarequest"
 
 
 def arr_servers_visible_to(user) -> QuerySet[ArrServer]:
@@ -12,3 +20,150 @@ def arr_servers_visible_to(user) -> QuerySet[ArrServer]:
     if user and user.is_authenticated and user.has_perm("requests.view_arrserver"):
         return ArrServer.objects.all()
     return ArrServer.objects.none()
+
+
+def default_server(*, kind: str, is_4k: bool = False) -> ArrServer | None:
+    """The enabled default Radarr (movies) or Sonarr (shows) server for the 4K flag."""
+    server_kind = ArrServer.Kind.RADARR if kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
+    return ArrServer.objects.filter(kind=server_kind, is_4k=is_4k, is_default=True, enabled=True).first()
+
+
+def may_request(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(REQUEST_PERMISSION))
+
+
+def may_manage_requests(user) -> bool:
+    """Approvers: superusers and roles (or users) with may_approve_requests."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or effective_settings(user).may_approve_requests
+
+
+def may_act_on(user, request: MediaRequest) -> bool:
+    """An approver acts on requests of users ranked no higher than themselves (rank rules)."""
+    return may_manage_requests(user) and rank_of(user) >= rank_of(request.requested_by)
+
+
+def requests_visible_to(user) -> QuerySet[MediaRequest]:
+    """Approvers see every request (the queue); everyone else only those they made or joined."""
+    if not (user and user.is_authenticated):
+        return MediaRequest.objects.none()
+    requests = MediaRequest.objects.select_related("requested_by__role", "approved_by", "server")
+    if may_manage_requests(user):
+        return requests
+    mine = MediaRequest.objects.filter(Q(requested_by=user) | Q(subscribers=user)).values("pk")
+    return requests.filter(pk__in=mine)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A user's request quota for one kind: limit 0 is unlimited."""
+
+    limit: int
+    used: int
+    days: int
+    resets_at: datetime | None
+
+    @property
+    def remaining(self) -> int | None:
+        return None if not self.limit else max(self.limit - self.used, 0)
+
+    def as_dict(self) -> dict:
+        return {
+            "limit": self.limit,
+            "used": self.used,
+            "remaining": self.remaining,
+            "days": self.days,
+            "resets_at": self.resets_at.isoformat() if self.resets_at else None,
+        }
+
+
+def request_quota(user, *, kind: str) -> Quota:
+    """Requests the user made of this kind in the last N days (declined ones do not count), against the role's limit."""
+    limits = effective_settings(user)
+    limit = limits.request_quota_movies if kind == MediaRequest.Kind.MOVIE else limits.request_quota_shows
+    days = max(int(limits.request_quota_days or 1), 1)
+    since = timezone.now() - timedelta(days=days)
+    counted = (
+        MediaRequest.objects.filter(requested_by=user, kind=kind, created_at__gte=since)
+        .exclude(status=MediaRequest.Status.DECLINED)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    times = list(counted)
+    # The quota frees up when the oldest counted request leaves the window.
+    resets_at = times[0] + timedelta(days=days) if limit and len(times) >= limit else None
+    return Quota(limit=int(limit or 0), used=len(times), days=days, resets_at=resets_at)
+
+
+def open_request_for(*, kind: str, external_id: int, is_4k: bool) -> MediaRequest | None:
+    id_field = "tmdb_id" if kind == MediaRequest.Kind.MOVIE else "tvdb_id"
+    return (
+        MediaRequest.objects.filter(kind=kind, is_4k=is_4k, status__in=MediaRequest.OPEN, **{id_field: external_id})
+        .order_by("pk")
+        .first()
+    )
+
+
+def requests_to_poll() -> QuerySet[MediaRequest]:
+    """Requests handed to a server and not there yet: the safety net looks at these."""
+    return MediaRequest.objects.filter(
+        status__in=[MediaRequest.Status.APPROVED, MediaRequest.Status.PROCESSING]
+    ).select_related("server", "requested_by")
+
+
+def title_search(user, *, kind: str, q: str) -> list[dict]:
+    """Titles matching `q` on the default server, marked: in a library the user sees, requested, or pending.
+
+    Raises NoServer or ServerUnavailable (apps.requests.errors) when the server cannot be asked.
+    """
+    from apps.media.selectors import movies_visible_to, shows_visible_to
+    from apps.requests.arr import ArrClient, ArrError
+    from apps.requests.errors import NoServer, ServerUnavailable
+    from apps.requests.services import poster_of
+
+    server = default_server(kind=kind)
+    if server is None:
+        raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
+    try:
+        found = ArrClient(server.kind, server.base_url, server.api_key, retries=1).lookup(q) or []
+    except ArrError as exc:
+        raise ServerUnavailable(str(exc)) from exc
+    movie = kind == MediaRequest.Kind.MOVIE
+    id_key = "tmdbId" if movie else "tvdbId"
+    items = [i for i in found if isinstance(i, dict) and isinstance(i.get(id_key), int)][:50]
+    ids = [i[id_key] for i in items]
+    visible = movies_visible_to(user) if movie else shows_visible_to(user)
+    id_field = "tmdb_id" if movie else "tvdb_id"
+    in_library = set(visible.filter(**{f"{id_field}__in": [str(n) for n in ids]}).values_list(id_field, flat=True))
+    open_requests = MediaRequest.objects.filter(
+        kind=kind,
+        is_4k=False,
+        status__in=[*MediaRequest.OPEN, MediaRequest.Status.AVAILABLE],
+        **{f"{id_field}__in": ids},
+    ).order_by("-created_at")
+    seen = set(requests_visible_to(user).filter(pk__in=open_requests.values("pk")).values_list("pk", flat=True))
+    by_id: dict[int, MediaRequest] = {}
+    for request in open_requests:
+        by_id.setdefault(getattr(request, id_field), request)
+    results = []
+    for item in items:
+        request = by_id.get(item[id_key])
+        seasons = [s.get("seasonNumber") for s in item.get("seasons") or [] if isinstance(s, dict)]
+        results.append(
+            {
+                "kind": kind,
+                "tmdb_id": item.get("tmdbId") if isinstance(item.get("tmdbId"), int) else None,
+                "tvdb_id": item.get("tvdbId") if isinstance(item.get("tvdbId"), int) else None,
+                "title": str(item.get("title") or "")[:500],
+                "year": item.get("year") if isinstance(item.get("year"), int) else None,
+                "overview": str(item.get("overview") or "")[:2000],
+                "poster": poster_of(item),
+                "seasons": [n for n in seasons if isinstance(n, int)],
+                "in_library": str(item[id_key]) in in_library,
+                "request_status": request.status if request else None,
+                # Whose request it is stays with those who may see it.
+                "request_id": request.pk if request and request.pk in seen else None,
+            }
+        )
+    return results

@@ -1,12 +1,20 @@
-"""Writes of the requests app: servers and their connection tests."""
+"""Writes of the requests app: servers and their connection tests, and the request workflow."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.core import events
+from apps.media.selectors import movies_visible_to
+from apps.requests import selectors
 from apps.requests.arr import ArrClient, ArrError
-from apps.requests.models import ArrServer
+from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused, ServerUnavailable
+from apps.requests.models import ArrServer, MediaRequest
+
+Status = MediaRequest.Status
 
 
 def arr_client(server: ArrServer, **options) -> ArrClient:
@@ -45,3 +53,196 @@ def arr_server_make_default(*, server: ArrServer) -> ArrServer:
     server.is_default = True
     server.save(update_fields=["is_default"])
     return server
+
+
+# --- the request workflow ------------------------------------------------------------------------------
+
+
+def request_event(name: str, request: MediaRequest, **extra) -> None:
+    """Emit a request.* event with the catalogue's payload keys."""
+    events.emit(
+        name,
+        request_id=request.pk,
+        title=str(request),
+        media_kind=request.kind,
+        requester_id=request.requested_by_id,
+        subscriber_ids=sorted(request.subscribers.values_list("pk", flat=True)),
+        **extra,
+    )
+
+
+def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
+    """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
+    server = selectors.default_server(kind=kind, is_4k=is_4k)
+    if server is None:
+        raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
+    id_key, prefix = ("tmdbId", "tmdb") if kind == MediaRequest.Kind.MOVIE else ("tvdbId", "tvdb")
+    try:
+        found = arr_client(server, retries=1).lookup(f"{prefix}:{external_id}") or []
+    except ArrError as exc:
+        raise ServerUnavailable(str(exc)) from exc
+    match = next((item for item in found if isinstance(item, dict) and item.get(id_key) == external_id), None)
+    if match is None:
+        raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})
+    return match
+
+
+def poster_of(item: dict) -> str:
+    poster = item.get("remotePoster") or next(
+        (i.get("remoteUrl") for i in item.get("images") or [] if i.get("coverType") == "poster"), ""
+    )
+    return poster if isinstance(poster, str) and poster.startswith(("http://", "https://")) else ""
+
+
+def request_create(
+    *,
+    user: User,
+    kind: str,
+    external_id: int,
+    seasons: list[int] | None = None,
+    is_4k: bool = False,
+) -> tuple[MediaRequest, bool]:
+    """Request a title, or join the open request for it; returns (request, created)."""
+    if not selectors.may_request(user):
+        raise PermissionDenied("your role may not request media")
+    joined = _join(user=user, kind=kind, external_id=external_id, is_4k=is_4k)
+    if joined is not None:
+        return joined, False
+    visible = movies_visible_to(user).filter(tmdb_id=str(external_id))
+    if kind == MediaRequest.Kind.MOVIE and not is_4k and visible.exists():
+        raise RequestRefused("this movie is already in a library you can see", code="already_available")
+    item = title_lookup(kind=kind, external_id=external_id, is_4k=is_4k)
+    wanted = sorted(set(seasons or []))
+    if kind == MediaRequest.Kind.SHOW and wanted:
+        known = {s.get("seasonNumber") for s in item.get("seasons") or [] if isinstance(s, dict)}
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            raise ValidationError({"seasons": f"{item.get('title')} has no season {', '.join(map(str, unknown))}"})
+    auto = selectors.effective_settings(user).requests_auto_approved
+    try:
+        with transaction.atomic():
+            # One quota check at a time per user: two quick requests cannot both take the last one.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            quota = selectors.request_quota(user, kind=kind)
+            if quota.limit and quota.used >= quota.limit:
+                raise QuotaExceeded(
+                    f"you have used your {quota.limit} {kind} requests of the last {quota.days} days",
+                    quota=quota.as_dict(),
+                )
+            request = MediaRequest.objects.create(
+                kind=kind,
+                tmdb_id=external_id if kind == MediaRequest.Kind.MOVIE else item.get("tmdbId") or None,
+                tvdb_id=external_id if kind == MediaRequest.Kind.SHOW else None,
+                title=str(item.get("title") or external_id)[:500],
+                year=item.get("year") if isinstance(item.get("year"), int) and 0 < item["year"] < 32767 else None,
+                poster=poster_of(item)[:1000],
+                seasons=wanted if kind == MediaRequest.Kind.SHOW else [],
+                is_4k=is_4k,
+                requested_by=user,
+            )
+    except IntegrityError:
+        # Someone else's request for the same title committed first: join it.
+        joined = _join(user=user, kind=kind, external_id=external_id, is_4k=is_4k)
+        if joined is None:
+            raise
+        return joined, False
+    with transaction.atomic():
+        request_event("request.created", request)
+        if auto:
+            _approve(request, by=None, server=selectors.default_server(kind=kind, is_4k=is_4k))
+    return request, True
+
+
+def _join(*, user: User, kind: str, external_id: int, is_4k: bool) -> MediaRequest | None:
+    existing = selectors.open_request_for(kind=kind, external_id=external_id, is_4k=is_4k)
+    if existing is not None and existing.requested_by_id != user.pk:
+        existing.subscribers.add(user)
+    return existing
+
+
+def request_approve(
+    *,
+    request: MediaRequest,
+    by: User,
+    server: ArrServer | None = None,
+    quality_profile_id: int | None = None,
+    root_folder: str = "",
+) -> MediaRequest:
+    """Approve a pending (or failed) request and hand it to Radarr/Sonarr in a task."""
+    _require_approver(by, request)
+    with transaction.atomic():
+        request = MediaRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status not in (Status.PENDING, Status.FAILED):
+            raise RequestRefused(f"the request is {request.get_status_display().lower()}, not pending")
+        other = selectors.open_request_for(kind=request.kind, external_id=request.external_id, is_4k=request.is_4k)
+        if other is not None and other.pk != request.pk:
+            # A failed request asked for again meanwhile: approve that one (one open request per title).
+            raise RequestRefused(f"request {other.pk} for the same title is open; approve that one")
+        if server is not None:
+            expected = ArrServer.Kind.RADARR if request.kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
+            if server.kind != expected or not server.enabled:
+                raise ValidationError({"server": f"an enabled {expected.label} server is needed for a {request.kind}"})
+        chosen = server or selectors.default_server(kind=request.kind, is_4k=request.is_4k)
+        if chosen is None:
+            raise NoServer(f"no enabled default server for {request.kind}s{' in 4K' if request.is_4k else ''}")
+        request.quality_profile_id = quality_profile_id or None
+        request.root_folder = root_folder or ""
+        _approve(request, by=by, server=chosen)
+    return request
+
+
+def _approve(request: MediaRequest, *, by: User | None, server: ArrServer | None) -> None:
+    from apps.requests import tasks
+
+    request.status, request.server = Status.APPROVED, server
+    request.approved_by, request.approved_at, request.failure_reason, request.arr_id = by, timezone.now(), "", None
+    request.save()
+    request_event("request.approved", request, by_id=by.pk if by else None)
+    transaction.on_commit(lambda: tasks.request_handoff.delay(request.pk))
+
+
+def request_decline(*, request: MediaRequest, by: User, reason: str = "") -> MediaRequest:
+    """Decline a pending request, with a reason the requester is told."""
+    _require_approver(by, request)
+    with transaction.atomic():
+        request = MediaRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != Status.PENDING:
+            raise RequestRefused(f"the request is {request.get_status_display().lower()}, not pending")
+        request.status, request.decline_reason = Status.DECLINED, reason[:500]
+        request.approved_by, request.approved_at = by, timezone.now()
+        request.save()
+        request_event("request.declined", request, by_id=by.pk, reason=request.decline_reason)
+    return request
+
+
+def _require_approver(by: User, request: MediaRequest) -> None:
+    if not selectors.may_manage_requests(by):
+        raise PermissionDenied("you may not approve or decline requests")
+    if not selectors.may_act_on(by, request):
+        raise PermissionDenied("you may not act on requests of a user ranked above you")
+
+
+def request_fail(*, request: MediaRequest, reason: str) -> MediaRequest:
+    """The server refused or gave up: `failed` with its words, and the requester is told."""
+    with transaction.atomic():
+        updated = MediaRequest.objects.filter(pk=request.pk, status__in=MediaRequest.OPEN).update(
+            status=Status.FAILED, failure_reason=reason[:1000], updated_at=timezone.now()
+        )
+        request.refresh_from_db()
+        if updated:
+            request_event("request.failed", request, reason=request.failure_reason)
+    return request
+
+
+def request_mark_available(*, request: MediaRequest, movie=None, show=None) -> bool:
+    """What was requested is in a library: `available` once (False when it already was), linked to the item."""
+    with transaction.atomic():
+        changes = {"movie": movie} if movie is not None else {"show": show} if show is not None else {}
+        # A failed hand-off can still arrive (added by hand in Radarr): it is available all the same.
+        updated = MediaRequest.objects.filter(pk=request.pk, status__in=[*MediaRequest.OPEN, Status.FAILED]).update(
+            status=Status.AVAILABLE, available_at=timezone.now(), updated_at=timezone.now(), **changes
+        )
+        request.refresh_from_db()
+        if updated:
+            request_event("request.available", request)
+    return bool(updated)

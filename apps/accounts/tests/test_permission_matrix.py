@@ -22,7 +22,7 @@ from apps.libraries.models import LibraryScan
 from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
 from apps.notifications.tests.matrix import notification_objects
 from apps.playback.tests.matrix import playback_objects, playback_rules
-from apps.requests.models import ArrServer
+from apps.requests.models import ArrServer, MediaRequest
 
 PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
 ANON = {"anonymous": 401}
@@ -87,6 +87,29 @@ def duplicate_member(world, who, case) -> dict:
 
 # Radarr/Sonarr servers are for admins; to everyone else they do not exist.
 ARR_DETAIL = {"granted": hidden_from(ADMIN_ONLY, "guest", "kids", "user", "moderator")}
+
+
+# Requests: one's own are visible to their requester; approvers see every request and act on those of users
+# ranked no higher than themselves (a moderator may not approve an admin's request: 403).
+REQUEST_DETAIL = {
+    "own": ALL_OK,
+    "granted": hidden_from(MANAGERS_ONLY, "guest", "kids", "user"),
+    "hidden": hidden_from(MANAGERS_ONLY, "guest", "kids", "user"),
+}
+REQUEST_ACT = {
+    "own": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 200, "admin": 200},
+    "granted": hidden_from(MANAGERS_ONLY, "guest", "kids", "user"),
+    "hidden": {**hidden_from(MANAGERS_ONLY, "guest", "kids", "user"), "moderator": 403},
+}
+REQUESTERS = {**ANON, "guest": 403, "kids": 403, "user": 200, "moderator": 200, "admin": 200}
+NOBODY_WITHOUT_TOKEN = {who: 401 for who in PRINCIPALS}
+
+
+def joining_request(world, who, case) -> dict:
+    """A body that joins an open request (no Radarr needed): those who may request get 200."""
+    if not MediaRequest.objects.filter(tmdb_id=949, status="pending").exists():
+        MediaRequest.objects.create(kind="movie", tmdb_id=949, title="Heat", requested_by=world.users["admin"])
+    return {"kind": "movie", "tmdb_id": 949}
 
 
 def cancel_scans(world) -> None:
@@ -305,6 +328,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/requests/servers/{id}/options/", "GET"): Rule(
         {"granted": with_status(ARR_DETAIL["granted"], 502)}, objects="arrserver"
     ),
+    ("/api/v1/requests/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/requests/", "POST"): Rule({"list": REQUESTERS}, body=joining_request),
+    ("/api/v1/requests/search/", "GET"): Rule({"list": with_status(REQUESTERS, 400)}),  # no ?kind=&q=: 400
+    ("/api/v1/requests/{id}/", "GET"): Rule(REQUEST_DETAIL, objects="mediarequest"),
+    ("/api/v1/requests/{id}/approve/", "POST"): Rule(
+        REQUEST_ACT, objects="mediarequest", body=lambda world, who, case: {}
+    ),
+    ("/api/v1/requests/{id}/decline/", "POST"): Rule(
+        REQUEST_ACT, objects="mediarequest", body=lambda world, who, case: {"reason": "not now"}
+    ),
+    ("/api/v1/webhooks/radarr/", "POST"): Rule({"list": NOBODY_WITHOUT_TOKEN}, body=lambda w, who, c: {}),
+    ("/api/v1/webhooks/sonarr/", "POST"): Rule({"list": NOBODY_WITHOUT_TOKEN}, body=lambda w, who, c: {}),
     ("/api/v1/activity/", "GET"): Rule({"list": MANAGERS_ONLY}),
     ("/api/v1/activity/{id}/", "GET"): Rule({"granted": MANAGERS_ONLY}, objects="activity"),
     ("/api/v1/duplicates/", "GET"): Rule({"list": ADMIN_ONLY}),
@@ -422,6 +457,8 @@ class World:
                 api_key="k",
             )
             return {"granted": server}
+        if kind == "mediarequest":
+            return self.media_requests(who)
         if kind == "activity":
             return {"granted": Activity.objects.order_by("pk").first()}
         if kind.startswith("notification"):
@@ -441,6 +478,20 @@ class World:
             )
             return {"granted": plain, "hidden": boss}
         raise AssertionError(kind)
+
+    def media_requests(self, who: str) -> dict:
+        """Fresh pending requests per principal: their own, a plain user's and an admin's; a default Radarr."""
+        if not ArrServer.objects.filter(kind="radarr", is_default=True).exists():
+            ArrServer.objects.create(
+                kind="radarr", name="matrix-default", base_url="http://127.0.0.1:9", api_key="k", is_default=True
+            )
+        plain = account_services.user_create(username=f"asker-{who}", password="x" * 12, by=None)
+        owners = {"own": self.users.get(who, plain), "granted": plain, "hidden": self.users["admin"]}
+        found = {}
+        for case, owner in owners.items():
+            number = 10_000 + MediaRequest.objects.count()
+            found[case] = MediaRequest.objects.create(kind="movie", tmdb_id=number, title="T", requested_by=owner)
+        return found
 
     def duplicate_groups(self, who: str) -> dict:
         """Fresh groups per principal: one in each movie library, two files each (a row without a file will do)."""

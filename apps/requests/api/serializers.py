@@ -17,6 +17,7 @@ class ArrServerSerializer(serializers.ModelSerializer):
             "quality_profile_id",
             "root_folder",
             "tags",
+            "path_mappings",
             "is_default",
             "is_4k",
             "enabled",
@@ -39,6 +40,28 @@ class ArrServerSerializer(serializers.ModelSerializer):
         if not isinstance(value, list) or not all(isinstance(tag, int) and tag >= 0 for tag in value):
             raise serializers.ValidationError("a list of tag ids (whole numbers)")
         return value
+
+    def validate_path_mappings(self, value) -> list[dict]:
+        return path_mappings_clean(value)
+
+
+def path_mappings_clean(value) -> list[dict]:
+    """[{"remote": "/movies", "local": "/srv/media/movies"}, …]: absolute paths, at most 50 pairs."""
+    message = 'a list of {"remote": "/movies", "local": "/srv/media/movies"} pairs of absolute paths'
+    if not isinstance(value, list) or len(value) > 50:
+        raise serializers.ValidationError(message)
+    cleaned = []
+    for pair in value:
+        if not isinstance(pair, dict) or set(pair) != {"remote", "local"}:
+            raise serializers.ValidationError(message)
+        remote, local = pair["remote"], pair["local"]
+        for path in (remote, local):
+            if not isinstance(path, str) or not 0 < len(path) <= 1000 or "\x00" in path:
+                raise serializers.ValidationError(message)
+        if not local.startswith("/") or not (remote.startswith("/") or remote[1:2] == ":"):
+            raise serializers.ValidationError(message)
+        cleaned.append({"remote": remote, "local": local})
+    return cleaned
 
 
 class ConnectionTestSerializer(serializers.Serializer):

@@ -1,4 +1,8 @@
-"""A Radarr/Sonarr stand-in on 127.0.0.1 that speaks the parts of API v3 Revenge uses, as documented."""
+"""A Radarr/Sonarr stand-in on 127.0.0.1 that speaks the parts of API v3 Revenge uses, as documented.
+
+It checks the API key and the bodies it is sent the way the real servers do (known quality profile and
+root folder, the add options), keeps what was added, and refuses a title added twice ("already been added").
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 API_KEY = "0123456789abcdef0123456789abcdef"
+PROFILES = [{"id": 1, "name": "Any"}, {"id": 4, "name": "HD-1080p"}]
+MOVIES = [
+    {"title": "Heat", "year": 1995, "tmdbId": 949, "imdbId": "tt0113277", "remotePoster": "http://img/heat.jpg"},
+    {"title": "Arrival", "year": 2016, "tmdbId": 329865, "imdbId": "tt2543164"},
+]
+SERIES = [
+    {"title": "Severance", "year": 2022, "tvdbId": 371980, "seasons": [{"seasonNumber": n} for n in (0, 1, 2)]},
+]
+
+
+def _matches(item: dict, term: str, id_key: str) -> bool:
+    prefix = "tmdb:" if id_key == "tmdbId" else "tvdb:"
+    if term.startswith(prefix):
+        return str(item[id_key]) == term[len(prefix) :]
+    words = term.lower().split()
+    return any(word in item["title"].lower() or word == str(item.get("year")) for word in words)
 
 
 class FakeArr:
@@ -17,7 +37,83 @@ class FakeArr:
         self.received: list[tuple[str, str, object]] = []
         self.fail_next = 0  # answer 503 this many times first
         self.delay = 0.0
-        self.series = [{"title": "Severance", "tvdbId": 371980, "seasons": [{"seasonNumber": n} for n in (0, 1, 2)]}]
+        self.root_folders = ["/data/media", "/movies" if kind == "radarr" else "/tv"]
+        self.series = [dict(s) for s in SERIES]
+        self.added: dict[int, dict] = {}  # arr id → the movie or series as stored
+        self.next_id = 7 if kind == "radarr" else 3
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def posts(self, path: str) -> list[dict]:
+        return [body for method, p, body in self.received if method == "POST" and p == path]
+
+    # --- the API ------------------------------------------------------------------------------------
+
+    def route(self, method: str, path: str, query: dict, body: object) -> tuple[int, object]:
+        movie_api = self.kind == "radarr"
+        if (method, path) == ("GET", "/api/v3/system/status"):
+            return 200, {"appName": self.kind.capitalize(), "version": "5.14.0.9383"}
+        if (method, path) == ("GET", "/api/v3/qualityprofile"):
+            return 200, PROFILES
+        if (method, path) == ("GET", "/api/v3/rootfolder"):
+            return 200, [{"id": n, "path": p, "freeSpace": 10**12} for n, p in enumerate(self.root_folders, 1)]
+        if method == "GET" and path == ("/api/v3/movie/lookup" if movie_api else "/api/v3/series/lookup"):
+            return 200, self._lookup(query.get("term", [""])[0], "tmdbId" if movie_api else "tvdbId")
+        if method == "POST" and path == ("/api/v3/movie" if movie_api else "/api/v3/series"):
+            return self._add(body, "tmdbId" if movie_api else "tvdbId")
+        prefix = "/api/v3/movie/" if movie_api else "/api/v3/series/"
+        if method == "GET" and path.startswith(prefix) and path[len(prefix) :].isdigit():
+            found = self.added.get(int(path[len(prefix) :]))
+            return (200, found) if found else (404, {"message": "NotFound"})
+        return 404, {"message": "NotFound"}
+
+    def _lookup(self, term: str, id_key: str) -> list[dict]:
+        known = MOVIES if id_key == "tmdbId" else self.series
+        stored = {item[id_key]: item for item in self.added.values()}
+        return [
+            {**item, "term": term, **({"id": stored[item[id_key]]["id"]} if item[id_key] in stored else {})}
+            for item in known
+            if _matches(item, term, id_key)
+        ]
+
+    def _add(self, body: object, id_key: str) -> tuple[int, object]:
+        if not isinstance(body, dict):
+            return 400, [{"propertyName": "", "errorMessage": "Request body is not an object"}]
+        problems = []
+        if not isinstance(body.get(id_key), int):
+            problems.append((id_key, f"'{id_key}' must be a number"))
+        if body.get("qualityProfileId") not in {p["id"] for p in PROFILES}:
+            problems.append(("QualityProfileId", "Quality profile does not exist"))
+        if body.get("rootFolderPath") not in self.root_folders:
+            problems.append(("RootFolderPath", f"Root folder '{body.get('rootFolderPath')}' does not exist"))
+        options = body.get("addOptions") or {}
+        search = "searchForMovie" if id_key == "tmdbId" else "searchForMissingEpisodes"
+        if not isinstance(options.get(search), bool):
+            problems.append(("AddOptions", f"'{search}' must be true or false"))
+        if id_key == "tvdbId" and not isinstance(body.get("seasons"), list):
+            problems.append(("Seasons", "'Seasons' must be a list"))
+        if problems:
+            return 400, [{"propertyName": name, "errorMessage": message} for name, message in problems]
+        with self.lock:
+            if any(item[id_key] == body[id_key] for item in self.added.values()):
+                what = "movie" if id_key == "tmdbId" else "series"
+                return 400, [{"propertyName": id_key, "errorMessage": f"This {what} has already been added"}]
+            stored = {**body, "id": self.next_id, "hasFile": False}
+            if id_key == "tvdbId":
+                stored["statistics"] = {"episodeFileCount": 0, "episodeCount": 10, "percentOfEpisodes": 0.0}
+                stored["seasons"] = [
+                    {**season, "statistics": {"episodeFileCount": 0, "episodeCount": 5, "percentOfEpisodes": 0.0}}
+                    for season in body["seasons"]
+                ]
+            self.added[self.next_id] = stored
+            self.next_id += 1
+        return 201, stored
+
+    # --- HTTP ---------------------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,27 +139,7 @@ class FakeArr:
                 if fake.fail_next:
                     fake.fail_next -= 1
                     return self._answer(503, {"message": "database is locked"})
-                query = parse_qs(url.query)
-                route = (method, url.path)
-                if route == ("GET", "/api/v3/system/status"):
-                    return self._answer(200, {"appName": fake.kind.capitalize(), "version": "5.14.0.9383"})
-                if route == ("GET", "/api/v3/qualityprofile"):
-                    return self._answer(200, [{"id": 1, "name": "Any"}, {"id": 4, "name": "HD-1080p"}])
-                if route == ("GET", "/api/v3/rootfolder"):
-                    return self._answer(200, [{"id": 1, "path": "/data/media", "freeSpace": 10**12}])
-                if route == ("GET", "/api/v3/movie/lookup") and fake.kind == "radarr":
-                    return self._answer(200, [{"title": "Heat", "year": 1995, "tmdbId": 949, "term": query["term"][0]}])
-                if route == ("GET", "/api/v3/series/lookup") and fake.kind == "sonarr":
-                    return self._answer(200, fake.series)
-                if route == ("POST", "/api/v3/movie") and fake.kind == "radarr":
-                    if body.get("tmdbId") == 949 and any(m == "POST" for m, *_ in fake.received[:-1]):
-                        return self._answer(
-                            400, [{"propertyName": "TmdbId", "errorMessage": "This movie has already been added"}]
-                        )
-                    return self._answer(201, {"id": 7, **body})
-                if route == ("POST", "/api/v3/series") and fake.kind == "sonarr":
-                    return self._answer(201, {"id": 3, **body})
-                return self._answer(404, {"message": "NotFound"})
+                self._answer(*fake.route(method, url.path, parse_qs(url.query), body))
 
             def do_GET(self) -> None:
                 self._handle("GET")
@@ -71,9 +147,7 @@ class FakeArr:
             def do_POST(self) -> None:
                 self._handle("POST")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return Handler
 
     def close(self) -> None:
         self.server.shutdown()

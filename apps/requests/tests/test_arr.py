@@ -64,6 +64,7 @@ def test_a_series_is_added_with_only_the_requested_seasons(sonarr):
         {"seasonNumber": 2, "monitored": True},
     ]
     assert body["addOptions"]["searchForMissingEpisodes"] is True and body["languageProfileId"] == 1
+    sonarr.added.clear()  # a series is added once; start over to add it with every season
     everything = client(sonarr).series_add(tvdb_id=371980, title="Severance", quality_profile_id=1, root_folder="/tv")
     assert all(season["monitored"] for season in everything["seasons"])
 

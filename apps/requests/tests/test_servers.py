@@ -98,3 +98,18 @@ def test_the_admin_keeps_the_key_hidden_and_tests_the_connection(admin_client, r
         "/admin/requests/arrserver/", {"action": "test_connection", "_selected_action": [server.pk]}, follow=True
     )
     assert b"connected to Radarr" in result.content
+
+
+def test_path_mappings_are_pairs_of_absolute_paths(admin_api):
+    base = {"kind": "radarr", "name": "M", "base_url": "http://127.0.0.1:9", "api_key": "k"}
+    good = [{"remote": "/movies", "local": "/srv/media/movies"}, {"remote": "D:\\Movies", "local": "/srv/m"}]
+    created = admin_api.post(URL, {**base, "path_mappings": good}, format="json")
+    assert created.status_code == 201 and created.json()["path_mappings"] == good
+    for broken in (
+        "/movies",
+        [{"remote": "/movies"}],
+        [{"remote": "movies", "local": "/m"}],
+        [{"remote": "/a", "local": 5}],
+    ):
+        refused = admin_api.post(URL, {**base, "name": "N", "path_mappings": broken}, format="json")
+        assert refused.status_code == 400 and "path_mappings" in refused.json()["errors"], broken
