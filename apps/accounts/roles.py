@@ -20,7 +20,9 @@ BUILTIN_ROLES: dict[str, dict] = {
     },
     Role.MODERATOR: {
         "rank": MODERATOR_RANK,
-        "description": "Manages non-admin users, approves requests, scans libraries, reads the audit log, watches streams.",
+        "description": (
+            "Manages non-admin users, approves requests, scans libraries, reads the audit log, watches streams."
+        ),
         "permissions": [
             "accounts.view_user",
             "accounts.add_user",
