@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.media.models import Episode, Movie
 from apps.playback import services
 from apps.playback.models import PlaybackSession, WatchState
@@ -43,7 +44,7 @@ def _locked(session: PlaybackSession) -> PlaybackSession:
     return locked
 
 
-def watch_state_lock(*, user, movie: Movie | None = None, episode: Episode | None = None) -> WatchState:
+def watch_state_lock(*, user: User, movie: Movie | None = None, episode: Episode | None = None) -> WatchState:
     """The user's WatchState of the movie or episode, created when missing and locked for this transaction."""
     item = {"movie": movie} if movie is not None else {"episode": episode}
     # get_or_create retries the read when a concurrent first play created the row first.
@@ -135,7 +136,7 @@ def session_stop(*, session: PlaybackSession, position: float | None = None) -> 
 
 
 @transaction.atomic
-def watched_set(*, user, movie: Movie | None = None, episode: Episode | None = None, watched: bool) -> WatchState:
+def watched_set(*, user: User, movie: Movie | None = None, episode: Episode | None = None, watched: bool) -> WatchState:
     """Mark a movie or episode watched (resume from the start, counted once) or unwatched (no resume position)."""
     if (movie is None) == (episode is None):
         raise ValidationError("Name exactly one movie or episode.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
+from apps.accounts.models import User
 from apps.accounts.selectors import users_visible_to
 from apps.media.models import Episode
 from apps.media.selectors import episodes_visible_to, movies_visible_to, shows_visible_to
@@ -16,12 +17,12 @@ RESUME_MIN_FRACTION = 0.02
 NEXT_UP_SHOWS = 100
 
 
-def history_visible_to(user) -> QuerySet[PlaybackSession]:
+def history_visible_to(user: User) -> QuerySet[PlaybackSession]:
     """Plays, live and stopped, of the users the viewer may see (members: their own), newest first."""
     return sessions_visible_to(user).select_related("movie", "episode__show", "episode__season").order_by("-started_at")
 
 
-def watch_states_visible_to(user) -> QuerySet[WatchState]:
+def watch_states_visible_to(user: User) -> QuerySet[WatchState]:
     """Progress rows of the users the viewer may see (members: their own)."""
     if not user or not user.is_authenticated:
         return WatchState.objects.none()
@@ -31,7 +32,7 @@ def watch_states_visible_to(user) -> QuerySet[WatchState]:
     return states.filter(user=user)
 
 
-def continue_watching(user) -> QuerySet[WatchState]:
+def continue_watching(user: User) -> QuerySet[WatchState]:
     """The user's started, unfinished movies and episodes that they may still see, last played first."""
     if not user or not user.is_authenticated:
         return WatchState.objects.none()
@@ -44,11 +45,11 @@ def continue_watching(user) -> QuerySet[WatchState]:
     )
 
 
-def _episode_states(user) -> QuerySet[WatchState]:
+def _episode_states(user: User) -> QuerySet[WatchState]:
     return WatchState.objects.filter(user=user, episode__isnull=False).exclude(episode__season__season_number=0)
 
 
-def next_up(user, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]:
+def next_up(user: User, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]:
     """Per show with a watched episode: the first unwatched one after the last watched, newest show activity first.
 
     Specials (season 0) are neither counted nor offered. Each episode carries `resume_position` and
