@@ -21,7 +21,10 @@ from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
 from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
 from apps.notifications.tests.matrix import notification_objects
+from apps.playback import watch
+from apps.playback.tests.factories import session_for
 from apps.playback.tests.matrix import playback_objects, playback_rules
+from apps.playback.watch_selectors import continue_watching
 from apps.requests.models import ArrServer, MediaRequest
 
 PRINCIPALS = ["anonymous", "guest", "kids", "user", "moderator", "admin"]
@@ -169,6 +172,37 @@ NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/notifications/deliveries/", "GET"): Rule({"list": MANAGERS_ONLY}),
     ("/api/v1/notifications/deliveries/{id}/", "GET"): Rule(
         {"granted": MANAGERS_ONLY}, objects="notification_delivery"
+    ),
+}
+
+
+# Watching writes reach one's own sessions only: anyone else's is 404, even for managers (they terminate instead).
+OWN_SESSION = {
+    "own": ALL_OK,
+    "granted": hidden_from(ALL_OK, *PRINCIPALS[1:]),
+    "hidden": hidden_from(ALL_OK, *PRINCIPALS[1:]),
+}
+PLAYBACK_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/playback/sessions/{id}/progress/", "POST"): Rule(
+        OWN_SESSION, objects="playback_session", body=lambda w, who, c: {"position": 10, "paused": True}
+    ),
+    ("/api/v1/playback/sessions/{id}/pause/", "POST"): Rule(
+        OWN_SESSION, objects="playback_session", body=lambda w, who, c: {}
+    ),
+    ("/api/v1/playback/sessions/{id}/resume/", "POST"): Rule(
+        OWN_SESSION, objects="playback_session", body=lambda w, who, c: {"position": 5}
+    ),
+    ("/api/v1/playback/sessions/{id}/stop/", "POST"): Rule(
+        OWN_SESSION, objects="playback_session", body=lambda w, who, c: {"position": 20}
+    ),
+    ("/api/v1/playback/history/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/playback/continue-watching/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/playback/next-up/", "GET"): Rule({"list": ALL_OK}),
+    # Marking watched names the movie in the body: as visible as the movie's detail.
+    ("/api/v1/playback/watched/", "POST"): Rule(
+        catalogue_detail(),
+        objects="movie",
+        body=lambda w, who, case: {"movie": w.objects("movie", who)[case].pk, "watched": True},
     ),
 }
 
@@ -355,6 +389,7 @@ RULES: dict[tuple[str, str], Rule] = {
         body=duplicate_member,
     ),
     **NOTIFICATION_RULES,
+    **PLAYBACK_RULES,
     **playback_rules(Rule, catalogue_detail),
 }
 
@@ -463,13 +498,18 @@ class World:
             return {"granted": Activity.objects.order_by("pk").first()}
         if kind.startswith("notification"):
             return notification_objects(kind, who, self.users)
-        if kind in ("playback_session", "hls"):
+        if kind == "hls":
             return playback_objects(kind, who, self.users)
         if kind == "device":
             owners = self.objects("user", f"{who}-device")
             owners["own"] = self.users.get(who, owners["granted"])
             tokens = {case: account_services.api_token_create(user=u, name="tv")[0] for case, u in owners.items()}
             return {case: SimpleNamespace(pk=f"token-{token.pk}") for case, token in tokens.items()}
+        if kind == "playback_session":
+            owners = self.objects("user", f"{who}-session")
+            owners["own"] = self.users.get(who, owners["granted"])
+            family = Movie.objects.get(title="Family")
+            return {case: session_for(owner, movie=family) for case, owner in owners.items()}
         if kind == "user":
             # Fresh targets per principal, so that one's delete does not change the next one's answer.
             plain = account_services.user_create(username=f"plain-{who}", password="x" * 12, by=None)
@@ -545,3 +585,16 @@ def _json(body) -> str:
     import json
 
     return json.dumps(body) if body is not None else ""
+
+
+def test_watch_lists_hide_what_kids_may_not_see(world):
+    """Progress on items over the kids' limit (say, played before the limit was set) is not offered again."""
+    kid = world.users["kids"]
+    movies, episodes = world.objects("movie", "kids"), world.objects("episode", "kids")
+    for item in ({"movie": movies["granted"]}, {"movie": movies["restricted"]}, {"episode": episodes["restricted"]}):
+        watch.session_progress(session=session_for(kid, **item), position=600)
+    assert [state.movie for state in continue_watching(kid)] == [movies["granted"]]
+    client = APIClient()
+    client.force_authenticate(kid)
+    titles = [r["item"]["title"] for r in client.get("/api/v1/playback/continue-watching/").json()["results"]]
+    assert titles == ["Family"]

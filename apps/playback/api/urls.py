@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from apps.playback.api import hls
+from apps.playback.api import hls, watch_views
 from apps.playback.api.sessions import SessionViewSet
 from apps.playback.api.views import FileStreamView, PlaybackDecisionView
 
@@ -17,5 +17,13 @@ urlpatterns = [
     path(HLS + "subtitles/<slug:key>.vtt", hls.SubtitleView.as_view(), name="hls-subtitle"),
     path(HLS + "<slug:variant>/index.m3u8", hls.MediaPlaylistView.as_view(), name="hls-media"),
     path(HLS + "<slug:variant>/segment_<int:number>.ts", hls.SegmentView.as_view(), name="hls-segment"),
+    path("playback/sessions/<uuid:pk>/progress/", watch_views.ProgressView.as_view(), name="playback-progress"),
+    path("playback/sessions/<uuid:pk>/pause/", watch_views.PauseView.as_view(), name="playback-pause"),
+    path("playback/sessions/<uuid:pk>/resume/", watch_views.ResumeView.as_view(), name="playback-resume"),
+    path("playback/sessions/<uuid:pk>/stop/", watch_views.StopView.as_view(), name="playback-stop"),
+    path("playback/history/", watch_views.HistoryView.as_view(), name="playback-history"),
+    path("playback/continue-watching/", watch_views.ContinueWatchingView.as_view(), name="playback-continue"),
+    path("playback/next-up/", watch_views.NextUpView.as_view(), name="playback-next-up"),
+    path("playback/watched/", watch_views.WatchedView.as_view(), name="playback-watched"),
     *router.urls,
 ]

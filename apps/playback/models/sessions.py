@@ -72,6 +72,8 @@ class PlaybackSession(models.Model):
     last_seen_at = models.DateTimeField(default=timezone.now, help_text="Last heartbeat or segment request.")
     paused_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    # Set once, when this play passed the watched threshold: the play count rises once per session.
+    watched_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True, help_text="stopped, idle, terminated, replaced…")
     message = models.CharField(max_length=500, blank=True, help_text="Shown to the viewer when terminated.")
 

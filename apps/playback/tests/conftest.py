@@ -1,4 +1,5 @@
-"""Playback fixtures: a scanned library of real clips, a real transcode worker on Redis, HTTP helpers."""
+"""Playback fixtures: real clips in scanned libraries, a real transcode worker on Redis, HTTP helpers, and a
+small catalogue for the watching tests (movies, two shows, one for adults, hidden libraries, a kid)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 
 from apps.accounts import services as accounts
+from apps.accounts.models import Role
 from apps.libraries import services as libraries
-from apps.media.models import MediaFile
+from apps.media.models import MediaFile, Movie
+from apps.playback.tests.factories import MOVIE_NFO, SHOW_NFO, hide, scanned
 from revenge.celery import app
 
 
@@ -71,3 +74,69 @@ class Http:
     def json(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         answer = self.call(method, path, body)
         return answer.status, json.loads(answer.body or b"null")
+
+
+@pytest.fixture
+def catalogue(tmp_path, place, user) -> SimpleNamespace:
+    movies = scanned(
+        place,
+        tmp_path / "movies",
+        name="Movies",
+        kind="movies",
+        files={
+            "Heat (1995)/Heat (1995).mkv": None,
+            "Alien (1979)/Alien (1979).mkv": None,
+            "Adult (2002)/Adult (2002).mkv": None,
+            "Adult (2002)/movie.nfo": MOVIE_NFO.format(title="Adult", year=2002, mpaa="R"),
+        },
+    )
+    episodes = {f"Lost/Season 0{s}/Lost - S0{s}E0{e}.mkv": None for s, e in ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2))}
+    tv = scanned(
+        place,
+        tmp_path / "tv",
+        name="TV",
+        kind="shows",
+        files={
+            **episodes,
+            "Lost/Specials/Lost - S00E01.mkv": None,
+            "Grim/tvshow.nfo": SHOW_NFO.format(title="Grim", mpaa="TV-MA"),
+            "Grim/Season 01/Grim - S01E01.mkv": None,
+            "Grim/Season 01/Grim - S01E02.mkv": None,
+        },
+    )
+    private = scanned(
+        place,
+        tmp_path / "private",
+        name="Private",
+        kind="movies",
+        files={"Secret (2001)/Secret (2001).mkv": None},
+    )
+    secret_tv = scanned(
+        place,
+        tmp_path / "private-tv",
+        name="Private TV",
+        kind="shows",
+        files={"Hush/Season 01/Hush - S01E01.mkv": None, "Hush/Season 01/Hush - S01E02.mkv": None},
+    )
+    hide(private)
+    hide(secret_tv)
+    kids = accounts.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+    kid = accounts.user_create(username="kid", password="x" * 12, by=None, role=kids)
+    boss = accounts.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
+    for library in (movies, tv):
+        libraries.library_grants_set(
+            library=library, roles={"user": ["view_library"], "kids": ["view_library"]}, users={}, by=boss
+        )
+    moderator = accounts.user_create(
+        username="mod", password="x" * 12, by=None, role=Role.objects.get(group__name="moderator")
+    )
+    return SimpleNamespace(
+        user=user,
+        kid=kid,
+        moderator=moderator,
+        boss=boss,
+        heat=Movie.objects.get(title="Heat"),
+        alien=Movie.objects.get(title="Alien"),
+        adult=Movie.objects.get(title="Adult"),
+        secret=Movie.objects.get(title="Secret"),
+    )

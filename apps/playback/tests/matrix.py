@@ -19,15 +19,9 @@ def _session(user, *, method: str = "transcode") -> PlaybackSession:
 
 
 def playback_objects(kind: str, who: str, users: dict) -> dict:
-    """ "own" is `who`'s session, "granted" a plain member's, "hidden" an admin's (invisible to moderators)."""
-    if kind == "hls":
-        return {
-            "unknown": SimpleNamespace(pk="no-such-token"),
-            "own": SimpleNamespace(pk=_session(users["user"]).token),
-        }
-    owner = users.get(who) or users["user"]
-    other = users["guest"] if owner == users["user"] else users["user"]
-    return {"own": _session(owner), "granted": _session(other), "hidden": _session(users["admin"])}
+    """HLS URLs: a token nobody has, and a live session's (the token is the credential, whoever holds it)."""
+    assert kind == "hls", kind
+    return {"unknown": SimpleNamespace(pk="no-such-token"), "own": SimpleNamespace(pk=_session(users["user"]).token)}
 
 
 def _stop_all(world) -> None:
@@ -35,6 +29,7 @@ def _stop_all(world) -> None:
 
 
 def _status(own: int, others: int, moderator_on_admin: int) -> dict[str, dict[str, int]]:
+    """Sessions (the matrix's "playback_session" objects): `who`'s own, a plain member's, an admin's."""
     return {
         "own": {**ANON, **dict.fromkeys(MEMBERS, own), "moderator": others, "admin": others},
         "granted": {**ANON, **dict.fromkeys(MEMBERS, 404), "moderator": others, "admin": others},
