@@ -48,3 +48,27 @@ def test_a_moderator_sees_the_sessions_of_users_they_manage(catalogue):
     page = browser.get("/admin/playback/playbacksession/")
     assert page.status_code == 200
     assert "Heat" in page.content.decode() and "Secret" not in page.content.decode()
+
+
+def test_a_manager_ends_streams_from_the_admin_but_only_those_of_users_they_manage(
+    catalogue, django_capture_on_commit_callbacks
+):
+    member = session_for(catalogue.user, movie=catalogue.heat, method="transcode", transcode_state="running")
+    boss = session_for(catalogue.boss, movie=catalogue.secret)
+    catalogue.moderator.is_staff = True
+    catalogue.moderator.save()
+    browser = Client()
+    browser.force_login(catalogue.moderator)
+    listing = browser.get("/admin/playback/playbacksession/").content.decode()
+    assert "running 0 %" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post(
+            "/admin/playback/playbacksession/",
+            {"action": "terminate", "_selected_action": [str(member.pk), str(boss.pk)]},
+            follow=True,
+        )
+    assert "1 stream(s) ended." in answer.content.decode()
+    member.refresh_from_db()
+    boss.refresh_from_db()
+    assert (member.state, member.stop_reason, member.transcode_state) == ("stopped", "terminated", "stopped")
+    assert boss.state == "playing", "an admin's stream is not a moderator's to end"
