@@ -170,7 +170,7 @@ def session_start(
     if decision.method != PlaybackSession.Method.DIRECT:
         from apps.playback import transcoding  # it imports this module
 
-        first = int(start_position // transcoding.SEGMENT_SECONDS) if decision.method == "transcode" else 0
+        first = transcoding.segment_at(start_position) if decision.method == "transcode" else 0
         transcoding.transcode_restart(session=session, start_segment=first)
         session.refresh_from_db()
     return session

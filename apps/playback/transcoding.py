@@ -57,6 +57,14 @@ def segment_durations(duration: float) -> list[float]:
     return [max(0.001, end - start) for start, end in zip(starts, ends, strict=True)]
 
 
+def segment_at(seconds: float) -> int:
+    """The segment of the transcode grid that holds this moment."""
+    lead_end = GRID.segment_start(LEAD_SEGMENTS)
+    if seconds < lead_end:
+        return max(0, int(seconds // LEAD_SECONDS))
+    return LEAD_SEGMENTS + int((seconds - lead_end) // SEGMENT_SECONDS)
+
+
 def variant_dir(session: PlaybackSession, variant: str) -> Path:
     return session_dir(session) / variant
 

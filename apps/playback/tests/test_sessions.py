@@ -186,3 +186,11 @@ def test_a_hardware_encoder_that_does_not_open_falls_back_to_software_with_a_log
     assert "h264_nvenc does not open" in caplog.text
     assert encoders.usable_plan(plan, hwaccel="none") == (plan, "")
     assert encoders.usable_plan(HlsPlan(transcode_video=False), hwaccel="qsv")[0].encoder == "libx264"
+
+
+def test_a_start_position_starts_the_transcode_at_its_segment(user, movie_file):
+    from apps.playback import transcoding
+
+    assert [transcoding.segment_at(t) for t in (0, 1.9, 2, 5.99, 6, 11.9, 12, 100)] == [0, 0, 1, 2, 3, 3, 4, 18]
+    session = start(user, movie_file, **TRANSCODE, start_position=1.5).json()
+    assert session["transcode"]["start_segment"] == 0 and session["start_position"] == 1.5
