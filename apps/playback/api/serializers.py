@@ -10,9 +10,18 @@ def _names(value: str) -> list[str]:
     return names
 
 
-class DecisionQuerySerializer(serializers.Serializer):
-    file = serializers.IntegerField(min_value=1)
-    profile = serializers.ChoiceField(choices=sorted(DEVICE_PROFILES), required=False, help_text="A device profile.")
+class ClientSerializer(serializers.Serializer):
+    """What a client says it plays, beyond its device profile; each field it sends overrides the profile's."""
+
+    CAPABILITIES = (
+        "containers",
+        "video_codecs",
+        "audio_codecs",
+        "max_height",
+        "max_bitrate",
+        "max_audio_channels",
+        "hdr",
+    )
     containers = serializers.CharField(required=False, help_text="e.g. mp4,mkv (overrides the profile's)")
     video_codecs = serializers.CharField(required=False)
     audio_codecs = serializers.CharField(required=False)
@@ -30,13 +39,19 @@ class DecisionQuerySerializer(serializers.Serializer):
     def validate_audio_codecs(self, value: str) -> list[str]:
         return _names(value)
 
-    def capabilities(self) -> Capabilities:
+    def client_capabilities(self, device_profile: str) -> Capabilities:
         # Only what the client sent overrides the profile (a query string's missing boolean reads as false).
-        data = {key: value for key, value in self.validated_data.items() if key in self.initial_data}
-        data.pop("file")
-        base = dict(DEVICE_PROFILES[data.pop("profile", "browser")])
-        base.update(data)
+        base = dict(DEVICE_PROFILES[device_profile])
+        base.update({k: v for k, v in self.validated_data.items() if k in self.CAPABILITIES and k in self.initial_data})
         return Capabilities(**base)
+
+
+class DecisionQuerySerializer(ClientSerializer):
+    file = serializers.IntegerField(min_value=1)
+    profile = serializers.ChoiceField(choices=sorted(DEVICE_PROFILES), required=False, help_text="A device profile.")
+
+    def capabilities(self) -> Capabilities:
+        return self.client_capabilities(self.validated_data.get("profile", "browser"))
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ import math
 from django.urls import reverse
 from rest_framework import serializers
 
-from apps.playback.api.serializers import _names
+from apps.playback.api.serializers import ClientSerializer
 from apps.playback.decision import DEVICE_PROFILES, PROFILES, Capabilities
 from apps.playback.models import PlaybackSession
 from apps.playback.transcoding import segment_durations
@@ -15,32 +15,16 @@ from apps.playback.transcoding import segment_durations
 QUALITY_PROFILES = ["auto", "original", *(name for name, _, _ in PROFILES)]
 
 
-class SessionCreateSerializer(serializers.Serializer):
+class SessionCreateSerializer(ClientSerializer):
     file = serializers.IntegerField(min_value=1)
     profile = serializers.ChoiceField(choices=QUALITY_PROFILES, default="auto", help_text="Quality, or auto.")
     device_profile = serializers.ChoiceField(choices=sorted(DEVICE_PROFILES), default="browser")
-    containers = serializers.CharField(required=False, help_text="e.g. mp4,mkv (overrides the device profile's)")
-    video_codecs = serializers.CharField(required=False)
-    audio_codecs = serializers.CharField(required=False)
-    max_height = serializers.IntegerField(required=False, min_value=144, max_value=4320)
-    max_bitrate = serializers.IntegerField(required=False, min_value=100_000, help_text="bits per second")
-    max_audio_channels = serializers.IntegerField(required=False, min_value=1, max_value=16)
-    hdr = serializers.BooleanField(required=False)
     audio_stream = serializers.IntegerField(required=False, min_value=0, help_text="Stream index in the file.")
     subtitle = serializers.RegexField(r"^[se]\d{1,9}$", required=False, help_text="A key from the file's subtitles.")
     burn_subtitles = serializers.BooleanField(default=False)
     downmix = serializers.BooleanField(default=False, help_text="Stereo AAC whatever the source's channels.")
     start_position = serializers.FloatField(default=0.0, min_value=0.0, help_text="Seconds.")
     device = serializers.CharField(required=False, default="", max_length=200, allow_blank=True)
-
-    def validate_containers(self, value: str) -> list[str]:
-        return _names(value)
-
-    def validate_video_codecs(self, value: str) -> list[str]:
-        return _names(value)
-
-    def validate_audio_codecs(self, value: str) -> list[str]:
-        return _names(value)
 
     def validate_start_position(self, value: float) -> float:
         if not math.isfinite(value) or value > 7 * 24 * 3600:
@@ -56,10 +40,7 @@ class SessionCreateSerializer(serializers.Serializer):
         return value
 
     def capabilities(self) -> Capabilities:
-        keys = ("containers", "video_codecs", "audio_codecs", "max_height", "max_bitrate", "max_audio_channels", "hdr")
-        base = dict(DEVICE_PROFILES[self.validated_data["device_profile"]])
-        base.update({k: v for k, v in self.validated_data.items() if k in keys and k in self.initial_data})
-        return Capabilities(**base)
+        return self.client_capabilities(self.validated_data["device_profile"])
 
 
 class SessionSerializer(serializers.ModelSerializer):
