@@ -30,15 +30,14 @@ def _quoted(value: str) -> str:
 
 def master_playlist(
     *,
-    variant: str,
-    bandwidth: int,
-    resolution: tuple[int, int] | None,
+    variants: list,
     video_codec: str,
     audio: Rendition | None,
     audio_codec: str,
     subtitles: list[Rendition],
 ) -> str:
-    """One variant (the session's), its audio as a rendition carried in it, and WebVTT renditions."""
+    """The variants (name, bandwidth, resolution; the session's first), the audio carried in each as a
+    rendition, and WebVTT renditions."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-INDEPENDENT-SEGMENTS"]
     if audio is not None:
         lines.append(
@@ -57,17 +56,18 @@ def master_playlist(
             )
         )
     codecs = [c for c in (VIDEO_CODEC_TAGS.get(video_codec), AUDIO_CODEC_TAGS.get(audio_codec)) if c]
-    attributes = [f"BANDWIDTH={max(1, bandwidth)}"]
-    if resolution:
-        attributes.append(f"RESOLUTION={resolution[0]}x{resolution[1]}")
-    if codecs:
-        attributes.append(f'CODECS="{",".join(codecs)}"')
-    if audio is not None:
-        attributes.append('AUDIO="audio"')
-    if subtitles:
-        attributes.append('SUBTITLES="subs"')
-    lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), f"{variant}/index.m3u8", ""]
-    return "\n".join(lines)
+    for variant in variants:
+        attributes = [f"BANDWIDTH={max(1, variant.bandwidth)}"]
+        if variant.resolution:
+            attributes.append(f"RESOLUTION={variant.resolution[0]}x{variant.resolution[1]}")
+        if codecs:
+            attributes.append(f'CODECS="{",".join(codecs)}"')
+        if audio is not None:
+            attributes.append('AUDIO="audio"')
+        if subtitles:
+            attributes.append('SUBTITLES="subs"')
+        lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), f"{variant.name}/index.m3u8"]
+    return "\n".join([*lines, ""])
 
 
 def transcode_playlist(duration: float) -> str:

@@ -18,7 +18,7 @@ from apps.accounts.selectors import effective_settings
 from apps.core import events
 from apps.media.models import MediaFile, MediaStream
 from apps.playback import encoders
-from apps.playback.decision import Capabilities, decide
+from apps.playback.decision import AUDIO_BITRATE, Capabilities, decide
 from apps.playback.models import PlaybackSession
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,13 @@ def _title(media_file: MediaFile) -> str:
         title = f" {episode.title}" if episode.title else ""
         return f"{episode}{title}"
     return Path(media_file.path).name
+
+
+def _bitrate(decision, media_file: MediaFile) -> int | None:
+    """Bits per second sent: a transcode's video plus its AAC sound, else the file's own rate."""
+    if decision.method == PlaybackSession.Method.TRANSCODE:
+        return decision.video["bitrate"] + AUDIO_BITRATE
+    return media_file.bitrate
 
 
 def _live(sessions):
@@ -151,8 +158,7 @@ def session_start(
         decision={**vars(decision), "file": media_file.pk},
         width=width,
         height=height,
-        bitrate=(decision.video.get("bitrate") or media_file.bitrate or 0) + (decision.audio.get("bitrate") or 0)
-        or None,
+        bitrate=_bitrate(decision, media_file),
         video_codec=decision.video.get("codec") or "",
         audio_codec=decision.audio.get("codec") or "",
         audio_index=audio_index,

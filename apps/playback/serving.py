@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
 
 from apps.media.selectors import files_visible_to
-from apps.playback.decision import PROFILES
+from apps.playback.decision import AUDIO_BITRATE, PROFILES
 from apps.playback.models import PlaybackSession
 from apps.playback.transcoding import (
     ACTIVE,
@@ -50,13 +51,33 @@ def session_for_token(token: str) -> PlaybackSession | None:
     return session
 
 
-def variants_of(session: PlaybackSession) -> list[str]:
-    """What this session may be played as: its profile, and for a transcode the smaller profiles too."""
-    chosen = session.decision.get("profile", session.profile)
-    if session.method != PlaybackSession.Method.TRANSCODE:
-        return [chosen]
+@dataclass(frozen=True)
+class Variant:
+    """One rendition of the picture in the master playlist: its profile name, bit rate and size."""
+
+    name: str
+    bandwidth: int
+    resolution: tuple[int, int] | None
+
+
+def variants(session: PlaybackSession) -> list[Variant]:
+    """The session's own variant first, then (for a transcode) each smaller profile, for players that adapt."""
+    decided = session.decision.get("profile", session.profile)
+    size = (session.width, session.height) if session.width and session.height else None
+    found = [Variant(decided, session.bitrate or 1_000_000, size)]
+    if session.method != PlaybackSession.Method.TRANSCODE or size is None:
+        return found
     names = [name for name, _, _ in PROFILES]
-    return names[names.index(chosen) :] if chosen in names else [chosen]
+    for name, height, bitrate in PROFILES[names.index(decided) + 1 :] if decided in names else ():
+        if height < size[1]:
+            width = max(2, round(size[0] * height / size[1] / 2) * 2)
+            found.append(Variant(name, bitrate + AUDIO_BITRATE, (width, height)))
+    return found
+
+
+def variants_of(session: PlaybackSession) -> list[str]:
+    """The names a segment or media playlist URL may use for this session."""
+    return [variant.name for variant in variants(session)]
 
 
 def segment_wait(*, session: PlaybackSession, variant: str, number: int) -> Path:

@@ -75,9 +75,7 @@ class MasterPlaylistView(HlsView):
             for t in text_tracks(media_file)
         ]
         text = playlists.master_playlist(
-            variant=session.profile,
-            bandwidth=session.bitrate or media_file.bitrate or 1_000_000,
-            resolution=(session.width, session.height) if session.width and session.height else None,
+            variants=serving.variants(session),
             video_codec=session.video_codec,
             audio=rendition,
             audio_codec=session.audio_codec,

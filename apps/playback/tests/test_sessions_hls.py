@@ -243,3 +243,23 @@ def test_multichannel_audio_is_downmixed_to_stereo_on_request(tmp_path, live_ser
     assert status == 201 and session["method"] == "remux" and session["downmix"]
     audio = next(s for s in ffprobe(session["master_url"])["streams"] if s["codec_type"] == "audio")
     assert (audio["codec_name"], audio["channels"]) == ("aac", 2)
+
+
+def test_a_transcode_lists_smaller_variants_and_serves_the_one_a_player_switches_to(
+    tmp_path, live_server, transcoder, user
+):
+    make_clip(tmp_path / "movies" / "Wide (2000)" / "Wide (2000).mkv", width=1280, height=720, seconds=5, fps=24)
+    (media_file,) = library_of(tmp_path / "movies")
+    http = Http(live_server.url, user)
+    status, session = http.json("POST", "/api/v1/playback/sessions/", {"file": media_file.pk, **CLIENTS["transcode"]})
+    master = http.call("GET", session["master_url"]).body.decode()
+
+    variants = [line for line in master.splitlines() if not line.startswith("#") and line]
+    assert variants == ["720p/index.m3u8", "480p/index.m3u8"]
+    assert "BANDWIDTH=2992000,RESOLUTION=1280x720" in master and "BANDWIDTH=1592000,RESOLUTION=854x480" in master
+    base = session["master_url"].rsplit("/", 1)[0]
+    ffmpeg_plays(f"{base}/480p/index.m3u8")
+    video = next(s for s in ffprobe(f"{base}/480p/index.m3u8")["streams"] if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (854, 480)
+    assert http.call("GET", f"{base}/1080p/index.m3u8").status == 404, "never a variant above the decided one"
+    ffmpeg_plays(session["master_url"])
