@@ -297,6 +297,7 @@ SPECTACULAR_SETTINGS = {
         "LibraryKindEnum": "apps.libraries.models.Library.Kind",
         "ScanKindEnum": "apps.libraries.models.LibraryScan.Kind",
         "ScanStatusEnum": "apps.libraries.models.LibraryScan.Status",
+        "PlaybackMethodEnum": "apps.playback.models.PlaybackSession.Method",
         "MediaRequestKindEnum": "apps.requests.models.MediaRequest.Kind",
         "MediaRequestStatusEnum": "apps.requests.models.MediaRequest.Status",
     },

@@ -86,6 +86,7 @@ def decide(
     role_max_bitrate: int = 0,
     audio_index: int | None = None,
     profile: str | None = None,
+    burn_subtitles: bool = False,
 ) -> Decision:
     """Direct play when the client plays the file as it is within every limit; remux when only the
     container is wrong (audio may still be converted); otherwise transcode to the best profile that
@@ -120,6 +121,9 @@ def decide(
         if video.hdr and video.hdr != MediaStream.Hdr.SDR and not client.hdr:
             video_ok = False
             reasons.append(f"{video.hdr} video on a client that cannot show HDR: tone mapping to SDR")
+        if burn_subtitles:
+            video_ok = False
+            reasons.append("subtitles are burned into the picture")
     if max_bitrate and (media_file.bitrate or 0) > max_bitrate:
         video_ok = False
         reasons.append(f"bitrate {media_file.bitrate} b/s is above the limit of {max_bitrate} b/s")

@@ -17,6 +17,8 @@ from pathlib import Path
 import av
 from av.video.frame import PictureType
 
+from apps.playback.burnin import Burner
+from apps.playback.subtitles import BurnIn
 from apps.playback.tonemap import ToneMapper
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ class HlsPlan:
     lead_segments: int = 0
     lead_seconds: int = 2
     tone_map: str = ""  # "pq" or "hlg": the source's HDR transfer, mapped to SDR (apps/playback/tonemap.py)
+    burn: BurnIn | None = None  # a subtitle track drawn into the picture (apps/playback/burnin.py)
 
     def segment_start(self, number: int) -> float:
         """Where segment `number` starts on the grid (the same for a first run and any restart)."""
@@ -111,6 +114,9 @@ def hls_write(
             wanted = [s for s in (in_video, in_audio) if s is not None]
             grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
             keys = _Keyframes(plan, start_segment)
+            if video_out is not None and plan.transcode_video and plan.burn is not None:
+                context = in_video.codec_context
+                keys.burner = Burner.for_track(plan.burn, width=context.width, height=context.height)
             if video_out is not None and plan.transcode_video and plan.tone_map:
                 keys.tone_mapper = ToneMapper(
                     curve=plan.tone_map, width=video_out.width, height=video_out.height, pix_fmt=video_out.pix_fmt
@@ -202,6 +208,7 @@ class _Keyframes:
     def __init__(self, plan: HlsPlan, start_segment: int) -> None:
         self.plan, self.next = plan, start_segment
         self.tone_mapper: ToneMapper | None = None
+        self.burner: Burner | None = None
 
     def opens_segment(self, seconds: float) -> bool:
         if seconds < self.plan.segment_start(self.next) - EPSILON:
@@ -228,14 +235,17 @@ def _video_packet(
     for frame in packet.decode():
         if frame.time is not None and frame.time < start_seconds - EPSILON:
             continue  # decoded from the keyframe before the seek target: not part of the output
+        seconds = frame.time or 0
+        if keys.burner is not None:
+            frame = keys.burner(frame)
         if keys.tone_mapper is not None:
             picture = keys.tone_mapper(frame)
         else:
             picture = frame.reformat(width=video_out.width, height=video_out.height, format=video_out.pix_fmt)
-        picture.pts = round((frame.time or 0) * 90_000)
+        picture.pts = round(seconds * 90_000)
         picture.time_base = Fraction(1, 90_000)
         # The source's own keyframes must not become ours: ours fall exactly on the segment grid.
-        picture.pict_type = PictureType.I if keys.opens_segment(frame.time or 0) else PictureType.NONE
+        picture.pict_type = PictureType.I if keys.opens_segment(seconds) else PictureType.NONE
         out.mux(video_out.encode(picture))
 
 

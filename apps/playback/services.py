@@ -114,6 +114,7 @@ def session_start(
     profile: str = "auto",
     audio_index: int | None = None,
     subtitle: str = "",
+    burn_subtitles: bool = False,
     downmix: bool = False,
     start_position: float = 0.0,
     device: str = "",
@@ -129,6 +130,7 @@ def session_start(
         role_max_bitrate=limits.max_transcode_bitrate_kbps,
         audio_index=audio_index,
         profile=None if profile == "auto" else profile,
+        burn_subtitles=burn_subtitles,
     )
     if downmix and decision.method == "direct":
         decision = decide(
@@ -163,6 +165,7 @@ def session_start(
         audio_codec=decision.audio.get("codec") or "",
         audio_index=audio_index,
         subtitle=subtitle,
+        burn_subtitles=burn_subtitles,
         downmix=downmix,
         tone_map=bool(decision.video.get("tone_map")),
         start_position=start_position,

@@ -15,6 +15,7 @@ import av
 
 from apps.media.languages import language_name, language_tag
 from apps.media.models import MediaFile, MediaStream
+from apps.playback.bitmap_subtitles import BITMAP_CODECS
 
 SIDECAR_FORMATS = {"srt", "ass", "ssa", "vtt"}
 EMBEDDED_TEXT_CODECS = {"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text"}
@@ -27,6 +28,16 @@ SRT_TIMING = re.compile(rf"{_TIME}\s*-->\s*{_TIME}")
 ASS_TIME = re.compile(r"(\d+):(\d{2}):(\d{2})[.,](\d{1,3})")
 ASS_OVERRIDE = re.compile(r"\{[^}]*\}")
 TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class BurnIn:
+    """Which track to burn into the picture: a text track (file and format) or a bitmap stream of a file."""
+
+    path: str
+    stream_index: int | None = None
+    format: str = ""
+    bitmap: bool = False
 
 
 class SubtitleUnavailable(Exception):
@@ -77,19 +88,41 @@ def text_tracks(media_file: MediaFile) -> list[TextTrack]:
     return tracks
 
 
+def burnable_tracks(media_file: MediaFile) -> dict[str, BurnIn]:
+    """Every subtitle that can be burned into the picture, by key: the text tracks and the bitmap ones."""
+    found = {t.key: BurnIn(path=t.path, stream_index=t.stream_index, format=t.format) for t in text_tracks(media_file)}
+    for sub in media_file.subtitles.all():
+        if sub.format.lower() in ("sup", "idx"):  # PGS files and VobSub pairs, read through their demuxers
+            found[f"s{sub.pk}"] = BurnIn(path=sub.path, stream_index=0, format=sub.format.lower(), bitmap=True)
+    for stream in media_file.streams.all():
+        if stream.type == MediaStream.Type.SUBTITLE and stream.codec in BITMAP_CODECS:
+            found[f"e{stream.index}"] = BurnIn(
+                path=media_file.path, stream_index=stream.index, format=stream.codec, bitmap=True
+            )
+    return found
+
+
 def _label(language: str, forced: bool, sdh: bool) -> str:
     name = language_name(language) or language or "Unknown"
     return name + (" (forced)" if forced else "") + (" (SDH)" if sdh else "")
 
 
+def cues_of(track: TextTrack) -> list[tuple[float, float, str]]:
+    """(start, end, text) of every readable cue, in order; the text keeps its tags and line breaks."""
+    if track.stream_index is not None:
+        return _embedded_cues(track)[:MAX_CUES]
+    text = _read(Path(track.path))
+    return (_ass_cues(text) if track.format in ("ass", "ssa") else _srt_cues(text))[:MAX_CUES]
+
+
+def plain_text(text: str) -> str:
+    """A cue's words without markup, for drawing."""
+    return "\n".join(line.strip() for line in html.unescape(TAG.sub("", text)).splitlines() if line.strip())
+
+
 def webvtt(track: TextTrack) -> str:
     """The whole track as a WebVTT document."""
-    if track.stream_index is not None:
-        cues = _embedded_cues(track)
-    else:
-        text = _read(Path(track.path))
-        cues = _ass_cues(text) if track.format in ("ass", "ssa") else _srt_cues(text)
-    body = [f"{_stamp(start)} --> {_stamp(end)}\n{_cue_text(text)}" for start, end, text in cues[:MAX_CUES]]
+    body = [f"{_stamp(start)} --> {_stamp(end)}\n{_cue_text(text)}" for start, end, text in cues_of(track)]
     return HEADER + "\n" + "\n\n".join(body) + ("\n" if body else "")
 
 
@@ -196,6 +229,4 @@ def _stamp(seconds: float) -> str:
 
 def _cue_text(text: str) -> str:
     # Tags come from the file: keep none (they could be anything), and nothing that ends a cue early.
-    plain = html.unescape(TAG.sub("", text))
-    lines = [line.strip() for line in plain.replace("-->", "→").splitlines() if line.strip()]
-    return html.escape("\n".join(lines), quote=False) or " "
+    return html.escape(plain_text(text).replace("-->", "→"), quote=False) or " "

@@ -18,12 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.media.models import MediaStream
+from apps.media.models import MediaFile, MediaStream
 from apps.playback import encoders
 from apps.playback.decision import PROFILES
 from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
 from apps.playback.models import PlaybackSession
 from apps.playback.services import session_dir
+from apps.playback.subtitles import burnable_tracks
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,16 @@ def transcode_plan(session: PlaybackSession) -> HlsPlan:
         lead_seconds=LEAD_SECONDS,
         encoder=session.encoder or "libx264",
         tone_map=(video.get("transfer") or "pq") if transcode_video and video.get("tone_map") else "",
+        burn=_burn(session) if transcode_video else None,
     )
+
+
+def _burn(session: PlaybackSession):
+    """The subtitle track to draw into the picture, when the session burns one and the file still has it."""
+    if not (session.burn_subtitles and session.subtitle and session.media_file_id):
+        return None
+    media_file = MediaFile.objects.filter(pk=session.media_file_id).prefetch_related("streams", "subtitles").first()
+    return burnable_tracks(media_file).get(session.subtitle) if media_file else None
 
 
 def _audio_position(session: PlaybackSession) -> int | None:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.playback.decision import DEVICE_PROFILES, Capabilities
+from apps.playback.models import PlaybackSession
 
 
 def _names(value: str) -> list[str]:
@@ -56,7 +57,7 @@ class DecisionQuerySerializer(ClientSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     file = serializers.IntegerField()
-    method = serializers.ChoiceField(choices=["direct", "remux", "transcode"])
+    method = serializers.ChoiceField(choices=PlaybackSession.Method.choices)
     profile = serializers.CharField()
     container = serializers.CharField()
     video = serializers.DictField()

@@ -21,7 +21,9 @@ class SessionCreateSerializer(ClientSerializer):
     device_profile = serializers.ChoiceField(choices=sorted(DEVICE_PROFILES), default="browser")
     audio_stream = serializers.IntegerField(required=False, min_value=0, help_text="Stream index in the file.")
     subtitle = serializers.RegexField(r"^[se]\d{1,9}$", required=False, help_text="A key from the file's subtitles.")
-    burn_subtitles = serializers.BooleanField(default=False)
+    burn_subtitles = serializers.BooleanField(
+        default=False, help_text="Draw the subtitle into the picture (always so for bitmap subtitles)."
+    )
     downmix = serializers.BooleanField(default=False, help_text="Stereo AAC whatever the source's channels.")
     start_position = serializers.FloatField(default=0.0, min_value=0.0, help_text="Seconds.")
     device = serializers.CharField(required=False, default="", max_length=200, allow_blank=True)
@@ -29,14 +31,6 @@ class SessionCreateSerializer(ClientSerializer):
     def validate_start_position(self, value: float) -> float:
         if not math.isfinite(value) or value > 7 * 24 * 3600:
             raise serializers.ValidationError("a position in seconds within the file")
-        return value
-
-    def validate_burn_subtitles(self, value: bool) -> bool:
-        if value:
-            # PyAV's bundled ffmpeg has no subtitle renderer (libass) here: say so rather than pretend.
-            raise serializers.ValidationError(
-                "burning subtitles into the picture is not available on this server; use a WebVTT rendition"
-            )
         return value
 
     def capabilities(self) -> Capabilities:
@@ -76,6 +70,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "audio_codec",
             "audio_index",
             "subtitle",
+            "burn_subtitles",
             "downmix",
             "tone_map",
             "state",

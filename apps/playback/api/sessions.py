@@ -13,6 +13,7 @@ from apps.accounts.sessions import request_ip, request_user_agent
 from apps.media.selectors import files_visible_to
 from apps.playback import selectors, services
 from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
+from apps.playback.subtitles import burnable_tracks
 
 
 class TooManyStreams(exceptions.APIException):
@@ -38,10 +39,12 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         query = SessionCreateSerializer(data=request.data)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        media_file = files_visible_to(request.user).filter(pk=data["file"]).prefetch_related("streams").first()
+        media_file = (
+            files_visible_to(request.user).filter(pk=data["file"]).prefetch_related("streams", "subtitles").first()
+        )
         if media_file is None:
             raise exceptions.NotFound("No such file.")
-        _check_tracks(media_file, data)
+        burn = _check_tracks(media_file, data)
         try:
             session = services.session_start(
                 user=request.user,
@@ -50,6 +53,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 profile=data["profile"],
                 audio_index=data.get("audio_stream"),
                 subtitle=data.get("subtitle", ""),
+                burn_subtitles=burn,
                 downmix=data["downmix"],
                 start_position=min(data["start_position"], media_file.duration or data["start_position"]),
                 device=data["device"],
@@ -73,13 +77,18 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(SessionSerializer(ended, context={"request": request}).data)
 
 
-def _check_tracks(media_file, data: dict) -> None:
-    """The chosen audio stream and subtitle must be the file's own."""
-    from apps.playback.subtitles import text_tracks
-
+def _check_tracks(media_file, data: dict) -> bool:
+    """The chosen audio stream and subtitle must be the file's own; whether the subtitle is burned in."""
     audio = data.get("audio_stream")
     if audio is not None and not any(s.index == audio and s.type == "audio" for s in media_file.streams.all()):
         raise ValidationError({"audio_stream": f"the file has no audio stream {audio}"})
     subtitle = data.get("subtitle")
-    if subtitle and subtitle not in {track.key for track in text_tracks(media_file)}:
-        raise ValidationError({"subtitle": f"the file has no text subtitle {subtitle!r}"})
+    if not subtitle:
+        if data["burn_subtitles"]:
+            raise ValidationError({"subtitle": "name the subtitle to burn into the picture"})
+        return False
+    tracks = burnable_tracks(media_file)
+    if subtitle not in tracks:
+        raise ValidationError({"subtitle": f"the file has no subtitle {subtitle!r}"})
+    # Players cannot show bitmap subtitles (PGS, VobSub) through HLS: those are always burned in.
+    return data["burn_subtitles"] or tracks[subtitle].bitmap

@@ -194,3 +194,20 @@ def test_a_start_position_starts_the_transcode_at_its_segment(user, movie_file):
     assert [transcoding.segment_at(t) for t in (0, 1.9, 2, 5.99, 6, 11.9, 12, 100)] == [0, 0, 1, 2, 3, 3, 4, 18]
     session = start(user, movie_file, **TRANSCODE, start_position=1.5).json()
     assert session["transcode"]["start_segment"] == 0 and session["start_position"] == 1.5
+
+
+def test_text_subtitles_are_burned_in_on_request_and_bitmap_ones_always(tmp_path, user):
+    from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles
+
+    folder = tmp_path / "films" / "Subbed (2000)"
+    folder.mkdir(parents=True)
+    clip_with_bitmap_subtitles(folder / "Subbed (2000).mkv", kind="vobsub")
+    (folder / "Subbed (2000).en.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n")
+    (media_file,) = library_of(tmp_path / "films", name="Films")
+    sidecar = f"s{media_file.subtitles.get().pk}"
+    shown = start(user, media_file, device_profile="kodi", subtitle=sidecar).json()
+    assert shown["method"] == "direct" and shown["burn_subtitles"] is False, "a WebVTT rendition will do"
+    burned = start(user, media_file, device_profile="kodi", subtitle=sidecar, burn_subtitles=True).json()
+    assert burned["method"] == "transcode" and burned["burn_subtitles"] is True
+    bitmap = start(user, media_file, device_profile="kodi", subtitle="e2").json()
+    assert bitmap["method"] == "transcode" and "subtitles are burned into the picture" in bitmap["reasons"]

@@ -263,3 +263,32 @@ def test_a_transcode_lists_smaller_variants_and_serves_the_one_a_player_switches
     assert (video["width"], video["height"]) == (854, 480)
     assert http.call("GET", f"{base}/1080p/index.m3u8").status == 404, "never a variant above the decided one"
     ffmpeg_plays(session["master_url"])
+
+
+def test_a_bitmap_subtitle_is_burned_into_the_stream_a_player_gets(tmp_path, live_server, transcoder, user):
+    from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles
+    from apps.playback.tests.test_burnin import brightness
+
+    folder = tmp_path / "movies" / "Subbed (2000)"
+    folder.mkdir(parents=True)
+    clip_with_bitmap_subtitles(folder / "Subbed (2000).mkv", kind="pgs", box=(100, 180, 64, 16))
+    (media_file,) = library_of(tmp_path / "movies")
+    http = Http(live_server.url, user)
+    body = {"file": media_file.pk, "device_profile": "kodi", "subtitle": "e2"}
+
+    status, session = http.json("POST", "/api/v1/playback/sessions/", body)
+
+    assert status == 201, session
+    assert session["method"] == "transcode" and session["burn_subtitles"] is True
+    assert "subtitles are burned into the picture" in session["reasons"]
+    ffmpeg_plays(session["master_url"])
+    variant = session["master_url"].rsplit("/", 1)[0] + f"/{session['profile']}/index.m3u8"
+    (tmp_path / "copy").mkdir()
+    for line in http.call("GET", variant).body.decode().splitlines():
+        target = tmp_path / "copy" / (line if line.endswith(".ts") else "index.m3u8")
+        source = variant.rsplit("/", 1)[0] + "/" + line if line.endswith(".ts") else variant
+        target.write_bytes(http.call("GET", source).body)
+    assert brightness(tmp_path / "copy" / "index.m3u8", at=1.5, box=(104, 184, 56, 8)) > 100
+    assert brightness(tmp_path / "copy" / "index.m3u8", at=3.0, box=(104, 184, 56, 8)) < 30
+    text_only = http.json("POST", "/api/v1/playback/sessions/", {**body, "subtitle": "e9"})
+    assert text_only[0] == 400 and "no subtitle 'e9'" in str(text_only[1])

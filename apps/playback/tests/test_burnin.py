@@ -1,0 +1,94 @@
+"""Subtitles burned into the picture: text cues drawn, PGS and VobSub pictures laid over the frames they cover."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import av
+import pytest
+
+from apps.playback.bitmap_subtitles import read_pictures
+from apps.playback.hls import HlsPlan, hls_write
+from apps.playback.subtitles import BurnIn
+from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles, dark_clip
+
+FFMPEG = shutil.which("ffmpeg")
+SRT = "1\n00:00:01,000 --> 00:00:02,000\nBURNED IN\n\n2\n00:00:02,500 --> bad timing\nnever shown\n"
+
+
+def brightness(playlist: Path, *, at: float, box: tuple[int, int, int, int], peak: bool = False) -> float:
+    """Mean (or highest) luma inside `box` (x, y, width, height) of the output frame nearest `at` seconds."""
+    with av.open(str(playlist)) as container:
+        frame = min(container.decode(video=0), key=lambda f: abs((f.time or 0) - at - 0.05))
+        plane = frame.planes[0]
+        data = bytes(plane)
+    x, y, width, height = box
+    rows = [data[(y + r) * plane.line_size + x : (y + r) * plane.line_size + x + width] for r in range(height)]
+    return max(map(max, rows)) if peak else sum(map(sum, rows)) / (width * height)
+
+
+def test_a_text_cue_is_drawn_while_it_shows_and_only_then(tmp_path):
+    source = dark_clip(tmp_path / "dark.mkv")
+    (tmp_path / "dark.srt").write_text(SRT)
+    plan = HlsPlan(burn=BurnIn(path=str(tmp_path / "dark.srt"), format="srt"))
+    playlist = hls_write(source=source, out_dir=tmp_path / "out", plan=plan)
+    bottom = (0, 150, 320, 90)
+    assert brightness(playlist, at=1.5, box=bottom, peak=True) > 200, "white letters near the bottom"
+    assert brightness(playlist, at=1.5, box=bottom) > 17, "a line of them, not a dot"
+    for quiet in (0.5, 3.0):
+        assert brightness(playlist, at=quiet, box=bottom, peak=True) < 40, f"nothing at {quiet} s"
+    assert brightness(playlist, at=1.5, box=(0, 0, 320, 100), peak=True) < 40, "nothing drawn elsewhere"
+
+
+@pytest.mark.parametrize("kind", ["pgs", "vobsub"])
+def test_bitmap_subtitles_are_read_and_laid_over_their_place(tmp_path, kind):
+    source = clip_with_bitmap_subtitles(tmp_path / f"{kind}.mkv", kind=kind, box=(100, 180, 64, 16))
+    (picture,) = read_pictures(str(source), 2)
+    assert (picture.x, picture.y, picture.width, picture.height) == (100, 180, 64, 16)
+    assert abs(picture.start - 1.0) < 0.01 and abs(picture.end - 2.0) < 0.01
+    plan = HlsPlan(burn=BurnIn(path=str(source), stream_index=2, format=kind, bitmap=True))
+    playlist = hls_write(source=source, out_dir=tmp_path / "out", plan=plan)
+    box = (104, 184, 56, 8)
+    assert brightness(playlist, at=1.5, box=box) > 100, "the box shows at 1.5 s"
+    assert brightness(playlist, at=2.5, box=box) < 30, "and is gone after 2 s"
+    assert brightness(playlist, at=1.5, box=(0, 0, 90, 90)) < 30
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"", b"\x16\xff\xff", b"\x15\x00\x05garbage", bytes(range(256)) * 4, b"\x00\x08\x00\x04\xff\xff\xff\xff"],
+)
+def test_broken_bitmap_packets_show_nothing_and_break_nothing(tmp_path, payload):
+    from fractions import Fraction
+
+    source = dark_clip(tmp_path / "dark.mkv", seconds=1.0)
+    broken = tmp_path / "broken.mkv"
+    with av.open(str(source)) as src, av.open(str(broken), "w", format="matroska") as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in src.streams}
+        pgs, dvd = out.add_mux_stream("hdmv_pgs_subtitle"), out.add_mux_stream("dvd_subtitle")
+        for packet in src.demux():
+            if packet.dts is not None:
+                packet.stream = streams[packet.stream_index]
+                out.mux(packet)
+        for stream in (pgs, dvd):
+            stream.time_base = Fraction(1, 1000)
+            packet = av.Packet(payload or b"\x00")
+            packet.stream, packet.time_base, packet.pts, packet.dts, packet.duration = (
+                stream,
+                stream.time_base,
+                200,
+                200,
+                500,
+            )
+            out.mux(packet)
+    for index in (2, 3):
+        assert read_pictures(str(broken), index) == []
+        plan = HlsPlan(burn=BurnIn(path=str(broken), stream_index=index, bitmap=True))
+        playlist = hls_write(source=broken, out_dir=tmp_path / f"out{index}", plan=plan)
+        if FFMPEG:
+            result = subprocess.run(
+                [FFMPEG, "-v", "error", "-i", str(playlist), "-f", "null", "-"], capture_output=True
+            )
+            assert result.returncode == 0
