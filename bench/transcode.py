@@ -48,6 +48,19 @@ def first_segment_seconds(source: Path, out: Path) -> float:
     return elapsed
 
 
+def interleaved(source: Path, target: Path) -> Path:
+    """The clip with its packets in time order, as real files are muxed (the factory writes all video first)."""
+    import av
+
+    with av.open(str(source)) as src, av.open(str(target), "w") as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in src.streams}
+        packets = [p for p in src.demux() if p.dts is not None]
+        for packet in sorted(packets, key=lambda p: float(p.dts * p.time_base)):
+            packet.stream = streams[packet.stream_index]
+            out.mux(packet)
+    return target
+
+
 def session_plan():
     """What a playback session transcodes with: 720p on the session grid (three 2 s lead segments, then 6 s)."""
     import dataclasses
@@ -75,6 +88,7 @@ def main() -> None:
         source = make_clip(
             work / "source.mkv", width=1920, height=1080, seconds=args.seconds, fps=24, pattern=7, bit_rate=8_000_000
         )
+        source = interleaved(source, work / "source-interleaved.mkv")
         made = time.perf_counter() - started
         print(f"source    1080p H.264 + AAC, {args.seconds:.0f} s at 24 fps, made in {made:.1f} s")
 

@@ -152,6 +152,8 @@ def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: 
     # each is asked for frame by frame (_Keyframes); the encoder's own are pushed past any segment.
     gop = max(1, round(float(rate) * plan.segment_seconds * 4))
     encoder.codec_context.gop_size = gop
+    # PyAV opens encoders with slice threads only; frame threads (as the ffmpeg CLI uses) keep both cores busy.
+    encoder.codec_context.thread_type = "AUTO"
     # No B-frames: decode order is then display order, so segments written by two runs (a seek restarted the
     # transcode) follow each other with rising timestamps, as strict players require.
     encoder.codec_context.max_b_frames = 0
