@@ -268,7 +268,12 @@ _PLAYBACK_PAYLOAD = ("user_id", "username", "item_kind", "item_id", "title", "de
 define("playback.started", category="playback", description="Someone started playing.", payload=_PLAYBACK_PAYLOAD)
 define("playback.paused", category="playback", description="Playback was paused.", payload=_PLAYBACK_PAYLOAD)
 define("playback.resumed", category="playback", description="Paused playback went on.", payload=_PLAYBACK_PAYLOAD)
-define("playback.stopped", category="playback", description="Playback stopped.", payload=_PLAYBACK_PAYLOAD)
+define(
+    "playback.stopped",
+    category="playback",
+    description="Playback stopped: by the viewer, idle, or ended by a manager (reason terminated, by_id).",
+    payload=(*_PLAYBACK_PAYLOAD, "session_id", "reason", "by_id", "message"),
+)
 define(
     "transcode.started",
     category="playback",

@@ -44,7 +44,7 @@ def session_event(name: str, session: PlaybackSession, **extra) -> None:
 
 
 @transaction.atomic
-def session_end(*, session: PlaybackSession, reason: str = "stopped", message: str = "") -> PlaybackSession:
+def session_end(*, session: PlaybackSession, reason: str = "stopped", message: str = "", by=None) -> PlaybackSession:
     """Stop the session and its transcode, remove its files; ending an ended session changes nothing."""
     session = PlaybackSession.objects.select_for_update().select_related("user").get(pk=session.pk)
     if session.state == PlaybackSession.State.STOPPED:
@@ -57,7 +57,14 @@ def session_end(*, session: PlaybackSession, reason: str = "stopped", message: s
     session.save()
     folder = session_dir(session)
     transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
-    session_event("playback.stopped", session)
+    session_event(
+        "playback.stopped",
+        session,
+        session_id=str(session.pk),
+        reason=reason,
+        by_id=by.pk if by is not None else None,
+        message=session.message,
+    )
     return session
 
 
@@ -187,9 +194,8 @@ def session_start(
 
 def session_terminate(*, session: PlaybackSession, by, message: str = "") -> PlaybackSession:
     """A manager ends someone's stream; the viewer is told `message` when their player asks next."""
-    ended = session_end(session=session, reason="terminated", message=message or "Your stream was ended by an admin.")
-    logger.info("playback session %s of user %s terminated by %s", session.pk, session.user_id, by.pk)
-    return ended
+    message = message or "Your stream was ended by an admin."
+    return session_end(session=session, reason="terminated", message=message, by=by)
 
 
 def sessions_idle_stop(*, now=None) -> int:

@@ -102,6 +102,10 @@ def test_a_manager_terminates_a_stream_with_a_message(user, movie_file, roles, d
     assert player.status_code == 410 and player.json()["detail"] == "Server maintenance"
     listed = client_of(moderator).get(URL, {"active": "1"}).json()
     assert listed["count"] == 0
+    from apps.audit.models import Activity
+
+    entry = Activity.objects.get(event="stream_terminated")
+    assert entry.actor == moderator and entry.object_repr == "alice" and "Server maintenance" in entry.message
 
 
 def test_only_managers_terminate_and_members_never_see_others(user, movie_file):
