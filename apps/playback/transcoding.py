@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.media.models import MediaFile, MediaStream
@@ -170,9 +171,18 @@ def transcode_alive(session: PlaybackSession, *, now=None) -> bool:
 
 def transcode_run(*, session_id: str, generation: int) -> str:
     """The worker's side: write the session's segments until done, stopped or superseded."""
-    claimed = PlaybackSession.objects.filter(
-        pk=session_id, transcode_generation=generation, state__in=LIVE, transcode_state__in=ACTIVE
-    ).update(transcode_state=PlaybackSession.TranscodeState.RUNNING, transcode_heartbeat_at=timezone.now())
+    now = timezone.now()
+    # Queued, or running with a silent heartbeat (its worker died and the broker gave the task out again);
+    # a task delivered twice while the first copy still runs finds the heartbeat fresh and leaves.
+    waiting = Q(transcode_state=PlaybackSession.TranscodeState.QUEUED) | Q(
+        transcode_state=PlaybackSession.TranscodeState.RUNNING,
+        transcode_heartbeat_at__lt=now - timedelta(seconds=STALE_SECONDS),
+    )
+    claimed = (
+        PlaybackSession.objects.filter(pk=session_id, transcode_generation=generation, state__in=LIVE)
+        .filter(waiting)
+        .update(transcode_state=PlaybackSession.TranscodeState.RUNNING, transcode_heartbeat_at=now)
+    )
     if not claimed:
         return "superseded"  # a newer start, a stopped session, or a repeat of a task that already ran
     session = PlaybackSession.objects.select_related("media_file").get(pk=session_id)

@@ -215,3 +215,20 @@ def test_text_subtitles_are_burned_in_on_request_and_bitmap_ones_always(tmp_path
     assert burned["method"] == "transcode" and burned["burn_subtitles"] is True
     bitmap = start(user, media_file, device_profile="kodi", subtitle="e2").json()
     assert bitmap["method"] == "transcode" and "subtitles are burned into the picture" in bitmap["reasons"]
+
+
+def test_a_transcode_task_delivered_twice_runs_once_and_a_stale_one_is_taken_over(user, movie_file, transcode_dir):
+    from apps.playback import transcoding
+
+    session = PlaybackSession.objects.get(pk=start(user, movie_file, **TRANSCODE).json()["id"])
+    generation = session.transcode_generation
+    assert transcoding.transcode_run(session_id=str(session.pk), generation=generation - 1) == "superseded"
+    PlaybackSession.objects.filter(pk=session.pk).update(
+        transcode_state="running", transcode_heartbeat_at=timezone.now()
+    )
+    assert transcoding.transcode_run(session_id=str(session.pk), generation=generation) == "superseded"
+    silent = timezone.now() - timedelta(seconds=transcoding.STALE_SECONDS + 1)
+    PlaybackSession.objects.filter(pk=session.pk).update(transcode_heartbeat_at=silent)
+    assert transcoding.transcode_run(session_id=str(session.pk), generation=generation) == "done"
+    session.refresh_from_db()
+    assert session.transcode_state == "done" and (transcode_dir / str(session.pk) / session.profile).is_dir()
