@@ -92,3 +92,37 @@ def test_broken_bitmap_packets_show_nothing_and_break_nothing(tmp_path, payload)
                 [FFMPEG, "-v", "error", "-i", str(playlist), "-f", "null", "-"], capture_output=True
             )
             assert result.returncode == 0
+
+
+@pytest.mark.django_db
+def test_a_pgs_file_beside_the_video_is_burned_in(tmp_path, user):
+    """A .sup sidecar (PGS segments with their "PG" headers) is found by the scan and burned through its demuxer."""
+    from rest_framework.test import APIClient
+
+    from apps.playback.tests.conftest import library_of
+    from apps.playback.tests.subtitle_factory import pgs_clear, pgs_display_set
+
+    folder = tmp_path / "movies" / "Sup (2000)"
+    folder.mkdir(parents=True)
+    dark_clip(folder / "Sup (2000).mkv")
+
+    def segments(data: bytes, pts: int) -> bytes:
+        out, offset = b"", 0
+        while offset < len(data):
+            size = int.from_bytes(data[offset + 1 : offset + 3], "big")
+            out += b"PG" + pts.to_bytes(4, "big") + b"\0\0\0\0" + data[offset : offset + 3 + size]
+            offset += 3 + size
+        return out
+
+    shown = pgs_display_set(x=100, y=180, width=64, height=16, frame=(320, 240))
+    (folder / "Sup (2000).en.sup").write_bytes(segments(shown, 90_000) + segments(pgs_clear((320, 240)), 180_000))
+    (media_file,) = library_of(tmp_path / "movies")
+    sidecar = media_file.subtitles.get()
+    assert sidecar.format == "sup"
+    (picture,) = read_pictures(sidecar.path, 0)
+    assert (picture.x, picture.y, round(picture.start, 2), round(picture.end, 2)) == (100, 180, 1.0, 2.0)
+    api = APIClient()
+    api.force_authenticate(user)
+    body = {"file": media_file.pk, "device_profile": "kodi", "subtitle": f"s{sidecar.pk}"}
+    session = api.post("/api/v1/playback/sessions/", body, format="json").json()
+    assert session["method"] == "transcode" and session["burn_subtitles"] is True
