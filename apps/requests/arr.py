@@ -84,6 +84,15 @@ class ArrClient:
     def quality_profiles(self) -> list[dict]:
         return self._call("GET", "/api/v3/qualityprofile")
 
+    def language_profiles(self) -> list[dict]:
+        """Sonarr v3's language profiles; Sonarr v4 dropped them (404, or a deprecated empty list): none."""
+        if self.kind != "sonarr":
+            return []
+        try:
+            return self._call("GET", "/api/v3/languageprofile") or []
+        except ArrNotFound:
+            return []
+
     def root_folders(self) -> list[dict]:
         return self._call("GET", "/api/v3/rootfolder")
 

@@ -64,7 +64,12 @@ def _add(arr: ArrClient, request: MediaRequest, *, profile: int, folder: str, se
         if request.kind == MediaRequest.Kind.MOVIE:
             added = arr.movie_add(tmdb_id=request.tmdb_id, **common)
         else:
-            added = arr.series_add(tvdb_id=request.tvdb_id, seasons=request.seasons or None, **common)
+            added = arr.series_add(
+                tvdb_id=request.tvdb_id,
+                seasons=request.seasons or None,
+                language_profile_id=server.language_profile_id,
+                **common,
+            )
     except ArrRejected as exc:
         if not any("already been added" in problem for problem in exc.problems):
             raise

@@ -25,6 +25,9 @@ class ArrServer(models.Model):
     api_key = models.CharField(max_length=200, help_text="Settings → General → API Key in Radarr/Sonarr.")
     quality_profile_id = models.PositiveIntegerField(null=True, blank=True)
     root_folder = models.CharField(max_length=500, blank=True)
+    language_profile_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Sonarr v3 only: the language profile new series get (v4 has none)."
+    )
     tags = models.JSONField(default=list, blank=True, help_text="Tag ids added to everything sent.")
     is_default = models.BooleanField(default=False)
     is_4k = models.BooleanField(default=False)

@@ -41,7 +41,8 @@ def arr_server_options(*, server: ArrServer) -> dict:
     folders = [
         {"id": f.get("id"), "path": f.get("path"), "free_space": f.get("freeSpace")} for f in arr.root_folders() or []
     ]
-    return {"quality_profiles": profiles, "root_folders": folders}
+    languages = [{"id": p.get("id"), "name": p.get("name")} for p in arr.language_profiles() if isinstance(p, dict)]
+    return {"quality_profiles": profiles, "root_folders": folders, "language_profiles": languages}
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ class ArrServerSerializer(serializers.ModelSerializer):
             "api_key",
             "quality_profile_id",
             "root_folder",
+            "language_profile_id",
             "tags",
             "path_mappings",
             "is_default",

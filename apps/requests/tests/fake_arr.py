@@ -59,6 +59,8 @@ class FakeArr:
             return 200, PROFILES
         if (method, path) == ("GET", "/api/v3/rootfolder"):
             return 200, [{"id": n, "path": p, "freeSpace": 10**12} for n, p in enumerate(self.root_folders, 1)]
+        if (method, path) == ("GET", "/api/v3/languageprofile") and not movie_api:
+            return 200, [{"id": 1, "name": "English"}, {"id": 2, "name": "Original"}]
         if method == "GET" and path == ("/api/v3/movie/lookup" if movie_api else "/api/v3/series/lookup"):
             return 200, self._lookup(query.get("term", [""])[0], "tmdbId" if movie_api else "tvdbId")
         if method == "POST" and path == ("/api/v3/movie" if movie_api else "/api/v3/series"):

@@ -40,6 +40,19 @@ def test_a_show_is_added_to_sonarr_with_the_requested_seasons(servers, people, s
     assert [s for s in body["seasons"] if s["monitored"]] == [{"seasonNumber": 2, "monitored": True}]
     assert body["addOptions"]["searchForMissingEpisodes"] is True and "monitor" not in body["addOptions"]
     assert MediaRequest.objects.get().arr_id == 3
+    assert "languageProfileId" not in body, "Sonarr v4 has no language profiles: none is sent unless set"
+
+
+def test_a_sonarr_v3_language_profile_is_sent_when_the_server_has_one(servers, people, sonarr):
+    from apps.requests import services
+
+    assert services.arr_server_options(server=servers.sonarr)["language_profiles"][0] == {"id": 1, "name": "English"}
+    servers.sonarr.language_profile_id = 2
+    servers.sonarr.save()
+    request = approved(people, kind="show", tvdb_id=371980, title="Severance", seasons=[1], server=servers.sonarr)
+    handoff.request_handoff(request=request)
+    (body,) = sonarr.posts("/api/v3/series")
+    assert body["languageProfileId"] == 2
 
 
 def test_a_title_already_on_the_server_counts_as_added(servers, people, radarr):
