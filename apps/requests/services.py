@@ -202,6 +202,9 @@ def _approve(request: MediaRequest, *, by: User | None, server: ArrServer | None
     transaction.on_commit(lambda: tasks.request_handoff.delay(request.pk))
 
 
+WITHDRAWABLE = (Status.PENDING, Status.DECLINED, Status.FAILED)
+
+
 def request_decline(*, request: MediaRequest, by: User, reason: str = "") -> MediaRequest:
     """Decline a pending request, with a reason the requester is told."""
     _require_approver(by, request)
@@ -214,6 +217,32 @@ def request_decline(*, request: MediaRequest, by: User, reason: str = "") -> Med
         request.save()
         request_event("request.declined", request, by_id=by.pk, reason=request.decline_reason)
     return request
+
+
+def request_withdraw(*, request: MediaRequest, by: User) -> MediaRequest | None:
+    """The requester withdraws (or a subscriber leaves) a request not yet handed off; approvers remove any.
+
+    When others joined it, it stays for them: the first to join becomes its requester. Returns the request
+    that remains, or None when it was deleted.
+    """
+    with transaction.atomic():
+        request = MediaRequest.objects.select_for_update().get(pk=request.pk)
+        mine = request.requested_by_id == by.pk
+        if not mine and request.subscribers.filter(pk=by.pk).exists():
+            request.subscribers.remove(by)
+            return request
+        if not mine and not selectors.may_act_on(by, request):
+            raise PermissionDenied("only the requester or an approver ranked at least as high may remove it")
+        if mine and not selectors.may_act_on(by, request) and request.status not in WITHDRAWABLE:
+            raise RequestRefused(f"the request is {request.get_status_display().lower()}: Radarr/Sonarr has it already")
+        heir = request.subscribers.order_by("pk").first() if mine else None
+        if heir is not None:
+            request.subscribers.remove(heir)
+            request.requested_by = heir
+            request.save(update_fields=["requested_by", "updated_at"])
+            return request
+        request.delete()
+        return None
 
 
 def _require_approver(by: User, request: MediaRequest) -> None:

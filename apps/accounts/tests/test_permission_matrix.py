@@ -366,6 +366,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/requests/", "POST"): Rule({"list": REQUESTERS}, body=joining_request),
     ("/api/v1/requests/search/", "GET"): Rule({"list": with_status(REQUESTERS, 400)}),  # no ?kind=&q=: 400
     ("/api/v1/requests/{id}/", "GET"): Rule(REQUEST_DETAIL, objects="mediarequest"),
+    # Withdrawing: your own pending one; approvers remove others' of their rank or lower (an admin's: 403).
+    ("/api/v1/requests/{id}/", "DELETE"): Rule(
+        {
+            "own": with_status(ALL_OK, 204),
+            "granted": with_status(REQUEST_DETAIL["granted"], 204),
+            "hidden": {**with_status(REQUEST_DETAIL["hidden"], 204), "moderator": 403},
+        },
+        objects="mediarequest",
+    ),
     ("/api/v1/requests/{id}/approve/", "POST"): Rule(
         REQUEST_ACT, objects="mediarequest", body=lambda world, who, case: {}
     ),
@@ -529,7 +538,8 @@ class World:
         owners = {"own": self.users.get(who, plain), "granted": plain, "hidden": self.users["admin"]}
         found = {}
         for case, owner in owners.items():
-            number = 10_000 + MediaRequest.objects.count()
+            # Ids only grow, even after a principal's DELETE: every title is a new one.
+            number = 10_001 + (MediaRequest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
             found[case] = MediaRequest.objects.create(kind="movie", tmdb_id=number, title="T", requested_by=owner)
         return found
 

@@ -23,8 +23,14 @@ from apps.requests.api.request_serializers import (
 from apps.requests.errors import RequestRefused
 
 
-class MediaRequestViewSet(SelectorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Requests you made or joined; approvers see the whole queue."""
+class MediaRequestViewSet(
+    SelectorMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Requests you made or joined; approvers see the whole queue. DELETE withdraws yours, or leaves one you joined."""
 
     selector = selectors.requests_visible_to
     serializer_class = MediaRequestSerializer
@@ -73,6 +79,9 @@ class MediaRequestViewSet(SelectorMixin, mixins.ListModelMixin, mixins.RetrieveM
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(selectors.title_search(request.user, **query.validated_data))
+
+    def perform_destroy(self, instance) -> None:
+        services.request_withdraw(request=instance, by=self.request.user)
 
     @extend_schema(request=ApproveSerializer, responses={200: MediaRequestSerializer})
     @action(detail=True, methods=["post"])

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.accounts import services as accounts
 from apps.accounts.selectors import effective_settings_forget
 from apps.media.models import Movie
 from apps.notifications.models import Notification
@@ -183,3 +184,26 @@ def test_broken_searches_and_approvals_are_400(servers, people, api):
 def test_guests_may_not_request(servers, people, api):
     assert api(people.guest).post(URL, HEAT, format="json").status_code == 403
     assert api(people.guest).get(f"{URL}search/", {"kind": "movie", "q": "heat"}).status_code == 403
+
+
+def test_withdrawing_a_request_leaving_one_and_who_may_remove_what(servers, people, api):
+    third = accounts.user_create(username="third", password="x" * 12, by=None)
+    made = api(people.member).post(URL, HEAT, format="json").json()
+    api(people.other).post(URL, HEAT, format="json")
+    api(third).post(URL, HEAT, format="json")
+    detail = f"{URL}{made['id']}/"
+
+    assert api(people.guest).delete(detail).status_code == 404, "not theirs to see"
+    assert api(third).delete(detail).status_code == 204, "a subscriber leaves"
+    assert list(MediaRequest.objects.get().subscribers.all()) == [people.other]
+    assert api(people.member).delete(detail).status_code == 204, "the requester withdraws"
+    kept = MediaRequest.objects.get()
+    assert kept.requested_by == people.other and not kept.subscribers.exists(), "it stays for the one who joined"
+    MediaRequest.objects.filter(pk=kept.pk).update(status="processing")
+    refused = api(people.other).delete(detail)
+    assert refused.status_code == 409 and "processing" in refused.json()["detail"]
+    assert api(people.moderator).delete(detail).status_code == 204, "an approver removes it at any stage"
+    assert not MediaRequest.objects.exists()
+    # An admin's request is not a moderator's to remove.
+    admins = api(people.admin).post(URL, {"kind": "movie", "tmdb_id": 329865}, format="json").json()
+    assert api(people.moderator).delete(f"{URL}{admins['id']}/").status_code == 403
