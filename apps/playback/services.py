@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -206,7 +207,37 @@ def sessions_idle_stop(*, now=None) -> int:
     for session in idle.select_related("user"):
         session_end(session=session, reason="idle")
         count += 1
+    transcode_dirs_prune(older_than=since)
     return count
+
+
+def transcode_dirs_prune(*, older_than) -> int:
+    """Remove session folders no live session owns (a crash, a restored database), once untouched a while."""
+    root = Path(settings.TRANSCODE_DIR)
+    try:
+        entries = list(root.iterdir())
+    except FileNotFoundError:
+        return 0
+    names = {}
+    for entry in entries:
+        try:
+            names[str(uuid.UUID(entry.name))] = entry  # only folders we name; nothing else there is ours
+        except ValueError:
+            continue
+    live = {
+        str(pk)
+        for pk in PlaybackSession.objects.filter(pk__in=names, state__in=LIVE_STATES).values_list("pk", flat=True)
+    }
+    removed = 0
+    for name, entry in names.items():
+        try:
+            untouched = entry.stat().st_mtime < older_than.timestamp()
+        except FileNotFoundError:
+            continue
+        if name not in live and untouched and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def session_seen(*, session: PlaybackSession, sent: int = 0) -> None:

@@ -232,3 +232,24 @@ def test_a_transcode_task_delivered_twice_runs_once_and_a_stale_one_is_taken_ove
     assert transcoding.transcode_run(session_id=str(session.pk), generation=generation) == "done"
     session.refresh_from_db()
     assert session.transcode_state == "done" and (transcode_dir / str(session.pk) / session.profile).is_dir()
+
+
+def test_folders_no_live_session_owns_are_removed_once_untouched(user, movie_file, transcode_dir):
+    import os
+    import uuid
+
+    live = start(user, movie_file, **TRANSCODE).json()["id"]
+    orphan, fresh, foreign = (
+        transcode_dir / str(uuid.uuid4()),
+        transcode_dir / str(uuid.uuid4()),
+        transcode_dir / "mine",
+    )
+    for folder in (transcode_dir / live, orphan, fresh, foreign):
+        (folder / "480p").mkdir(parents=True)
+    hour_ago = (timezone.now() - timedelta(hours=1)).timestamp()
+    for folder in (transcode_dir / live, orphan, foreign):
+        os.utime(folder, (hour_ago, hour_ago))
+    assert services.sessions_idle_stop() == 0
+    assert not orphan.exists(), "an old folder of no session goes"
+    assert (transcode_dir / live).exists() and fresh.exists(), "a live session's and a new one stay"
+    assert foreign.exists(), "what Revenge did not name is never touched"
