@@ -5,11 +5,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 
 from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.core.tests.workers import running_worker
 from apps.libraries import services as libraries
 from apps.media.models import Episode, Movie, Season, Show
 from apps.notifications.tests.receivers import (
@@ -20,7 +19,6 @@ from apps.notifications.tests.receivers import (
     SmtpServer,
     WebhookReceiver,
 )
-from revenge.celery import app
 
 SECRET = "a-webhook-secret-of-some-length"
 QUEUES = ["celery", "notifications"]
@@ -69,25 +67,12 @@ def smtp(settings):
     server.close()
 
 
-def _purge() -> None:
-    with app.connection_for_write() as connection:
-        channel = connection.default_channel
-        for queue in QUEUES:
-            channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-            channel.queue_purge(queue)
-
-
 @pytest.fixture
 def worker(transactional_db, settings):
     """A real worker on the real Redis, consuming both queues; retries a fraction of a second apart."""
-    assert django_settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
     settings.NOTIFY_RETRY_SECONDS = 0.05
-    _purge()
-    with start_worker(
-        app, pool="threads", concurrency=4, perform_ping_check=False, shutdown_timeout=30, queues=QUEUES
-    ) as running:
+    with running_worker(*QUEUES, concurrency=4) as running:
         yield running
-    _purge()
 
 
 @pytest.fixture

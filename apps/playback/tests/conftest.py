@@ -9,22 +9,13 @@ import urllib.request
 from types import SimpleNamespace
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 
 from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.core.tests.workers import running_worker
 from apps.libraries import services as libraries
 from apps.media.models import MediaFile, Movie
 from apps.playback.tests.factories import MOVIE_NFO, SHOW_NFO, hide, scanned
-from revenge.celery import app
-
-
-def _purge(queue: str) -> None:
-    with app.connection_for_write() as connection:
-        channel = connection.default_channel
-        channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-        channel.queue_purge(queue)
 
 
 @pytest.fixture
@@ -36,13 +27,8 @@ def transcode_dir(tmp_path, settings):
 @pytest.fixture
 def transcoder(transactional_db, transcode_dir):
     """A real Celery worker consuming the `transcode` queue on the real Redis."""
-    assert django_settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
-    _purge("transcode")
-    with start_worker(
-        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30, queues=["transcode"]
-    ) as running:
+    with running_worker("transcode") as running:
         yield running
-    _purge("transcode")
 
 
 def library_of(root, *, name: str = "Movies") -> list[MediaFile]:

@@ -11,14 +11,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
+from apps.core.tests.workers import queues_purge, running_worker
 from apps.media.tests.media_factory import has_codec, make_clip
 from apps.playback import services
 from apps.playback.models import PlaybackSession
-from apps.playback.tests.conftest import Http, _purge, library_of
-from revenge.celery import app
+from apps.playback.tests.conftest import Http, library_of
 
 FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")
 pytestmark = pytest.mark.skipif(not FFMPEG, reason="Debian's ffmpeg is the reference client (.ci/run installs it)")
@@ -177,7 +176,7 @@ def test_a_transcode_whose_worker_died_is_restarted_by_the_next_segment_request(
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         REVENGE_TRANSCODE_DIR=str(transcode_dir),
     )
-    _purge("transcode")
+    queues_purge("transcode")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "revenge", "worker", "-Q", "transcode", "-P", "solo", "-n", "doomed@%h"],
         env=env,
@@ -200,7 +199,7 @@ def test_a_transcode_whose_worker_died_is_restarted_by_the_next_segment_request(
         if worker.poll() is None:
             worker.kill()
     assert running.transcode_generation == 1
-    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, queues=["transcode"]):
+    with running_worker("transcode", concurrency=1):
         base = session["master_url"].rsplit("/", 1)[0] + "/" + session["profile"]
         # The next segment the dead worker did not write: no seek, only the silent heartbeat calls for a restart.
         left = PlaybackSession.objects.get(pk=session["id"])
@@ -210,7 +209,7 @@ def test_a_transcode_whose_worker_died_is_restarted_by_the_next_segment_request(
         assert abs(start - transcoding.GRID.segment_start(following)) < 0.5
         recovered = PlaybackSession.objects.get(pk=session["id"])
         assert recovered.transcode_generation == 2 and recovered.transcode_start_segment == following
-    _purge("transcode")
+    queues_purge("transcode")
 
 
 def test_a_session_stopped_while_transcoding_stops_its_transcode(tmp_path, live_server, transcoder, user):

@@ -5,15 +5,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.core.tests.workers import running_worker
 from apps.requests.models import ArrServer
 from apps.requests.tests.fake_arr import API_KEY, FakeArr
-from revenge.celery import app
 
 QUEUES = ["celery", "notifications"]
 
@@ -83,23 +81,10 @@ def api():
     return client_for
 
 
-def _purge() -> None:
-    with app.connection_for_write() as connection:
-        channel = connection.default_channel
-        for queue in QUEUES:
-            channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-            channel.queue_purge(queue)
-
-
 @pytest.fixture
 def worker(transactional_db, settings):
     """A real Celery worker on the real Redis, consuming the default and notification queues."""
-    assert django_settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
     settings.REQUEST_RETRY_SECONDS = 0.05
     settings.NOTIFY_RETRY_SECONDS = 0.05
-    _purge()
-    with start_worker(
-        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30, queues=QUEUES
-    ) as running:
+    with running_worker(*QUEUES) as running:
         yield running
-    _purge()

@@ -1,0 +1,32 @@
+"""Real Celery workers for tests: on the real Redis, on the named queues, which start and end empty."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from revenge.celery import app
+
+
+def queues_purge(*queues: str) -> None:
+    """Drop whatever earlier tests (or runs) left waiting on these queues."""
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in queues:
+            channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+            channel.queue_purge(queue)
+
+
+@contextmanager
+def running_worker(*queues: str, concurrency: int = 2) -> Iterator[object]:
+    """A thread-pool worker consuming `queues` for the duration of the block."""
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
+    queues_purge(*queues)
+    with start_worker(
+        app, pool="threads", concurrency=concurrency, perform_ping_check=False, shutdown_timeout=30, queues=list(queues)
+    ) as worker:
+        yield worker
+    queues_purge(*queues)
