@@ -1,0 +1,157 @@
+"""The permission matrix's world: two libraries (one granted to everyone, one to nobody), rated items, one
+user per role, and fresh objects of each kind for each principal."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from apps.accounts import services as account_services
+from apps.accounts.models import Role
+from apps.audit.models import Activity
+from apps.libraries import services as library_services
+from apps.libraries.models import LibraryScan
+from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
+from apps.notifications.tests.matrix import notification_objects
+from apps.playback.tests.factories import session_for
+from apps.playback.tests.matrix import playback_objects
+from apps.requests.models import ArrServer, MediaRequest
+
+MOVIE_NFO = "<movie><title>{title}</title><year>{year}</year><mpaa>{mpaa}</mpaa></movie>"
+SHOW_NFO = "<tvshow><title>{title}</title><mpaa>{mpaa}</mpaa></tvshow>"
+
+
+class World:
+    """Two libraries (one granted to everyone, one to nobody), rated items, one user per role."""
+
+    def __init__(self, tmp_path, place) -> None:
+        granted, hidden = tmp_path / "granted", tmp_path / "hidden"
+        self.spare_folder = str(tmp_path / "spare")
+        (tmp_path / "spare").mkdir()
+        place(granted, "Family (2001)/Family (2001).mkv")
+        place(
+            granted, "Family (2001)/movie.nfo", content=MOVIE_NFO.format(title="Family", year=2001, mpaa="PG").encode()
+        )
+        place(granted, "Adult (2002)/Adult (2002).mkv")
+        place(granted, "Adult (2002)/movie.nfo", content=MOVIE_NFO.format(title="Adult", year=2002, mpaa="R").encode())
+        place(hidden, "Hidden (2003)/Hidden (2003).mkv")
+        self.movies = library_services.library_create(name="Granted movies", kind="movies", paths=[str(granted)])
+        self.hidden_movies = library_services.library_create(name="Hidden movies", kind="movies", paths=[str(hidden)])
+        tv, hidden_tv = tmp_path / "tv", tmp_path / "hidden-tv"
+        place(tv, "Kind Show/tvshow.nfo", content=SHOW_NFO.format(title="Kind Show", mpaa="TV-PG").encode())
+        place(tv, "Kind Show/Season 01/Kind Show - S01E01.mkv")
+        place(tv, "Grim Show/tvshow.nfo", content=SHOW_NFO.format(title="Grim Show", mpaa="TV-MA").encode())
+        place(tv, "Grim Show/Season 01/Grim Show - S01E01.mkv")
+        place(hidden_tv, "Secret Show/Season 01/Secret Show - S01E01.mkv")
+        self.shows = library_services.library_create(name="Granted TV", kind="shows", paths=[str(tv)])
+        self.hidden_shows = library_services.library_create(name="Hidden TV", kind="shows", paths=[str(hidden_tv)])
+        for library in (self.movies, self.hidden_movies, self.shows, self.hidden_shows):
+            library_services.scan_run(scan=library_services.scan_begin(library=library))
+
+        self.roles = {role.name: role for role in Role.objects.select_related("group")}
+        kids = account_services.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+        self.roles["kids"] = kids
+        self.disposable_role = account_services.role_create(name="disposable", rank=5, by=None)
+        granter = account_services.user_create(
+            username="granter", password="x" * 12, by=None, role=self.roles[Role.ADMIN]
+        )
+        everyone = {"user": ["view_library", "download_library"], "guest": ["view_library"], "kids": ["view_library"]}
+        for library in (self.movies, self.shows):
+            library_services.library_grants_set(library=library, roles=everyone, users={}, by=granter)
+        for library in (self.hidden_movies, self.hidden_shows):
+            library_services.library_grants_set(library=library, roles={}, users={}, by=granter)
+
+        self.users = {
+            name: account_services.user_create(username=name, password="x" * 12, by=None, role=self.roles[name])
+            for name in ("guest", "kids", "user", "moderator", "admin")
+        }
+        self.scans = {
+            "granted": LibraryScan.objects.filter(library=self.movies).first(),
+            "hidden": LibraryScan.objects.filter(library=self.hidden_movies).first(),
+        }
+
+    def objects(self, kind: str, who: str) -> dict:
+        family, adult = Movie.objects.get(title="Family"), Movie.objects.get(title="Adult")
+        hidden = Movie.objects.get(title="Hidden")
+        kind_show, grim, secret = (Show.objects.get(title=t) for t in ("Kind Show", "Grim Show", "Secret Show"))
+        if kind == "movie":
+            return {"granted": family, "hidden": hidden, "restricted": adult}
+        if kind == "file":
+            return {case: MediaFile.objects.get(movie=m) for case, m in self.objects("movie", who).items()}
+        if kind == "show":
+            return {"granted": kind_show, "hidden": secret, "restricted": grim}
+        if kind == "episode":
+            return {case: Episode.objects.get(show=s) for case, s in self.objects("show", who).items()}
+        if kind == "library":
+            return {"granted": self.movies, "hidden": self.hidden_movies}
+        if kind == "scan":
+            return self.scans
+        if kind == "role":
+            return {"granted": self.disposable_role}
+        if kind == "duplicate":
+            return self.duplicate_groups(who)
+        if kind == "arrserver":
+            server = ArrServer.objects.create(
+                kind="radarr",
+                name=f"matrix-{who}-{ArrServer.objects.count()}",
+                base_url="http://127.0.0.1:9",
+                api_key="k",
+            )
+            return {"granted": server}
+        if kind == "mediarequest":
+            return self.media_requests(who)
+        if kind == "activity":
+            return {"granted": Activity.objects.order_by("pk").first()}
+        if kind.startswith("notification"):
+            return notification_objects(kind, who, self.users)
+        if kind == "hls":
+            return playback_objects(kind, who, self.users)
+        if kind == "device":
+            owners = self.objects("user", f"{who}-device")
+            owners["own"] = self.users.get(who, owners["granted"])
+            tokens = {case: account_services.api_token_create(user=u, name="tv")[0] for case, u in owners.items()}
+            return {case: SimpleNamespace(pk=f"token-{token.pk}") for case, token in tokens.items()}
+        if kind == "playback_session":
+            owners = self.objects("user", f"{who}-session")
+            owners["own"] = self.users.get(who, owners["granted"])
+            family = Movie.objects.get(title="Family")
+            return {case: session_for(owner, movie=family) for case, owner in owners.items()}
+        if kind == "user":
+            # Fresh targets per principal, so that one's delete does not change the next one's answer.
+            plain = account_services.user_create(username=f"plain-{who}", password="x" * 12, by=None)
+            boss = account_services.user_create(
+                username=f"boss-{who}", password="x" * 12, by=None, role=self.roles[Role.ADMIN]
+            )
+            return {"granted": plain, "hidden": boss}
+        raise AssertionError(kind)
+
+    def media_requests(self, who: str) -> dict:
+        """Fresh pending requests per principal: their own, a plain user's and an admin's; a default Radarr."""
+        if not ArrServer.objects.filter(kind="radarr", is_default=True).exists():
+            ArrServer.objects.create(
+                kind="radarr", name="matrix-default", base_url="http://127.0.0.1:9", api_key="k", is_default=True
+            )
+        plain = account_services.user_create(username=f"asker-{who}", password="x" * 12, by=None)
+        owners = {"own": self.users.get(who, plain), "granted": plain, "hidden": self.users["admin"]}
+        found = {}
+        for case, owner in owners.items():
+            # Ids only grow, even after a principal's DELETE: every title is a new one.
+            number = 10_001 + (MediaRequest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+            found[case] = MediaRequest.objects.create(kind="movie", tmdb_id=number, title="T", requested_by=owner)
+        return found
+
+    def duplicate_groups(self, who: str) -> dict:
+        """Fresh groups per principal: one in each movie library, two files each (a row without a file will do)."""
+        groups, self.duplicate_files = {}, {}
+        for case, library in (("granted", self.movies), ("hidden", self.hidden_movies)):
+            files = list(MediaFile.objects.filter(library=library, movie__isnull=False)[:2])
+            if len(files) < 2:
+                spare = MediaFile.objects.create(library=library, path=f"/nowhere/{who}.mkv", size=1, mtime_ns=1)
+                files.append(spare)
+            group = DuplicateGroup.objects.create(library=library, kind="title", signature=f"matrix-{who}-{case}")
+            DuplicateMember.objects.bulk_create([DuplicateMember(group=group, file=f) for f in files])
+            groups[case], self.duplicate_files[case] = group, files[0].pk
+        return groups
+
+
+def fresh_role(world, who):
+    return account_services.role_create(name=f"disposable-{who}-{Role.objects.count()}", rank=5, by=None)
