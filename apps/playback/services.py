@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +22,7 @@ from apps.media.models import MediaFile, MediaStream
 from apps.playback import encoders
 from apps.playback.decision import AUDIO_BITRATE, Capabilities, decide
 from apps.playback.models import PlaybackSession
+from apps.playback.subtitles import burnable_tracks
 
 logger = logging.getLogger(__name__)
 LIVE_STATES = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
@@ -83,6 +85,22 @@ def _title(media_file: MediaFile) -> str:
     return Path(media_file.path).name
 
 
+def _tracks_checked(media_file: MediaFile, *, audio_index: int | None, subtitle: str, burn: bool) -> bool:
+    """The chosen audio stream and subtitle must be the file's own; returns whether the subtitle is burned in."""
+    streams = media_file.streams.all()
+    if audio_index is not None and not any(s.index == audio_index and s.type == "audio" for s in streams):
+        raise ValidationError({"audio_stream": f"the file has no audio stream {audio_index}"})
+    if not subtitle:
+        if burn:
+            raise ValidationError({"subtitle": "name the subtitle to burn into the picture"})
+        return False
+    tracks = burnable_tracks(media_file)
+    if subtitle not in tracks:
+        raise ValidationError({"subtitle": f"the file has no subtitle {subtitle!r}"})
+    # Players cannot show bitmap subtitles (PGS, VobSub) through HLS: those are always burned in.
+    return burn or tracks[subtitle].bitmap
+
+
 def _bitrate(decision, media_file: MediaFile) -> int | None:
     """Bits per second sent: a transcode's video plus its AAC sound, else the file's own rate."""
     if decision.method == PlaybackSession.Method.TRANSCODE:
@@ -130,6 +148,7 @@ def session_start(
     user_agent: str = "",
 ) -> PlaybackSession:
     """Decide how the file is played for this client and role, check the limits, and start the session."""
+    burn_subtitles = _tracks_checked(media_file, audio_index=audio_index, subtitle=subtitle, burn=burn_subtitles)
     limits = effective_settings(user)
     decision = decide(
         media_file=media_file,

@@ -118,15 +118,15 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
     Raises NoServer or ServerUnavailable (apps.requests.errors) when the server cannot be asked.
     """
     from apps.media.selectors import movies_visible_to, shows_visible_to
-    from apps.requests.arr import ArrClient, ArrError
+    from apps.requests.arr import ArrError
     from apps.requests.errors import NoServer, ServerUnavailable
-    from apps.requests.services import poster_of
+    from apps.requests.services import arr_client, poster_of
 
     server = default_server(kind=kind)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     try:
-        found = ArrClient(server.kind, server.base_url, server.api_key, retries=1).lookup(q) or []
+        found = arr_client(server, retries=1).lookup(q) or []
     except ArrError as exc:
         raise ServerUnavailable(str(exc)) from exc
     movie = kind == MediaRequest.Kind.MOVIE

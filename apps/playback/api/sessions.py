@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +12,6 @@ from apps.accounts.sessions import request_ip, request_user_agent
 from apps.media.selectors import files_visible_to
 from apps.playback import selectors, services
 from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
-from apps.playback.subtitles import burnable_tracks
 
 
 class TooManyStreams(exceptions.APIException):
@@ -44,7 +42,6 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         if media_file is None:
             raise exceptions.NotFound("No such file.")
-        burn = _check_tracks(media_file, data)
         try:
             session = services.session_start(
                 user=request.user,
@@ -53,7 +50,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 profile=data["profile"],
                 audio_index=data.get("audio_stream"),
                 subtitle=data.get("subtitle", ""),
-                burn_subtitles=burn,
+                burn_subtitles=data["burn_subtitles"],
                 downmix=data["downmix"],
                 start_position=min(data["start_position"], media_file.duration or data["start_position"]),
                 device=data["device"],
@@ -75,20 +72,3 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         ended = services.session_terminate(session=session, by=request.user, message=body.validated_data["message"])
         return Response(SessionSerializer(ended, context={"request": request}).data)
-
-
-def _check_tracks(media_file, data: dict) -> bool:
-    """The chosen audio stream and subtitle must be the file's own; whether the subtitle is burned in."""
-    audio = data.get("audio_stream")
-    if audio is not None and not any(s.index == audio and s.type == "audio" for s in media_file.streams.all()):
-        raise ValidationError({"audio_stream": f"the file has no audio stream {audio}"})
-    subtitle = data.get("subtitle")
-    if not subtitle:
-        if data["burn_subtitles"]:
-            raise ValidationError({"subtitle": "name the subtitle to burn into the picture"})
-        return False
-    tracks = burnable_tracks(media_file)
-    if subtitle not in tracks:
-        raise ValidationError({"subtitle": f"the file has no subtitle {subtitle!r}"})
-    # Players cannot show bitmap subtitles (PGS, VobSub) through HLS: those are always burned in.
-    return data["burn_subtitles"] or tracks[subtitle].bitmap
