@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from apps.libraries.containment import LEAVES, allowed_folders, resolves_inside
 from apps.libraries.sidecars import classify, is_ignored
 
 # Longest path the catalogue stores (MediaFile.path); Linux allows 4096.
@@ -41,21 +42,28 @@ def is_utf8(name: str) -> bool:
     return True
 
 
-def stat_file(path: str) -> FileStat | Skipped:
-    """Stat one candidate video file, following symlinks; anything but a regular file is skipped."""
+def stat_file(path: str, *, allowed: tuple[str, ...]) -> FileStat | Skipped:
+    """Stat one candidate video file, following symlinks; anything but a regular file, or a file whose
+    links lead out of the `allowed` folders (containment.allowed_folders), is skipped."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return Skipped(path, "file disappeared or is a broken symbolic link")
     except OSError as exc:
         return Skipped(path, f"cannot read file information: {exc.strerror}")
+    if not resolves_inside(path, allowed):
+        return Skipped(path, LEAVES)
     if not stat.S_ISREG(st.st_mode):
         return Skipped(path, "not a regular file")
     return FileStat(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
 
 
-def walk(root: str) -> Iterator[FileStat | Skipped]:
-    """Every video file under `root`, depth first; hidden and system folders skipped, symlink loops reported."""
+def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileStat | Skipped]:
+    """Every video file under `root`, depth first; hidden and system folders skipped, symlink loops reported.
+
+    Files and folders whose links lead out of `allowed` (by default: `root` and the link targets) are skipped.
+    """
+    allowed = allowed_folders([root]) if allowed is None else allowed
     try:
         root_stat = os.stat(root)
     except OSError as exc:
@@ -86,6 +94,9 @@ def walk(root: str) -> Iterator[FileStat | Skipped]:
                     yield Skipped(entry.path, f"cannot enter folder: {exc.strerror}")
                     continue
                 key = (st.st_dev, st.st_ino)
+                if not resolves_inside(entry.path, allowed):
+                    yield Skipped(entry.path, LEAVES)
+                    continue
                 if key in visited:
                     yield Skipped(entry.path, "symbolic link loop: folder already visited")
                     continue
@@ -100,5 +111,5 @@ def walk(root: str) -> Iterator[FileStat | Skipped]:
             if len(entry.path) > MAX_PATH_LENGTH:
                 yield Skipped(entry.path, f"path is longer than {MAX_PATH_LENGTH} characters")
                 continue
-            yield stat_file(entry.path)
+            yield stat_file(entry.path, allowed=allowed)
         stack.extend(reversed(subfolders))

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.libraries.containment import path_contained
 from apps.media.models import MediaFile, MediaStream
 from apps.playback import encoders
 from apps.playback.decision import PROFILES
@@ -188,6 +189,10 @@ def transcode_run(*, session_id: str, generation: int) -> str:
     session = PlaybackSession.objects.select_related("media_file").get(pk=session_id)
     if session.media_file is None:
         _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the file left the library")
+        return "failed"
+    if not path_contained(path=session.media_file.path, library=session.media_file.library):
+        # Checked again here, in the worker: the file may have been swapped for a link since the scan.
+        _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the source file cannot be read")
         return "failed"
     plan = transcode_plan(session)
     plan, encoder_note = encoders.usable_plan(plan, hwaccel=settings.HWACCEL)
