@@ -42,6 +42,8 @@ def folder_problem(path: str, *, link_target: bool = False) -> str | None:
     real = os.path.realpath(path)
     role = "a link target" if link_target else "a library folder"
     for private in private_folders():
+        if real == private:
+            return f"{path} is the server's data folder ({private}); it cannot be {role}"
         if is_within(real, private):
             return f"{path} is inside the server's data folder ({private}); it cannot be {role}"
         if is_within(private, real):

@@ -52,3 +52,15 @@ def test_an_existing_library_inside_the_data_folder_is_reported_at_start(tmp_pat
     LibraryFolder.objects.create(library=library, path=str(data_dir))
     (error,) = checks.library_folders_check()
     assert error.id == "revenge.E143" and "'Movies'" in error.msg and "data folder" in error.msg
+
+
+@pytest.mark.django_db
+def test_a_folder_saved_through_a_form_is_checked_too(tmp_path, data_dir):
+    from django.core.exceptions import ValidationError
+
+    (tmp_path / "movies").mkdir()
+    library = services.library_create(name="Movies", kind="movies", paths=[str(tmp_path / "movies")])
+    with pytest.raises(ValidationError) as refused:
+        LibraryFolder(library=library, path=str(data_dir)).full_clean()  # what the admin's inline form runs
+    assert "is the server's data folder" in str(refused.value)
+    LibraryFolder(library=library, path=str(tmp_path / "movies" / "more")).full_clean(validate_unique=False)
