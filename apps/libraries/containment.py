@@ -32,22 +32,25 @@ def is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder if folder == os.sep else folder + os.sep)
 
 
-def private_folders() -> tuple[str, ...]:
-    """The server's own folders, which no library file may resolve into."""
-    return tuple(os.path.realpath(str(p)) for p in (settings.DATA_DIR, settings.TRANSCODE_DIR))
+def private_folders() -> dict[str, str]:
+    """The server's own folders, which no library file may resolve into, by what they are called."""
+    return {
+        "data folder": os.path.realpath(str(settings.DATA_DIR)),
+        "transcode folder": os.path.realpath(str(settings.TRANSCODE_DIR)),
+    }
 
 
 def folder_problem(path: str, *, link_target: bool = False) -> str | None:
     """Why `path` may not be a library folder (it overlaps the data dir) or a link target (or the system's)."""
     real = os.path.realpath(path)
     role = "a link target" if link_target else "a library folder"
-    for private in private_folders():
+    for name, private in private_folders().items():
         if real == private:
-            return f"{path} is the server's data folder ({private}); it cannot be {role}"
+            return f"{path} is the server's {name} ({private}); it cannot be {role}"
         if is_within(real, private):
-            return f"{path} is inside the server's data folder ({private}); it cannot be {role}"
+            return f"{path} is inside the server's {name} ({private}); it cannot be {role}"
         if is_within(private, real):
-            return f"{path} contains the server's data folder ({private}); it cannot be {role}"
+            return f"{path} contains the server's {name} ({private}); it cannot be {role}"
     for system in SYSTEM_FOLDERS if link_target else ():
         if is_within(real, system) or is_within(system, real):
             return f"{path} is or contains the system folder {system}; it cannot be {role}"
@@ -75,7 +78,7 @@ def resolves_inside(path: str, folders: tuple[str, ...]) -> bool:
 
 def real_inside(real: str, folders: tuple[str, ...]) -> bool:
     """Like resolves_inside, for a path that is already real."""
-    if any(is_within(real, private) for private in private_folders()):
+    if any(is_within(real, private) for private in private_folders().values()):
         return False
     return any(is_within(real, folder) for folder in folders)
 

@@ -190,10 +190,6 @@ def transcode_run(*, session_id: str, generation: int) -> str:
     if session.media_file is None:
         _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the file left the library")
         return "failed"
-    if not path_contained(path=session.media_file.path, library=session.media_file.library):
-        # Checked again here, in the worker: the file may have been swapped for a link since the scan.
-        _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the source file cannot be read")
-        return "failed"
     plan = transcode_plan(session)
     plan, encoder_note = encoders.usable_plan(plan, hwaccel=settings.HWACCEL)
     if encoder_note:
@@ -201,6 +197,10 @@ def transcode_run(*, session_id: str, generation: int) -> str:
     folder = variant_dir(session, session.profile)
     start = session.transcode_start_segment if plan.transcode_video else 0
     beat = _Heartbeat(session_id, generation, folder, start)
+    if not path_contained(path=session.media_file.path, library=session.media_file.library):
+        # Checked again right before reading: the file may have been swapped for a link since the scan.
+        _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the source file cannot be read")
+        return "failed"
     try:
         hls_write(
             source=session.media_file.path,
