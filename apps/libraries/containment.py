@@ -83,11 +83,6 @@ def real_inside(real: str, folders: tuple[str, ...]) -> bool:
     return any(is_within(real, folder) for folder in folders)
 
 
-def path_containment_error(*, path: str, roots: Iterable[str]) -> str | None:
-    """None when `path` may be read as a file of a library with these folders, else the reason."""
-    return None if resolves_inside(path, allowed_folders(roots)) else LEAVES
-
-
 def path_contained(*, path: str, library) -> bool:
     """Whether `path` may be read as a file of `library`; a refusal is logged (clients only see a 404)."""
     return library_guard(library=library)(path)
