@@ -5,6 +5,8 @@ from pathlib import Path
 
 from celery import Celery, signals
 
+from revenge.config import private_folder
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
 
 app = Celery("revenge")
@@ -27,7 +29,7 @@ def embedded_broker_dirs(conf) -> list[Path]:
 @app.on_after_configure.connect
 def create_embedded_broker_dirs(sender, **kwargs) -> None:
     for folder in embedded_broker_dirs(sender.conf):
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)  # queued messages carry task arguments: only the server's user reads them
 
 
 @signals.worker_init.connect

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import zoneinfo
@@ -151,6 +152,17 @@ def networks(env: Env, name: str, default: list[str]) -> list:
     return found
 
 
+def folders(env: Env, name: str) -> list[str]:
+    """A comma-separated list of absolute folders, normalised; a relative entry is reported and skipped."""
+    found = []
+    for item in env.list(name, []):
+        if not os.path.isabs(item) or "\x00" in item:
+            env.problem("revenge.E141", f"{name}: {item!r} is not an absolute folder path.")
+            continue
+        found.append(os.path.normpath(item))
+    return found
+
+
 LOCKOUT_PARAMETERS = {"username": "username", "ip": "ip_address", "username+ip": ["username", "ip_address"]}
 
 
@@ -175,6 +187,45 @@ def time_zone(env: Env) -> str:
     return name
 
 
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def private_folder(path: Path) -> Path:
+    """Create `path` and any missing parent as 0700: only the server's own user may look inside."""
+    missing = []
+    folder = Path(path)
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            folder.mkdir(mode=PRIVATE_FOLDER)
+    return Path(path)
+
+
+def private_database(database: dict) -> None:
+    """Create the SQLite file 0600 before SQLite does (its -wal and -shm take the same mode); tighten old ones."""
+    name = str(database.get("NAME") or "")
+    if "sqlite" not in database.get("ENGINE", "") or not name or name == ":memory:" or name.startswith("file:"):
+        return
+    try:
+        private_folder(Path(name).parent)
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    except OSError:
+        return  # a read-only or foreign data folder: Django reports the database error itself
+    for path in (name, f"{name}-wal", f"{name}-shm"):
+        _tighten(Path(path))
+
+
+def _tighten(path: Path) -> None:
+    """Files written by older versions took the umask's mode; a file we cannot change (a mounted secret) is left."""
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE)
+    except OSError:
+        pass
+
+
 def secret_key(env: Env, *, data_dir: Path, embedded: bool) -> str:
     """The secret key from the environment; on the embedded default, generated once into the data dir."""
     key = env.str("REVENGE_SECRET_KEY")
@@ -189,8 +240,9 @@ def secret_key(env: Env, *, data_dir: Path, embedded: bool) -> str:
     key_file = data_dir / "secret_key"
     try:
         if key_file.exists():
+            _tighten(key_file)
             return key_file.read_text().strip()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(data_dir)
         key = secrets.token_urlsafe(50)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

@@ -14,6 +14,7 @@ DATA_DIR = Path(env.str("REVENGE_DATA_DIR", str(BASE_DIR / "data")) or BASE_DIR 
 
 DATABASES = {}
 DATABASES["default"], EMBEDDED_DATABASE = config.database_config(env, data_dir=DATA_DIR)
+config.private_database(DATABASES["default"])
 REDIS_URL = config.redis_url(env)
 
 DEBUG = env.bool("REVENGE_DEBUG", False)
@@ -44,6 +45,8 @@ NOTIFY_PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
 ACCEL_REDIRECT_PREFIX = env.str("REVENGE_ACCEL_REDIRECT_PREFIX", "")
 # Playback: HLS output, its limits and the hardware encoder (apps/playback).
 TRANSCODE_DIR = Path(env.str("REVENGE_TRANSCODE_DIR", str(DATA_DIR / "transcode")) or DATA_DIR / "transcode").resolve()
+# Folders outside the libraries that library files may be links into (download or debrid mounts).
+LINK_TARGETS = config.folders(env, "REVENGE_LINK_TARGETS")
 TRANSCODE_IDLE_MINUTES = env.int("REVENGE_TRANSCODE_IDLE_MINUTES", 30, minimum=1)
 MAX_TRANSCODES = env.int("REVENGE_MAX_TRANSCODES", 4, minimum=0)
 HWACCEL = env.str("REVENGE_HWACCEL", "none").lower() or "none"

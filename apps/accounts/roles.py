@@ -27,6 +27,7 @@ BUILTIN_ROLES: dict[str, dict] = {
             "accounts.change_user",
             "accounts.view_role",
             "libraries.view_library",
+            "libraries.download_library",
             "libraries.scan_library",
             "libraries.view_libraryscan",
             "audit.view_activity",

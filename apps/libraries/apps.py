@@ -10,6 +10,7 @@ class LibrariesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from apps.core import caching
+        from apps.libraries import checks  # noqa: F401 - registers the containment checks
         from apps.libraries.models import Library
 
         def library_changed(sender, **kwargs) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from apps.libraries import nfo as nfo_reader
 from apps.libraries import sidecars
+from apps.libraries.containment import LEAVES, allowed_folders, resolves_inside
 from apps.libraries.fingerprint import file_fingerprint
 from apps.libraries.naming import ParsedName, parse_path
 from apps.libraries.walker import FileStat, Skipped, printable, stat_file
@@ -45,11 +46,27 @@ class IndexedFile:
 
 
 class FolderCache:
-    """Directory listings and parsed NFO files, read once per batch."""
+    """Directory listings and parsed NFO files, read once per batch, of a library with these root folders."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, roots: list[str]) -> None:
+        self.allowed = allowed_folders(roots)
         self.listings: dict[str, list[str]] = {}
         self.nfos: dict[str, nfo_reader.NfoData | str | None] = {}
+        self.contained: dict[str, bool] = {}
+        self.refused: list[str] = []
+
+    def inside(self, path: str) -> bool:
+        """Whether a sidecar may be read: its links stay inside the library (the walker checks videos)."""
+        if path not in self.contained:
+            self.contained[path] = resolves_inside(path, self.allowed)
+            if not self.contained[path]:
+                self.refused.append(path)
+        return self.contained[path]
+
+    def refusals(self) -> list[Skipped]:
+        """The sidecars refused since the last call, each reported once per batch."""
+        found, self.refused = self.refused, []
+        return [Skipped(printable(path), LEAVES) for path in found]
 
     def listing(self, folder: str) -> list[str]:
         if folder not in self.listings:
@@ -66,6 +83,8 @@ class FolderCache:
             folder, name = os.path.split(path)
             if name not in self.listing(folder):
                 self.nfos[path] = None
+            elif not self.inside(path):
+                self.nfos[path] = None  # reported by refusals()
             else:
                 try:
                     self.nfos[path] = nfo_reader.parse_nfo(path)
@@ -89,7 +108,7 @@ def read_file(
 ) -> tuple[IndexedFile | None, list[Skipped]]:
     """Everything known about one file, and the problems met on the way (never raises on bad input)."""
     problems: list[Skipped] = []
-    found = stat_file(path)
+    found = stat_file(path, allowed=cache.allowed)
     if isinstance(found, Skipped):
         return None, [found]
     root = library_root(path, roots)
@@ -115,7 +134,7 @@ def read_file(
     _read_nfo(record, root, library_kind, cache, problems)
     _read_subtitles(record, cache)
     _read_artwork(record, root, library_kind, cache)
-    return record, problems
+    return record, problems + cache.refusals()
 
 
 def _stem(name: str) -> str:
@@ -154,7 +173,7 @@ def _read_subtitles(record: IndexedFile, cache: FolderCache) -> None:
         if sidecars.classify(candidate) != "subtitle":
             continue
         found = sidecars.subtitle_for(name, candidate)
-        if found is not None:
+        if found is not None and cache.inside(os.path.join(folder, candidate)):
             record.subtitles.append((os.path.join(folder, candidate), found))
 
 
@@ -163,7 +182,7 @@ def _images(cache: FolderCache, folder: str, stem: str | None) -> list[tuple[str
     for candidate in cache.listing(folder):
         if sidecars.classify(candidate) == "image":
             art = sidecars.artwork_for(candidate, video_stem=stem)
-            if art is not None:
+            if art is not None and cache.inside(os.path.join(folder, candidate)):
                 found.append((os.path.join(folder, candidate), art))
     return found
 

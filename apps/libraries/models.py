@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -54,6 +55,13 @@ class LibraryFolder(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+    def clean(self) -> None:
+        # The admin's inline form saves folders itself: the data dir rule must hold there too.
+        from apps.libraries.containment import folder_problem
+
+        if self.path and (problem := folder_problem(self.path)):
+            raise ValidationError({"path": problem})
 
 
 class LibraryScan(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.libraries import services
+from apps.libraries.containment import allowed_folders
 from apps.libraries.models import Library, LibraryScan
 from apps.libraries.sidecars import classify, is_ignored
 from apps.libraries.walker import FileStat, Skipped, stat_file, walk
@@ -42,14 +43,14 @@ def _root_unavailable(root: str) -> bool:
         return True
 
 
-def _stats_of(paths: list[str]) -> tuple[list[FileStat], list[Skipped]]:
+def _stats_of(paths: list[str], allowed: tuple[str, ...]) -> tuple[list[FileStat], list[Skipped]]:
     stats: dict[str, FileStat] = {}
     skipped: list[Skipped] = []
     for path in paths:
         if os.path.isdir(path):
-            found_all = walk(path)
+            found_all = walk(path, allowed=allowed)
         elif os.path.lexists(path) and classify(os.path.basename(path)) == "video":
-            found_all = [stat_file(path)]
+            found_all = [stat_file(path, allowed=allowed)]
         else:
             continue  # gone, or not a video: its rows (if any) are compared below
         for found in found_all:
@@ -77,7 +78,7 @@ def library_paths_sync(*, library: Library, paths: Iterable[str], forced: Iterab
         status=LibraryScan.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     try:
-        stats, skipped = _stats_of(inside)
+        stats, skipped = _stats_of(inside, allowed_folders(roots))
         services.scan_errors_record(scan, skipped)
         within = Q(pk__in=[])
         for path in inside:

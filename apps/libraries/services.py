@@ -17,6 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
 from apps.core import events
+from apps.libraries.containment import LEAVES, allowed_folders, folder_problem
 from apps.libraries.fingerprint import file_fingerprint
 from apps.libraries.indexer import FolderCache, read_file
 from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
@@ -41,7 +42,7 @@ class ScanAlreadyRunningError(Exception):
 
 
 def library_folders_clean(paths: Iterable[str]) -> list[str]:
-    """Absolute, normalised, existing folders; a ValidationError names each bad one."""
+    """Absolute, normalised, existing folders apart from the data dir; a ValidationError names each bad one."""
     cleaned, problems = [], []
     for raw in paths:
         path = str(raw).strip()
@@ -53,6 +54,9 @@ def library_folders_clean(paths: Iterable[str]) -> list[str]:
         path = os.path.normpath(path)
         if not os.path.isdir(path):
             problems.append(f"{path} is not an existing folder")
+            continue
+        if overlap := folder_problem(path):
+            problems.append(overlap)
             continue
         if path not in cleaned:
             cleaned.append(path)
@@ -273,14 +277,16 @@ def _walk_library(library: Library) -> tuple[list[FileStat], list[Skipped], list
     stats: list[FileStat] = []
     skipped: list[Skipped] = []
     unavailable: list[str] = []
+    allowed = allowed_folders(library.paths)
     for folder in library.folders.all():
         found_here = 0
-        for found in walk(folder.path):
+        for found in walk(folder.path, allowed=allowed):
             if isinstance(found, FileStat):
                 stats.append(found)
                 found_here += 1
             else:
                 skipped.append(found)
+                found_here += found.reason == LEAVES  # a folder of refused links is no unmounted disk
                 if found.path == folder.path:
                     unavailable.append(folder.path)
         if not found_here and folder.path not in unavailable and _has_files_under(library, folder.path):
@@ -366,7 +372,7 @@ def scan_index_paths(*, scan: LibraryScan, paths: list[str]) -> None:
     """Index these files of the scan's library; the same path is used by chunks, the CLI and the watcher."""
     library = scan.library
     roots = list(library.folders.values_list("path", flat=True))
-    cache = FolderCache()
+    cache = FolderCache(roots=roots)
     records, problems = [], []
     for path in paths:
         record, found_problems = read_file(path=path, library_kind=library.kind, roots=roots, cache=cache)

@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from apps.libraries.containment import LEAVES, allowed_folders, real_inside
 from apps.libraries.sidecars import classify, is_ignored
 
 # Longest path the catalogue stores (MediaFile.path); Linux allows 4096.
@@ -41,30 +42,60 @@ def is_utf8(name: str) -> bool:
     return True
 
 
-def stat_file(path: str) -> FileStat | Skipped:
-    """Stat one candidate video file, following symlinks; anything but a regular file is skipped."""
+def stat_file(path: str, *, allowed: tuple[str, ...], real: str | None = None) -> FileStat | Skipped:
+    """Stat one candidate video file, following symlinks; anything but a regular file, or a file whose links
+    lead out of the `allowed` folders (containment.allowed_folders), is skipped. `real`: its known real path."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return Skipped(path, "file disappeared or is a broken symbolic link")
     except OSError as exc:
         return Skipped(path, f"cannot read file information: {exc.strerror}")
+    if not real_inside(real or os.path.realpath(path), allowed):
+        return Skipped(path, LEAVES)
     if not stat.S_ISREG(st.st_mode):
         return Skipped(path, "not a regular file")
     return FileStat(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
 
 
-def walk(root: str) -> Iterator[FileStat | Skipped]:
-    """Every video file under `root`, depth first; hidden and system folders skipped, symlink loops reported."""
+def _real_path(entry: os.DirEntry, real_folder: str) -> str:
+    # Only links need resolving: anything else in a folder whose real path is known is that path plus its name.
+    try:
+        linked = entry.is_symlink()
+    except OSError:
+        linked = True
+    return os.path.realpath(entry.path) if linked else os.path.join(real_folder, entry.name)
+
+
+def _enter(entry: os.DirEntry, real: str, allowed: tuple[str, ...], visited: set) -> Skipped | None:
+    """None when the walk may go into this folder, else why not."""
+    try:
+        st = entry.stat()
+    except OSError as exc:
+        return Skipped(entry.path, f"cannot enter folder: {exc.strerror}")
+    if not real_inside(real, allowed):
+        return Skipped(entry.path, LEAVES)
+    if (st.st_dev, st.st_ino) in visited:
+        return Skipped(entry.path, "symbolic link loop: folder already visited")
+    visited.add((st.st_dev, st.st_ino))
+    return None
+
+
+def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileStat | Skipped]:
+    """Every video file under `root`, depth first; hidden and system folders skipped, symlink loops reported.
+
+    Files and folders whose links lead out of `allowed` (by default: `root` and the link targets) are skipped.
+    """
+    allowed = allowed_folders([root]) if allowed is None else allowed
     try:
         root_stat = os.stat(root)
     except OSError as exc:
         yield Skipped(root, f"library folder is not reachable: {exc.strerror}")
         return
     visited = {(root_stat.st_dev, root_stat.st_ino)}
-    stack = [root]
+    stack = [(root, os.path.realpath(root))]
     while stack:
-        folder = stack.pop()
+        folder, real_folder = stack.pop()
         try:
             with os.scandir(folder) as entries:
                 listing = sorted(entries, key=lambda e: e.name)
@@ -80,17 +111,12 @@ def walk(root: str) -> Iterator[FileStat | Skipped]:
             except OSError:
                 is_dir = False
             if is_dir:
-                try:
-                    st = entry.stat()
-                except OSError as exc:
-                    yield Skipped(entry.path, f"cannot enter folder: {exc.strerror}")
-                    continue
-                key = (st.st_dev, st.st_ino)
-                if key in visited:
-                    yield Skipped(entry.path, "symbolic link loop: folder already visited")
-                    continue
-                visited.add(key)
-                subfolders.append(entry.path)
+                real = _real_path(entry, real_folder)
+                refused = _enter(entry, real, allowed, visited)
+                if refused is not None:
+                    yield refused
+                else:
+                    subfolders.append((entry.path, real))
                 continue
             if classify(entry.name) != "video":
                 continue
@@ -100,5 +126,5 @@ def walk(root: str) -> Iterator[FileStat | Skipped]:
             if len(entry.path) > MAX_PATH_LENGTH:
                 yield Skipped(entry.path, f"path is longer than {MAX_PATH_LENGTH} characters")
                 continue
-            yield stat_file(entry.path)
+            yield stat_file(entry.path, allowed=allowed, real=_real_path(entry, real_folder))
         stack.extend(reversed(subfolders))

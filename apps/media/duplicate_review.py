@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import activity_record
+from apps.libraries.containment import path_contained
 from apps.libraries.models import Library
 from apps.media import services as media_services
 from apps.media.duplicates import signature
@@ -56,16 +57,6 @@ def duplicate_dismiss(*, group: DuplicateGroup, by=None) -> DuplicateGroup:
     return group
 
 
-def _inside_library(path: str, folders: list[str]) -> bool:
-    """Whether the file, symbolic links resolved, lies inside one of the library's folders."""
-    real = os.path.realpath(path)
-    for folder in folders:
-        root = os.path.realpath(folder)
-        if os.path.commonpath([real, root]) == root and real != root:
-            return True
-    return False
-
-
 def duplicate_file_delete(*, group: DuplicateGroup, file_id: int, confirm: bool, by=None) -> DuplicateGroup | None:
     """Delete one member from disk and from the catalogue, with an activity entry; needs `confirm=True`.
 
@@ -77,7 +68,7 @@ def duplicate_file_delete(*, group: DuplicateGroup, file_id: int, confirm: bool,
     file = _member(group, file_id)
     if group.kept_file_id == file.pk:
         raise ValidationError({"file": "this is the file chosen to keep"})
-    if not _inside_library(file.path, group.library.paths):
+    if not path_contained(path=file.path, library=group.library):
         raise ValidationError({"file": "the file is outside the library's folders; it is not deleted"})
     others = MediaFile.objects.filter(duplicate_memberships__group=group).exclude(pk=file.pk)
     if not any(os.path.isfile(other.path) for other in others):

@@ -20,6 +20,8 @@ DEFAULT_TIMEOUT = 30.0
 
 # At most this many packets are demuxed after the headers to look for HDR10+/Dolby Vision markers.
 HDR_SCAN_PACKETS = 32
+# A file whose first this many packets hold no audio or video data has none to play.
+MEDIA_DATA_PACKETS = 500
 
 # FFmpeg enum values (ITU-T H.273 code points) -> the names ffprobe prints. PyAV 18 returns these as bare ints
 # and does not wrap av_color_*_name(), so the tables live here.
@@ -303,7 +305,31 @@ def _packet_dynamic_hdr(packet: av.Packet, codec: str, length_size: int) -> set[
     return found
 
 
-def _scan_dynamic_hdr(container: av.container.InputContainer, streams: dict[int, av.stream.Stream]) -> dict[int, set]:
+def _first_packets(container: av.container.InputContainer, media: set[int]) -> list[av.Packet]:
+    """The first HDR_SCAN_PACKETS packets, read on (up to MEDIA_DATA_PACKETS) until one of the `media` streams
+    has data; damaged packets end the reading early."""
+    packets: list[av.Packet] = []
+    try:
+        for count, packet in enumerate(container.demux()):
+            if count < HDR_SCAN_PACKETS:
+                packets.append(packet)
+            elif count >= MEDIA_DATA_PACKETS or _has_media_data(packets, media):
+                break
+            elif packet.size and packet.stream_index in media:
+                packets.append(packet)
+                break
+    except av.error.ExitError:
+        raise  # the timeout: reported as such, not as missing data
+    except (av.error.FFmpegError, OSError, ValueError):
+        pass  # what was read before the damage still counts
+    return packets
+
+
+def _has_media_data(packets: list[av.Packet], media: set[int]) -> bool:
+    return any(packet.size and packet.stream_index in media for packet in packets)
+
+
+def _scan_dynamic_hdr(packets: list[av.Packet], streams: dict[int, av.stream.Stream]) -> dict[int, set]:
     """Look at the first packet of each given video stream for HDR10+ and Dolby Vision markers.
 
     PyAV 18 does not expose AVStream.codecpar.coded_side_data, where FFmpeg puts the Dolby Vision configuration
@@ -313,23 +339,19 @@ def _scan_dynamic_hdr(container: av.container.InputContainer, streams: dict[int,
     """
     found: dict[int, set] = {index: set() for index in streams}
     pending = set(streams)
-    try:
-        for count, packet in enumerate(container.demux()):
-            if count >= HDR_SCAN_PACKETS or not pending:
-                break
-            index = packet.stream_index
-            if index not in pending or not packet.size:
-                continue
-            pending.discard(index)
-            stream = streams[index]
-            codec = stream.codec_context.codec.canonical_name
-            extradata = stream.codec_context.extradata or b""
-            # hvcC stores lengthSizeMinusOne in the low bits of byte 21.
-            length_size = (extradata[21] & 0x03) + 1 if len(extradata) > 22 and extradata[0] == 1 else 4
-            found[index] |= _packet_dynamic_hdr(packet, codec, length_size)
-    except (av.error.FFmpegError, OSError, ValueError):
-        # Damaged packets past the headers only cost us the HDR10+/DV refinement, not the probe.
-        pass
+    for packet in packets[:HDR_SCAN_PACKETS]:
+        index = packet.stream_index
+        if not pending:
+            break
+        if index not in pending or not packet.size:
+            continue
+        pending.discard(index)
+        stream = streams[index]
+        codec = stream.codec_context.codec.canonical_name
+        extradata = stream.codec_context.extradata or b""
+        # hvcC stores lengthSizeMinusOne in the low bits of byte 21.
+        length_size = (extradata[21] & 0x03) + 1 if len(extradata) > 22 and extradata[0] == 1 else 4
+        found[index] |= _packet_dynamic_hdr(packet, codec, length_size)
     return found
 
 
@@ -414,8 +436,13 @@ def _read(container: av.container.InputContainer, path: str, size: int) -> Probe
     infos = [_stream_info(stream) for stream in streams]
     if not any(info.type in ("video", "audio") for info in infos):
         raise ProbeError("no audio or video streams")
+    media = {info.index for info in infos if info.type in ("video", "audio")}
+    packets = _first_packets(container, media)
+    if not _has_media_data(packets, media):
+        # A header and nothing after it (a download cut short): nothing could ever be played.
+        raise ProbeError("no media data: the file ends before its first audio or video packet (truncated?)")
     to_scan = {s.index: s for s, info in zip(streams, infos, strict=True) if _needs_scan(s, info)}
-    dynamic = _scan_dynamic_hdr(container, to_scan) if to_scan else {}
+    dynamic = _scan_dynamic_hdr(packets, to_scan) if to_scan else {}
     for stream, info in zip(streams, infos, strict=True):
         if info.type == "video":
             info.hdr = _hdr_kind(info, _codec_tag(stream), dynamic.get(stream.index, set()))

@@ -89,6 +89,24 @@ def files_visible_to(user) -> QuerySet[MediaFile]:
     )
 
 
+def files_streamable_to(user) -> QuerySet[MediaFile]:
+    """Files whose bytes (direct or HLS) the user may receive: visible ones, except unreadable orphans.
+
+    A file whose probe failed and that belongs to no movie or episode is nothing anyone can play; serving
+    it would only hand out whatever bytes sit at that path.
+    """
+    unplayable = Q(probe_status=MediaFile.ProbeStatus.FAILED, movie__isnull=True, episode__isnull=True)
+    return files_visible_to(user).exclude(unplayable)
+
+
+def files_downloadable_to(user) -> QuerySet[MediaFile]:
+    """Streamable files the user may also download: the role's may_download and the library's download grant."""
+    if not user or not user.is_authenticated or not effective_settings(user).may_download:
+        return MediaFile.objects.none()
+    granted = libraries_visible_to(user, perm="libraries.download_library")
+    return files_streamable_to(user).filter(library__in=granted)
+
+
 def files_with_details(files: QuerySet[MediaFile]) -> QuerySet[MediaFile]:
     """Files with their streams and subtitles loaded in two more queries, whatever their number."""
     return files.prefetch_related(

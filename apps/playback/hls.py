@@ -20,6 +20,7 @@ from av.video.frame import PictureType
 from apps.playback.burnin import Burner
 from apps.playback.subtitles import BurnIn
 from apps.playback.tonemap import ToneMapper
+from revenge.config import private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +85,7 @@ def hls_write(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Path:
     """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = private_folder(Path(out_dir))  # segments are the film itself: only the server's user reads them
     start_seconds = plan.segment_start(start_segment) if plan.transcode_video else start_segment * plan.segment_seconds
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)

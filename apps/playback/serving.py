@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from apps.media.selectors import files_visible_to
+from apps.media.selectors import files_streamable_to
 from apps.playback.decision import AUDIO_BITRATE, PROFILES
 from apps.playback.models import PlaybackSession
 from apps.playback.transcoding import (
@@ -44,7 +44,7 @@ def session_for_token(token: str) -> PlaybackSession | None:
     if session is None or session.media_file is None:
         return None
     # A grant revoked or a limit lowered mid-film ends access on the next request, by the same selector as any list.
-    if not files_visible_to(session.user).filter(pk=session.media_file_id).exists():
+    if not files_streamable_to(session.user).filter(pk=session.media_file_id).exists():
         return None
     if session.state == PlaybackSession.State.STOPPED:
         raise SessionGone(session)

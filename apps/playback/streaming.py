@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from apps.libraries.containment import open_contained
 from apps.media.models import MediaFile
 from apps.playback.ranges import ByteRange, UnsatisfiableRange, parse_range
 
@@ -101,15 +102,25 @@ def _multipart_length(ranges: list[ByteRange], size: int, kind: str, boundary: s
 def stream_response(request: HttpRequest, media_file: MediaFile, *, download: bool = False) -> HttpResponse:
     """The file, honouring Range, If-Range, If-None-Match and If-Modified-Since."""
     try:
-        st = os.stat(media_file.path)
-        if not os.path.isfile(media_file.path):
-            raise FileUnavailable(media_file.path)
+        # Opened through the containment door: a file swapped for a link out of the library since the scan is
+        # refused like a missing one.
+        handle = open_contained(path=media_file.path, library=media_file.library)
     except OSError as exc:
         raise FileUnavailable(media_file.path) from exc
+    try:
+        return _response(request, media_file, handle, download)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _response(request: HttpRequest, media_file: MediaFile, handle, download: bool) -> HttpResponse:
+    st = os.fstat(handle.fileno())
     size, kind = st.st_size, content_type(media_file)
     etag = quote_etag(f"{st.st_size:x}-{st.st_mtime_ns:x}-{st.st_ino:x}")
     last_modified = http_date(st.st_mtime)
     if _not_modified(request, etag, int(st.st_mtime)):
+        handle.close()
         response = HttpResponseNotModified()
         response["ETag"], response["Last-Modified"] = etag, last_modified
         return response
@@ -119,15 +130,16 @@ def stream_response(request: HttpRequest, media_file: MediaFile, *, download: bo
     try:
         ranges = parse_range(wanted, size)
     except UnsatisfiableRange:
+        handle.close()
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _headers(response, etag, last_modified)
     if settings.ACCEL_REDIRECT_PREFIX:
         # nginx serves the bytes (and the ranges) from an internal location; we only decided who may.
+        handle.close()
         response = HttpResponse(content_type=kind)
         response["X-Accel-Redirect"] = settings.ACCEL_REDIRECT_PREFIX.rstrip("/") + quote(media_file.path)
         return _headers(response, etag, last_modified, media_file if download else None)
-    handle = open(media_file.path, "rb")  # noqa: SIM115 - the response closes it
     if ranges is None:
         response = FileResponse(handle, content_type=kind)
         response["Content-Length"] = str(size)

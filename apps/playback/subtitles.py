@@ -13,6 +13,7 @@ from pathlib import Path
 
 import av
 
+from apps.libraries.containment import library_guard
 from apps.media.languages import language_name, language_tag
 from apps.media.models import MediaFile, MediaStream
 from apps.playback.bitmap_subtitles import BITMAP_CODECS
@@ -57,7 +58,8 @@ class TextTrack:
 
 
 def text_tracks(media_file: MediaFile) -> list[TextTrack]:
-    """The file's text subtitles that HLS players can show as WebVTT renditions."""
+    """The file's text subtitles that HLS players can show as WebVTT renditions (only files inside the library)."""
+    contained = library_guard(library=media_file.library)
     tracks = [
         TextTrack(
             key=f"s{sub.pk}",
@@ -69,8 +71,10 @@ def text_tracks(media_file: MediaFile) -> list[TextTrack]:
             format=sub.format.lower(),
         )
         for sub in media_file.subtitles.all()
-        if sub.format.lower() in SIDECAR_FORMATS
+        if sub.format.lower() in SIDECAR_FORMATS and contained(sub.path)
     ]
+    if not contained(media_file.path):
+        return tracks
     for stream in media_file.streams.all():
         if stream.type == MediaStream.Type.SUBTITLE and stream.codec in EMBEDDED_TEXT_CODECS:
             tracks.append(
@@ -91,8 +95,10 @@ def text_tracks(media_file: MediaFile) -> list[TextTrack]:
 def burnable_tracks(media_file: MediaFile) -> dict[str, BurnIn]:
     """Every subtitle that can be burned into the picture, by key: the text tracks and the bitmap ones."""
     found = {t.key: BurnIn(path=t.path, stream_index=t.stream_index, format=t.format) for t in text_tracks(media_file)}
+    contained = library_guard(library=media_file.library)
     for sub in media_file.subtitles.all():
-        if sub.format.lower() in ("sup", "idx"):  # PGS files and VobSub pairs, read through their demuxers
+        # PGS files and VobSub pairs, read through their demuxers.
+        if sub.format.lower() in ("sup", "idx") and contained(sub.path):
             found[f"s{sub.pk}"] = BurnIn(path=sub.path, stream_index=0, format=sub.format.lower(), bitmap=True)
     for stream in media_file.streams.all():
         if stream.type == MediaStream.Type.SUBTITLE and stream.codec in BITMAP_CODECS:

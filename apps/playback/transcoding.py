@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.libraries.containment import path_contained
 from apps.media.models import MediaFile, MediaStream
 from apps.playback import encoders
 from apps.playback.decision import PROFILES
@@ -196,6 +197,10 @@ def transcode_run(*, session_id: str, generation: int) -> str:
     folder = variant_dir(session, session.profile)
     start = session.transcode_start_segment if plan.transcode_video else 0
     beat = _Heartbeat(session_id, generation, folder, start)
+    if not path_contained(path=session.media_file.path, library=session.media_file.library):
+        # Checked again right before reading: the file may have been swapped for a link since the scan.
+        _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the source file cannot be read")
+        return "failed"
     try:
         hls_write(
             source=session.media_file.path,

@@ -418,6 +418,28 @@ def test_permission_matrix(world, path, method):
     assert not failures, "\n".join(failures)
 
 
+# ?download=1 of the stream: the library's download_library grant and the role's may_download, both (users hold
+# the grant but not the setting; moderators both, globally).
+DOWNLOAD = {
+    "granted": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 200, "admin": 200},
+    "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 200, "admin": 200},
+    "restricted": {**ANON, "guest": 403, "kids": 404, "user": 403, "moderator": 200, "admin": 200},
+}
+
+
+def test_download_matrix(world):
+    failures = []
+    for who in PRINCIPALS:
+        client = APIClient()
+        if who != "anonymous":
+            client.force_authenticate(world.users[who])
+        for case, target in world.objects("file", who).items():
+            status = client.get(f"/api/v1/files/{target.pk}/stream/?download=1").status_code
+            if status != DOWNLOAD[case][who]:
+                failures.append(f"{who} {case}: {status} != {DOWNLOAD[case][who]}")
+    assert not failures, "\n".join(failures)
+
+
 def _json(body) -> str:
     return json.dumps(body) if body is not None else ""
 

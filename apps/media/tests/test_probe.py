@@ -203,6 +203,26 @@ def test_truncated_files(samples, tmp_path):
     assert reason(mp4).startswith("invalid data:")
 
 
+MKV_CLUSTER = b"\x1f\x43\xb6\x75"
+
+
+def test_a_header_without_packets_is_no_media_data(tmp_path):
+    # A download cut short: the container's header is whole, but not one audio or video packet follows.
+    video = make_clip(tmp_path / "video.mkv", audio_codec=None, width=320, height=240, pattern=1)
+    first_1500 = tmp_path / "first_1500.mkv"
+    first_1500.write_bytes(video.read_bytes()[:1500])
+    assert reason(first_1500).startswith("no media data")
+    both = make_clip(tmp_path / "both.mkv", width=320, height=240, pattern=1)
+    data = both.read_bytes()
+    header_only = tmp_path / "header_only.mkv"
+    header_only.write_bytes(data[: data.index(MKV_CLUSTER) + 12])
+    assert reason(header_only).startswith("no media data")
+    # One readable packet is enough: a file cut after its first cluster still probes.
+    some = tmp_path / "some.mkv"
+    some.write_bytes(data[: len(data) // 2])
+    assert probe_file(some).container == "mkv"
+
+
 def test_random_bytes_named_mkv(tmp_path):
     junk = tmp_path / "junk.mkv"
     junk.write_bytes(os.urandom(200_000))

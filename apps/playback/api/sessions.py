@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.accounts.sessions import request_ip, request_user_agent
-from apps.media.selectors import files_visible_to
+from apps.media.selectors import files_streamable_to
 from apps.playback import selectors, services
 from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
 
@@ -38,7 +38,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         query.is_valid(raise_exception=True)
         data = query.validated_data
         media_file = (
-            files_visible_to(request.user).filter(pk=data["file"]).prefetch_related("streams", "subtitles").first()
+            files_streamable_to(request.user).filter(pk=data["file"]).prefetch_related("streams", "subtitles").first()
         )
         if media_file is None:
             raise exceptions.NotFound("No such file.")

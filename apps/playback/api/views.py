@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import effective_settings
-from apps.media.selectors import files_visible_to
+from apps.media.selectors import files_downloadable_to, files_streamable_to, files_visible_to
 from apps.playback.api.serializers import DecisionQuerySerializer, DecisionSerializer
 from apps.playback.decision import decide
 from apps.playback.models import PlaybackSession
@@ -25,7 +25,11 @@ class FileStreamView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("download", OpenApiTypes.BOOL, description="As an attachment (needs may_download)."),
+            OpenApiParameter(
+                "download",
+                OpenApiTypes.BOOL,
+                description="As an attachment (needs may_download and the library's download grant).",
+            ),
             OpenApiParameter("session", OpenApiTypes.UUID, description="Your playback session, for its bytes sent."),
         ],
         responses={
@@ -34,12 +38,12 @@ class FileStreamView(APIView):
         },
     )
     def get(self, request: Request, pk: int):
-        media_file = files_visible_to(request.user).filter(pk=pk).first()
+        media_file = files_streamable_to(request.user).select_related("library").filter(pk=pk).first()
         if media_file is None:
             raise exceptions.NotFound("No such file.")
         download = request.query_params.get("download") in ("1", "true", "yes")
-        if download and not effective_settings(request.user).may_download:
-            raise exceptions.PermissionDenied("Your role may play this file but not download it.")
+        if download and not files_downloadable_to(request.user).filter(pk=pk).exists():
+            raise exceptions.PermissionDenied("You may play this file but not download it.")
         try:
             response = stream_response(request._request, media_file, download=download)
         except FileUnavailable as exc:
