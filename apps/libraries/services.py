@@ -17,6 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
 from apps.core import events
+from apps.libraries import rules
 from apps.libraries.fingerprint import file_fingerprint
 from apps.libraries.indexer import FolderCache, read_file
 from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
@@ -71,8 +72,11 @@ def library_create(
     enabled: bool = True,
     realtime_monitoring: bool = True,
     scan_interval_minutes: int = 360,
+    by=None,
 ) -> Library:
-    """Create a library with its folders."""
+    """Create a library with its folders and the default grants; `by` needs the global add permission."""
+    if not rules.may_create_library(actor=by):
+        raise PermissionDenied("creating a library needs the permission to add libraries")
     folders = library_folders_clean(paths)
     library = Library(
         name=name.strip(),
@@ -113,11 +117,23 @@ def library_grants(*, library: Library) -> dict[str, dict[str, list[str]]]:
     return {"roles": roles, "users": users}
 
 
+def _grants_changed(current: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Per name, the permissions given or taken away; names left as they are do not appear."""
+    changed = {}
+    for name in set(current) | set(wanted):
+        diff = set(current.get(name, ())) ^ set(wanted.get(name, ()))
+        if diff:
+            changed[name] = diff
+    return changed
+
+
 @transaction.atomic
 def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: dict[str, list[str]], by) -> dict:
-    """Replace the library's grants; rank rules apply and nobody grants what they do not hold."""
+    """Replace the library's grants. Only grants that change are checked: each goes to a role or user ranked
+    strictly below the giver (so nobody hands their own role more), and only for permissions the giver holds
+    on this library. Superusers outrank every role, the built-in admin role included."""
     from apps.accounts.models import Role, User
-    from apps.accounts.roles import rank_of
+    from apps.accounts.rules import ranks_above
 
     problems = []
     for perms in [*roles.values(), *users.values()]:
@@ -128,29 +144,30 @@ def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: 
     problems += [f"unknown user {name!r}" for name in users if name not in user_rows]
     if problems:
         raise ValidationError({"grants": problems})
-    my_rank = rank_of(by)
+    if by is not None and not rules.may_manage_library(actor=by, library=library):
+        raise PermissionDenied("you may not change the grants of this library")
     current = library_grants(library=library)
-    touched_roles = set(roles) | set(current["roles"])
-    touched_users = set(users) | set(current["users"])
-    for name in touched_roles:
+    changed_roles = _grants_changed(current["roles"], roles)
+    changed_users = _grants_changed(current["users"], users)
+    for name in changed_roles:
         role = role_rows.get(name) or Role.objects.filter(group__name=name).first()
-        if role is not None and role.rank > my_rank:
-            raise PermissionDenied(f"you may not change the grants of role {name!r}, which outranks yours")
-    for name in touched_users:
+        if role is not None and not ranks_above(actor=by, target=role):
+            raise PermissionDenied(f"you may not change the grants of role {name!r}: grants go to lower ranks only")
+    for name in changed_users:
         user = user_rows.get(name) or User.objects.filter(username=name).first()
-        if user is not None and rank_of(user) > my_rank:
-            raise PermissionDenied(f"you may not change the grants of user {name!r}, who outranks you")
-    for perm in {p for perms in [*roles.values(), *users.values()] for p in perms}:
-        if not by.has_perm(f"libraries.{perm}", library) and not by.has_perm(f"libraries.{perm}"):
+        if user is not None and not ranks_above(actor=by, target=user):
+            raise PermissionDenied(f"you may not change the grants of user {name!r}: grants go to lower ranks only")
+    for perm in sorted({p for perms in [*changed_roles.values(), *changed_users.values()] for p in perms}):
+        if by is not None and not by.has_perm(f"libraries.{perm}", library) and not by.has_perm(f"libraries.{perm}"):
             raise PermissionDenied(f"you may not grant {perm!r}, which you do not hold")
-    for name in touched_roles:
+    for name in changed_roles:
         group = Group.objects.get(name=name)
         for perm in GRANT_PERMISSIONS:
             if perm in roles.get(name, ()):
                 assign_perm(f"libraries.{perm}", group, library)
             else:
                 remove_perm(f"libraries.{perm}", group, library)
-    for name in touched_users:
+    for name in changed_users:
         user = user_rows.get(name) or User.objects.get(username=name)
         for perm in GRANT_PERMISSIONS:
             if perm in users.get(name, ()):
@@ -160,8 +177,25 @@ def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: 
     return library_grants(library=library)
 
 
-def library_update(*, library: Library, paths: Iterable[str] | None = None, **fields) -> Library:
-    """Change a library's settings and, when given, replace its folders."""
+def _folders_named(paths: Iterable[str]) -> set[str]:
+    return {os.path.normpath(str(p).strip()) for p in paths if str(p).strip()}
+
+
+def library_change_check(*, library: Library, by, kind: str | None = None, paths: Iterable[str] | None = None) -> None:
+    """Refuse what may not change: folders without the global permission; the kind, ever (the catalogue
+    would be emptied and read again as another kind: create another library instead)."""
+    new_kind = kind is not None and kind != library.kind
+    new_folders = paths is not None and _folders_named(paths) != set(library.paths)
+    if (new_kind or new_folders) and not rules.may_change_library_setup(actor=by):
+        raise PermissionDenied("changing a library's folders or kind needs the permission to change libraries")
+    if new_kind:
+        raise ValidationError({"kind": ["the kind of a library cannot change; create another"]})
+
+
+def library_update(*, library: Library, paths: Iterable[str] | None = None, by=None, **fields) -> Library:
+    """Change a library's settings and, when given, replace its folders (see library_change_check)."""
+    paths = list(paths) if paths is not None else None
+    library_change_check(library=library, by=by, kind=fields.get("kind"), paths=paths)
     for name, value in fields.items():
         setattr(library, name, value)
     library.full_clean()
