@@ -90,6 +90,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
     users = User.objects.select_related("role__group")
     if user.is_superuser:
         return users
+    # The queryset form of rules.outranks: users ranked at most as high as the viewer.
     rank = rank_of(user)
     return users.filter(is_superuser=False).filter(Q(role__rank__lte=rank) | Q(role__isnull=True) | Q(pk=user.pk))
 

@@ -174,7 +174,9 @@ class LibraryScanAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected scans")
     def cancel(self, request: HttpRequest, queryset: QuerySet[LibraryScan]) -> None:
-        cancelled = sum(services.scan_cancel(scan=scan) for scan in queryset)
+        # Like the API: scans of the libraries one may scan (the changelist shows every scan to viewers).
+        scannable = libraries_visible_to(request.user, perm="libraries.scan_library")
+        cancelled = sum(services.scan_cancel(scan=scan) for scan in queryset.filter(library__in=scannable))
         self.message_user(request, f"{cancelled} scan(s) cancelled.")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
