@@ -95,6 +95,19 @@ def setting_values_clean(values: dict) -> dict:
     return cleaned
 
 
+def setting_values_valid(values) -> dict:
+    """Only the values that pass their check: what is read back from storage written before these checks."""
+    if not isinstance(values, dict):
+        return {}
+    valid = {}
+    for name, value in values.items():
+        try:
+            valid.update(setting_values_clean({name: value}))
+        except ValidationError:
+            continue
+    return valid
+
+
 def settings_overrides_clean(overrides) -> dict:
     """A user's overrides: an object of known settings; null values mean "as the role says" and are dropped."""
     if not isinstance(overrides, dict):

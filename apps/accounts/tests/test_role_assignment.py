@@ -249,3 +249,19 @@ def test_every_setting_has_a_check():
     perms = Permission.objects.filter(codename="view_user")
     assert services.role_create(name="ok", rank=5, by=None, permissions=list(perms), allowed_genres=[" Drama "])
     assert role("ok").allowed_genres == ["Drama"]
+
+
+def test_values_stored_before_the_checks_are_ignored_not_obeyed(api_client):
+    """Rows written by an older version (or by hand) cannot fail a request: each bad value falls back."""
+    member = make_user("u", "user")
+    User.objects.filter(pk=member.pk).update(settings_overrides={"max_streams": "lots", "may_download": True})
+    Role.objects.filter(pk=member.role_id).update(allowed_library_kinds="movies", blocked_genres=[1])
+    from apps.accounts.selectors import effective_settings, effective_settings_forget
+
+    effective_settings_forget(user_ids=[member.pk])
+    settings = effective_settings(member)
+    assert (settings.max_streams, settings.may_download) == (3, True)
+    assert (settings.allowed_library_kinds, settings.blocked_genres) == ([], [])
+    api_client.force_authenticate(member)
+    assert api_client.get("/api/v1/users/me/").status_code == 200
+    assert api_client.get("/api/v1/movies/").status_code == 200
