@@ -38,13 +38,18 @@ def may_manage_library(*, actor, library: Library) -> bool:
 
 def path_inside_folders(path: str, folders: list[str]) -> bool:
     """Whether `path`, every link resolved, lies strictly inside one of `folders` (also resolved)."""
-    # Meant to call the libraries containment check once it exists; until then the same rule, by real path.
     real = os.path.realpath(path)
     for folder in folders:
         root = os.path.realpath(folder)
         if real != root and os.path.commonpath([real, root]) == root:
             return True
     return False
+
+
+def file_in_library(*, path: str, library: Library) -> bool:
+    """Whether the file at `path` is really the library's: its real path inside the library's folders."""
+    # The one containment check of apps/libraries/containment.py (path_contained) belongs here once both meet.
+    return path_inside_folders(path, library.paths)
 
 
 def may_manage_library_files(*, actor, library: Library) -> bool:
@@ -57,10 +62,11 @@ def may_manage_file(*, actor, file) -> bool:
     library = file.library
     if not may_manage_library_files(actor=actor, library=library):
         return False
-    if not path_inside_folders(file.path, library.paths):
+    if not file_in_library(path=file.path, library=library):
         return False
     if actor is None or actor.has_perm(CHANGE):
         return True
+    # Strictly the other libraries' folders: a link target allowed to every library makes no file theirs.
     for other in Library.objects.exclude(pk=library.pk).prefetch_related("folders"):
         if path_inside_folders(file.path, other.paths) and not may_manage_library(actor=actor, library=other):
             return False

@@ -36,7 +36,7 @@ def _member(group: DuplicateGroup, file_id: int, by=None) -> MediaFile:
 
 
 def _require_may_manage_file(file: MediaFile, by) -> None:
-    if not rules.path_inside_folders(file.path, file.library.paths):
+    if not rules.file_in_library(path=file.path, library=file.library):
         raise ValidationError({"file": "the file is outside the library's folders; it is not deleted"})
     if not rules.may_manage_file(actor=by, file=file):
         raise PermissionDenied("the file is also in a library you do not manage; it is not deleted")
