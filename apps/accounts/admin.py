@@ -4,20 +4,24 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.accounts import lockout, services, sessions
+from apps.accounts import lockout, rules, services, sessions
 from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
-from apps.accounts.roles import default_role, rank_of
-from apps.accounts.selectors import users_visible_to
+from apps.accounts.selectors import roles_visible_to, users_visible_to
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Users the operator may see; changes and the role choices follow the same rules as the API."""
+
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:2],
         ("Role", {"fields": ("role", "is_active", "settings_overrides")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "role", "usable_password", "password1", "password2")}),
     )
     list_display = ("username", "display_name", "email", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
@@ -26,6 +30,24 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return users_visible_to(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "role" in form.base_fields:
+            # Only roles the operator may give; the user's own role stays a valid (unchanged) answer.
+            choices = rules.roles_assignable_by(request.user)
+            if obj is not None and obj.role_id:
+                choices = choices | Role.objects.filter(pk=obj.role_id)
+            form.base_fields["role"].queryset = choices.select_related("group").distinct()
+        return form
+
+    def has_change_permission(self, request, obj: User | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or rules.may_manage_user(actor=request.user, user=obj))
+
+    def has_delete_permission(self, request, obj: User | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or rules.may_manage_user(actor=request.user, user=obj))
 
     @admin.action(description="Unlock sign-in of the selected users", permissions=["change"])
     def unlock(self, request, queryset) -> None:
@@ -39,15 +61,24 @@ class UserAdmin(DjangoUserAdmin):
         messages.success(request, f"Unlocked: {', '.join(unlocked)}" if unlocked else "Nobody was locked out.")
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
-        stored = User.objects.select_related("role").get(pk=obj.pk) if change else None
-        if stored is not None and rank_of(stored) > rank_of(request.user):
-            raise PermissionDenied("you may not change a user of higher rank than yours")
-        wanted = form.cleaned_data.get("role") or (None if change else default_role())
-        # The role goes through the service, which also sets groups and admin-site access.
-        obj.role = stored.role if stored is not None else None
-        super().save_model(request, obj, form, change)
-        if wanted is not None and wanted != obj.role:
-            services.user_update(user=obj, by=request.user, role=wanted)
+        """Through the services, like the API: they check the rank and role rules and set groups and access."""
+        wanted = form.cleaned_data.get("role")
+        if not change:
+            password = form.cleaned_data.get("password1") if obj.has_usable_password() else ""
+            user = services.user_create(username=obj.username, password=password or "", by=request.user, role=wanted)
+            obj.pk, obj.password, obj.role = user.pk, user.password, user.role
+            return
+        stored = User.objects.select_related("role__group").get(pk=obj.pk)
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in ("role", "password")}
+        role = wanted if wanted is not None and wanted != stored.role else None
+        services.user_update(user=stored, by=request.user, role=role, **fields)
+
+    def delete_model(self, request, obj: User) -> None:
+        services.user_delete(user=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            services.user_delete(user=user, by=request.user)
 
 
 class RoleForm(forms.ModelForm):
@@ -68,12 +99,27 @@ class RoleForm(forms.ModelForm):
             self.fields["name"].initial = self.instance.group.name
             self.fields["permissions"].initial = self.instance.group.permissions.all()
 
+    def clean_name(self) -> str:
+        # The service's own check, so that a taken name is a form error rather than a failed save.
+        role = self.instance if self.instance.pk else None
+        try:
+            return services.role_name_clean(name=self.cleaned_data["name"], role=role)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("name", exc.messages)) from exc
+
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     form = RoleForm
     list_display = ("name", "rank", "is_builtin", "max_streams", "may_download", "max_parental_age")
     list_select_related = ("group",)
+
+    def get_queryset(self, request):
+        return roles_visible_to(request.user)
+
+    def has_change_permission(self, request, obj: Role | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or rules.outranks(actor=request.user, target=obj))
 
     def save_model(self, request, obj: Role, form, change: bool) -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k in SETTING_FIELDS or k in ("rank", "description")}
@@ -85,10 +131,15 @@ class RoleAdmin(admin.ModelAdmin):
             obj.pk, obj.group = role.pk, role.group
 
     def has_delete_permission(self, request, obj: Role | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and not (obj and obj.is_builtin)
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj and (obj.is_builtin or not rules.outranks(actor=request.user, target=obj)))
 
     def delete_model(self, request, obj: Role) -> None:
         services.role_delete(role=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for role in queryset:
+            services.role_delete(role=role, by=request.user)
 
 
 @admin.register(ApiToken)

@@ -244,10 +244,9 @@ def lockout_response(request: HttpRequest, original_response=None, credentials: 
 
 def user_unlock(*, user, by) -> int:
     """Lift every lockout of `user`'s username (an admin or moderator of at least their rank); returns rows cleared."""
-    from apps.accounts.roles import rank_of
-    from apps.accounts.services import _require_rank
+    from apps.accounts.services import _require_may_manage
 
-    _require_rank(by, rank_of(user), "unlock a user")
+    _require_may_manage(by, user, "unlock a user")
     count = lockout_clear(username=user.get_username())
     logger.info("lockout of %s lifted by %s (%d counters)", user.get_username(), by, count)
     events.emit(

@@ -46,6 +46,12 @@ class Role(models.Model):
     def name(self) -> str:
         return self.group.name
 
+    def clean(self) -> None:
+        from apps.accounts.role_settings import setting_values_clean
+
+        for field, value in setting_values_clean({f: getattr(self, f) for f in SETTING_FIELDS}).items():
+            setattr(self, field, value)
+
 
 SETTING_FIELDS = (
     "max_streams",
@@ -83,6 +89,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def clean(self) -> None:
+        from apps.accounts.role_settings import settings_overrides_clean
+
+        super().clean()
+        overrides = self.settings_overrides
+        self.settings_overrides = settings_overrides_clean({} if overrides is None else overrides)
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Django's HMAC of the password, plus the epoch once raised; SECRET_KEY_FALLBACKS pass `secret`."""

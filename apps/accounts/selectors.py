@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import SETTING_FIELDS, Role, User
+from apps.accounts.role_settings import setting_values_valid
 from apps.accounts.roles import rank_of
 
 CACHE_SECONDS = 3600
@@ -67,9 +68,10 @@ def effective_settings(user: User) -> EffectiveSettings:
         values = dict(SERVER_DEFAULTS)
         role = Role.objects.filter(pk=user.role_id).first() if user.role_id else None
         if role is not None:
-            values.update({name: getattr(role, name) for name in SETTING_FIELDS})
+            values.update(setting_values_valid({name: getattr(role, name) for name in SETTING_FIELDS}))
         overrides = User.objects.filter(pk=user.pk).values_list("settings_overrides", flat=True).first() or {}
-        values.update({k: v for k, v in overrides.items() if k in SETTING_FIELDS})
+        # Rows written before overrides were checked may hold anything: such a value is ignored, not obeyed.
+        values.update(setting_values_valid(overrides))
         cached = values
         cache.set(_cache_key(user.pk), cached, CACHE_SECONDS)
     return EffectiveSettings(**cached)
@@ -90,6 +92,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
     users = User.objects.select_related("role__group")
     if user.is_superuser:
         return users
+    # The queryset form of rules.outranks: users ranked at most as high as the viewer.
     rank = rank_of(user)
     return users.filter(is_superuser=False).filter(Q(role__rank__lte=rank) | Q(role__isnull=True) | Q(pk=user.pk))
 

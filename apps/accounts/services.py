@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts import role_settings, rules
 from apps.accounts.devices import user_agent_clean
-from apps.accounts.models import SETTING_FIELDS, ApiToken, Role, User
-from apps.accounts.roles import STAFF_RANK, default_role, rank_of
+from apps.accounts.models import ApiToken, Role, User
+from apps.accounts.roles import STAFF_RANK, default_role
 from apps.core import events
 from apps.core.client_ip import client_ip, ip_or_none
 
@@ -108,13 +109,31 @@ def admin_ensure(*, username: str = "admin", password: str = "") -> tuple[User |
     return user, password
 
 
-# --- users and roles, with the rank rules --------------------------------------------------------------
+# --- users and roles, with the rank rules (apps/accounts/rules.py) -------------------------------------
 
 
-def _require_rank(by: User | None, rank: int, what: str) -> None:
+def _require_rank(by: User | None, target: User | Role | int, what: str) -> None:
     """Nobody acts on a user or role of higher rank than their own."""
-    if by is not None and rank > rank_of(by):
+    if not rules.outranks(actor=by, target=target):
         raise PermissionDenied(f"you may not {what} of a higher rank than yours")
+
+
+def _require_may_manage(by: User | None, user: User, what: str) -> None:
+    _require_rank(by, user, what)
+    if not rules.may_manage_user(actor=by, user=user):
+        raise PermissionDenied(f"you may not {what} whose role holds permissions you do not hold")
+
+
+def _require_may_assign(by: User | None, role: Role | None) -> None:
+    """The same check as editing a role: the giver ranks at least as high and holds every permission of it."""
+    if role is None or by is None:
+        return
+    _require_rank(by, role, "give a role")
+    missing = rules.role_permissions_missing(actor=by, role=role)
+    if missing:
+        raise PermissionDenied(
+            f"you may not give the role {role.name!r}: it holds permissions you do not hold: {', '.join(missing)}"
+        )
 
 
 def _apply_role(user: User, role: Role | None) -> None:
@@ -127,22 +146,23 @@ def _apply_role(user: User, role: Role | None) -> None:
 
 
 def settings_overrides_clean(overrides: dict) -> dict:
-    unknown = sorted(set(overrides) - set(SETTING_FIELDS))
-    if unknown:
-        raise ValidationError({"settings_overrides": [f"unknown settings: {', '.join(unknown)}"]})
-    return {k: v for k, v in overrides.items() if v is not None}
+    """Known settings of the right type and range only (apps/accounts/role_settings.py)."""
+    return role_settings.settings_overrides_clean(overrides)
 
 
 @transaction.atomic
 def user_create(
     *, username: str, password: str, by: User | None, role: Role | None = None, email: str = "", **fields
 ) -> User:
-    """Create a user with a role (the built-in "user" role by default) no higher than the creator's."""
+    """Create a user with a role (the built-in "user" role by default) the creator may give."""
     role = role or default_role()
-    _require_rank(by, role.rank if role else 0, "create a user")
+    _require_may_assign(by, role)
     user = User(username=username, email=email, **fields)
     user.settings_overrides = settings_overrides_clean(user.settings_overrides or {})
-    user.set_password(password)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()  # not the empty string as a password: no password signs in
     user.full_clean(exclude=["password"])
     user.save()
     _apply_role(user, role)
@@ -153,16 +173,14 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, user: User, by: User | None, role: Role | None = None, password: str = "", **fields) -> User:
-    """Change a user; the editor must outrank or equal both the user and any new role."""
-    _require_rank(by, rank_of(user), "change a user")
+    """Change a user; the editor must be allowed to manage the user and to give any new role."""
+    _require_may_manage(by, user, "change a user")
     if "settings_overrides" in fields:
         fields["settings_overrides"] = settings_overrides_clean(fields["settings_overrides"] or {})
     for name, value in fields.items():
         setattr(user, name, value)
     if role is not None and role != user.role:
-        _require_rank(by, role.rank, "give a role")
-        if by is not None and user.pk == by.pk and role.rank > rank_of(by):
-            raise PermissionDenied("you may not raise your own rank")
+        _require_may_assign(by, role)
         _apply_role(user, role)
     if password:
         user.set_password(password)
@@ -172,7 +190,7 @@ def user_update(*, user: User, by: User | None, role: Role | None = None, passwo
 
 
 def user_delete(*, user: User, by: User | None) -> None:
-    _require_rank(by, rank_of(user), "delete a user")
+    _require_may_manage(by, user, "delete a user")
     if by is not None and user.pk == by.pk:
         raise PermissionDenied("you may not delete yourself")
     user.delete()
@@ -180,13 +198,26 @@ def user_delete(*, user: User, by: User | None) -> None:
 
 def _check_grantable(by: User | None, permissions: list[Permission]) -> None:
     """Nobody grants a permission they do not hold themselves."""
-    if by is None or by.is_superuser:
-        return
-    held = by.get_all_permissions()
-    missing = [f"{p.content_type.app_label}.{p.codename}" for p in permissions]
-    missing = [name for name in missing if name not in held]
+    missing = rules.permissions_missing(actor=by, permissions=permissions)
     if missing:
-        raise PermissionDenied(f"you may not grant permissions you do not hold: {', '.join(sorted(missing))}")
+        raise PermissionDenied(f"you may not grant permissions you do not hold: {', '.join(missing)}")
+
+
+def role_name_clean(*, name: str, role: Role | None = None) -> str:
+    """A role's name: not empty, and not the name of another role or group (a 400, not a database error)."""
+    name = str(name or "").strip()
+    if role is not None and role.is_builtin and name != role.group.name:
+        raise ValidationError({"name": ["built-in roles cannot be renamed"]})
+    if not name:
+        raise ValidationError({"name": ["a role needs a name"]})
+    if len(name) > 150:
+        raise ValidationError({"name": ["at most 150 characters"]})
+    taken = Group.objects.filter(name=name)
+    if role is not None:
+        taken = taken.exclude(pk=role.group_id)
+    if taken.exists():
+        raise ValidationError({"name": ["a role or group with this name exists"]})
+    return name
 
 
 @transaction.atomic
@@ -194,8 +225,7 @@ def role_create(*, name: str, rank: int, by: User | None, permissions: list[Perm
     """A custom role: a group with a rank, model permissions and settings."""
     _require_rank(by, rank, "create a role")
     _check_grantable(by, list(permissions))
-    if Group.objects.filter(name=name).exists():
-        raise ValidationError({"name": ["a role or group with this name exists"]})
+    name = role_name_clean(name=name)
     group = Group.objects.create(name=name)
     group.permissions.set(permissions)
     role = Role(group=group, rank=rank, **settings)
@@ -208,15 +238,13 @@ def role_create(*, name: str, rank: int, by: User | None, permissions: list[Perm
 def role_update(
     *, role: Role, by: User | None, name: str | None = None, permissions: list[Permission] | None = None, **fields
 ) -> Role:
-    _require_rank(by, role.rank, "change a role")
+    _require_rank(by, role, "change a role")
     if "rank" in fields:
         _require_rank(by, fields["rank"], "raise a role to a rank")
         if role.is_builtin and fields["rank"] != role.rank:
             raise ValidationError({"rank": ["the rank of a built-in role is fixed"]})
     if name is not None and name != role.group.name:
-        if role.is_builtin:
-            raise ValidationError({"name": ["built-in roles cannot be renamed"]})
-        role.group.name = name
+        role.group.name = role_name_clean(name=name, role=role)
         role.group.save()
     if permissions is not None:
         _check_grantable(by, list(permissions))
@@ -231,7 +259,7 @@ def role_update(
 def role_delete(*, role: Role, by: User | None) -> None:
     if role.is_builtin:
         raise ValidationError({"role": ["built-in roles cannot be deleted"]})
-    _require_rank(by, role.rank, "delete a role")
+    _require_rank(by, role, "delete a role")
     with transaction.atomic():
         fallback = default_role()
         for user in role.users.all():

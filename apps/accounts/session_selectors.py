@@ -16,7 +16,7 @@ from django.utils.crypto import constant_time_compare
 
 from apps.accounts.devices import device_describe, device_label
 from apps.accounts.models import ApiToken, LoginSession, User
-from apps.accounts.roles import rank_of
+from apps.accounts.rules import may_manage_user
 from apps.accounts.selectors import users_visible_to
 
 PK = r"[1-9][0-9]{0,17}"  # what a primary key looks like; anything else is nobody
@@ -46,14 +46,14 @@ class Device:
 
 
 def may_manage_devices(viewer: User, user: User) -> bool:
-    """Your own devices, or those of a user you can see, hold accounts.change_user for, and outrank or equal."""
+    """Your own devices, or those of a user you can see, hold accounts.change_user for, and may manage."""
     if not viewer or not viewer.is_authenticated:
         return False
     if viewer.pk == user.pk:
         return True
     return (
         viewer.has_perm("accounts.change_user")
-        and rank_of(user) <= rank_of(viewer)
+        and may_manage_user(actor=viewer, user=user)
         and users_visible_to(viewer).filter(pk=user.pk).exists()
     )
 

@@ -226,6 +226,18 @@ define(
     payload=("user_id", "username", "sessions", "tokens", "by_id"),
 )
 define(
+    "catalogue.changed",
+    category="catalogue",
+    description="An operator changed a movie, show, season, episode or file (admin or API).",
+    payload=("kind", "id", "library_id", "title", "fields", "by_id"),
+)
+define(
+    "catalogue.deleted",
+    category="catalogue",
+    description="An operator removed a movie, show, season, episode or file from the catalogue (admin or API).",
+    payload=("kind", "id", "library_id", "title", "by_id"),
+)
+define(
     "movie.available",
     category="media",
     description="A movie has a playable main file (a new one, or a requested one that arrived).",

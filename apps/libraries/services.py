@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
+from guardian.shortcuts import assign_perm
 
 from apps.core import events
+from apps.libraries import rules
 from apps.libraries.containment import LEAVES, allowed_folders, folder_problem
 from apps.libraries.fingerprint import file_fingerprint
+from apps.libraries.grants import DEFAULT_GRANTS, GRANT_PERMISSIONS, library_grants, library_grants_set  # noqa: F401
 from apps.libraries.indexer import FolderCache, read_file
 from apps.libraries.models import Library, LibraryFolder, LibraryScan, ScanError
 from apps.libraries.walker import FileStat, Skipped, printable, walk
@@ -75,8 +77,11 @@ def library_create(
     enabled: bool = True,
     realtime_monitoring: bool = True,
     scan_interval_minutes: int = 360,
+    by=None,
 ) -> Library:
-    """Create a library with its folders."""
+    """Create a library with its folders and the default grants; `by` needs the global add permission."""
+    if not rules.may_create_library(actor=by):
+        raise PermissionDenied("creating a library needs the permission to add libraries")
     folders = library_folders_clean(paths)
     library = Library(
         name=name.strip(),
@@ -97,75 +102,25 @@ def library_create(
     return library
 
 
-# Like Jellyfin's "access to all libraries" default: a new library is open to users and guests.
-DEFAULT_GRANTS = {"user": ("view_library", "download_library"), "guest": ("view_library",)}
-GRANT_PERMISSIONS = ("view_library", "download_library", "manage_library")
+def _folders_named(paths: Iterable[str]) -> set[str]:
+    return {os.path.normpath(str(p).strip()) for p in paths if str(p).strip()}
 
 
-def library_grants(*, library: Library) -> dict[str, dict[str, list[str]]]:
-    """Who holds which per-library permission: {"roles": {name: [...]}, "users": {username: [...]}}."""
-    roles: dict[str, list[str]] = {}
-    for group, perms in get_groups_with_perms(library, attach_perms=True).items():
-        kept = sorted(p for p in perms if p in GRANT_PERMISSIONS)
-        if kept:
-            roles[group.name] = kept
-    users: dict[str, list[str]] = {}
-    for user, perms in get_users_with_perms(library, attach_perms=True, with_group_users=False).items():
-        kept = sorted(p for p in perms if p in GRANT_PERMISSIONS)
-        if kept:
-            users[user.username] = kept
-    return {"roles": roles, "users": users}
+def library_change_check(*, library: Library, by, kind: str | None = None, paths: Iterable[str] | None = None) -> None:
+    """Refuse what may not change: folders without the global permission; the kind, ever (the catalogue
+    would be emptied and read again as another kind: create another library instead)."""
+    new_kind = kind is not None and kind != library.kind
+    new_folders = paths is not None and _folders_named(paths) != set(library.paths)
+    if (new_kind or new_folders) and not rules.may_change_library_setup(actor=by):
+        raise PermissionDenied("changing a library's folders or kind needs the permission to change libraries")
+    if new_kind:
+        raise ValidationError({"kind": ["the kind of a library cannot change; create another"]})
 
 
-@transaction.atomic
-def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: dict[str, list[str]], by) -> dict:
-    """Replace the library's grants; rank rules apply and nobody grants what they do not hold."""
-    from apps.accounts.models import Role, User
-    from apps.accounts.roles import rank_of
-
-    problems = []
-    for perms in [*roles.values(), *users.values()]:
-        problems += [f"unknown permission {p!r}" for p in perms if p not in GRANT_PERMISSIONS]
-    role_rows = {r.group.name: r for r in Role.objects.select_related("group").filter(group__name__in=roles)}
-    problems += [f"unknown role {name!r}" for name in roles if name not in role_rows]
-    user_rows = {u.username: u for u in User.objects.filter(username__in=users)}
-    problems += [f"unknown user {name!r}" for name in users if name not in user_rows]
-    if problems:
-        raise ValidationError({"grants": problems})
-    my_rank = rank_of(by)
-    current = library_grants(library=library)
-    touched_roles = set(roles) | set(current["roles"])
-    touched_users = set(users) | set(current["users"])
-    for name in touched_roles:
-        role = role_rows.get(name) or Role.objects.filter(group__name=name).first()
-        if role is not None and role.rank > my_rank:
-            raise PermissionDenied(f"you may not change the grants of role {name!r}, which outranks yours")
-    for name in touched_users:
-        user = user_rows.get(name) or User.objects.filter(username=name).first()
-        if user is not None and rank_of(user) > my_rank:
-            raise PermissionDenied(f"you may not change the grants of user {name!r}, who outranks you")
-    for perm in {p for perms in [*roles.values(), *users.values()] for p in perms}:
-        if not by.has_perm(f"libraries.{perm}", library) and not by.has_perm(f"libraries.{perm}"):
-            raise PermissionDenied(f"you may not grant {perm!r}, which you do not hold")
-    for name in touched_roles:
-        group = Group.objects.get(name=name)
-        for perm in GRANT_PERMISSIONS:
-            if perm in roles.get(name, ()):
-                assign_perm(f"libraries.{perm}", group, library)
-            else:
-                remove_perm(f"libraries.{perm}", group, library)
-    for name in touched_users:
-        user = user_rows.get(name) or User.objects.get(username=name)
-        for perm in GRANT_PERMISSIONS:
-            if perm in users.get(name, ()):
-                assign_perm(f"libraries.{perm}", user, library)
-            else:
-                remove_perm(f"libraries.{perm}", user, library)
-    return library_grants(library=library)
-
-
-def library_update(*, library: Library, paths: Iterable[str] | None = None, **fields) -> Library:
-    """Change a library's settings and, when given, replace its folders."""
+def library_update(*, library: Library, paths: Iterable[str] | None = None, by=None, **fields) -> Library:
+    """Change a library's settings and, when given, replace its folders (see library_change_check)."""
+    paths = list(paths) if paths is not None else None
+    library_change_check(library=library, by=by, kind=fields.get("kind"), paths=paths)
     for name, value in fields.items():
         setattr(library, name, value)
     library.full_clean()

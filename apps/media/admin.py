@@ -1,21 +1,39 @@
 """Operator views of the catalogue: movies and shows with their files and streams."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from apps.media import (
     admin_duplicates,  # noqa: F401 - registers the duplicate review admin
+    edits,
     selectors,
 )
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
 
 
 class SelectorAdmin(admin.ModelAdmin):
-    """The admin shows what the app's selector lets the operator see, like the API."""
+    """The admin shows what the app's selector lets the operator see, like the API; edits and deletions go
+    through apps/media/edits.py (activity log, parental age, cache), like every other writer."""
 
     selector = None
 
     def get_queryset(self, request):
         return type(self).selector(request.user)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if not change:  # the catalogue is built by scans; nothing here adds to it
+            raise PermissionDenied("items are added by scanning their library")
+        edits.item_update(item=obj, by=request.user, fields=list(form.changed_data))
+
+    def delete_model(self, request, obj) -> None:
+        edits.item_delete(item=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for item in queryset:
+            edits.item_delete(item=item, by=request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -57,7 +75,7 @@ class MovieAdmin(SelectorAdmin):
     list_select_related = ("library",)
     inlines = [MovieFileInline]
     filter_horizontal = ("genres", "studios")
-    readonly_fields = ("match_key", "added_at", "updated_at")
+    readonly_fields = ("match_key", "age_rating", "added_at", "updated_at")
 
 
 class SeasonInline(ReadOnlyInline):
@@ -74,7 +92,7 @@ class ShowAdmin(SelectorAdmin):
     search_fields = ("title", "original_title", "tvdb_id", "tmdb_id")
     list_select_related = ("library",)
     inlines = [SeasonInline]
-    readonly_fields = ("match_key", "added_at", "updated_at")
+    readonly_fields = ("match_key", "age_rating", "added_at", "updated_at")
 
 
 class EpisodeFileInline(MovieFileInline):
@@ -102,9 +120,6 @@ class MediaFileAdmin(SelectorAdmin):
     list_select_related = ("library",)
     inlines = [StreamInline, SubtitleInline]
     readonly_fields = [f.name for f in MediaFile._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 admin.site.register(Genre, search_fields=("name",))

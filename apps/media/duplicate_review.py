@@ -5,25 +5,41 @@ from __future__ import annotations
 import logging
 import os
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import activity_record
-from apps.libraries.containment import path_contained
+from apps.core import events
+from apps.libraries import rules
 from apps.libraries.models import Library
 from apps.media import services as media_services
 from apps.media.duplicates import signature
+from apps.media.edits import by_pk
 from apps.media.models import DuplicateDismissal, DuplicateGroup, MediaFile
 
 logger = logging.getLogger(__name__)
 
 
-def _member(group: DuplicateGroup, file_id: int) -> MediaFile:
-    file = MediaFile.objects.filter(pk=file_id, duplicate_memberships__group=group).first()
+def _member(group: DuplicateGroup, file_id: int, by=None) -> MediaFile:
+    """A file of the group, of the group's library, that `by` may manage (checked per file, by real path)."""
+    if not rules.may_manage_library_files(actor=by, library=group.library):
+        raise PermissionDenied("duplicates are resolved by those who manage the library")
+    file = (
+        MediaFile.objects.filter(pk=file_id, library_id=group.library_id, duplicate_memberships__group=group)
+        .select_related("library")
+        .first()
+    )
     if file is None:
         raise ValidationError({"file": f"file {file_id} is not a member of this group"})
     return file
+
+
+def _require_may_manage_file(file: MediaFile, by) -> None:
+    if not rules.file_in_library(path=file.path, library=file.library):
+        raise ValidationError({"file": "the file is outside the library's folders; it is not deleted"})
+    if not rules.may_manage_file(actor=by, file=file):
+        raise PermissionDenied("the file is also in a library you do not manage; it is not deleted")
 
 
 def _locked(group: DuplicateGroup) -> DuplicateGroup:
@@ -38,7 +54,7 @@ def _locked(group: DuplicateGroup) -> DuplicateGroup:
 def duplicate_keep(*, group: DuplicateGroup, file_id: int, by=None) -> DuplicateGroup:
     """Record which file of the group to keep; the others stay on disk until deleted one by one."""
     group = _locked(group)
-    file = _member(group, file_id)
+    file = _member(group, file_id, by)
     group.status, group.kept_file = DuplicateGroup.Status.KEPT, file
     group.decided_by, group.decided_at = by, timezone.now()
     group.save(update_fields=["status", "kept_file", "decided_by", "decided_at", "updated_at"])
@@ -49,6 +65,8 @@ def duplicate_keep(*, group: DuplicateGroup, file_id: int, by=None) -> Duplicate
 def duplicate_dismiss(*, group: DuplicateGroup, by=None) -> DuplicateGroup:
     """Not a duplicate: remembered, so the same files (or some of them) are not grouped as this kind again."""
     group = _locked(group)
+    if not rules.may_manage_library_files(actor=by, library=group.library):
+        raise PermissionDenied("duplicates are resolved by those who manage the library")
     dismissal = DuplicateDismissal.objects.create(library_id=group.library_id, kind=group.kind, dismissed_by=by)
     dismissal.files.set(group.members.values_list("file_id", flat=True))
     group.status, group.kept_file = DuplicateGroup.Status.DISMISSED, None
@@ -65,11 +83,10 @@ def duplicate_file_delete(*, group: DuplicateGroup, file_id: int, confirm: bool,
     """
     if confirm is not True:
         raise ValidationError({"confirm": 'Deleting a file from disk cannot be undone: send "confirm": true.'})
-    file = _member(group, file_id)
+    file = _member(group, file_id, by)
     if group.kept_file_id == file.pk:
         raise ValidationError({"file": "this is the file chosen to keep"})
-    if not path_contained(path=file.path, library=group.library):
-        raise ValidationError({"file": "the file is outside the library's folders; it is not deleted"})
+    _require_may_manage_file(file, by)
     others = MediaFile.objects.filter(duplicate_memberships__group=group).exclude(pk=file.pk)
     if not any(os.path.isfile(other.path) for other in others):
         raise ValidationError({"file": "no other file of the group is on disk any more; this one is kept"})
@@ -90,6 +107,8 @@ def duplicate_file_delete(*, group: DuplicateGroup, file_id: int, confirm: bool,
             data={"path": file.path, "size": file.size, "group": group.pk, "kind": group.kind},
         )
         media_services.files_remove(library=group.library, file_ids=[file.pk])
+        name, library_id = os.path.basename(file.path), group.library_id
+        events.emit("catalogue.deleted", kind="file", id=file.pk, library_id=library_id, title=name, by_id=by_pk(by))
         return _group_after_removal(group)
 
 

@@ -7,5 +7,6 @@ from apps.core import caching, events
 @events.subscribe("movie.*")
 @events.subscribe("episode.*")
 @events.subscribe("media.*")
+@events.subscribe("catalogue.*")
 def catalogue_changed(event: events.Event) -> None:
     caching.bump("catalogue")

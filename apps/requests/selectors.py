@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.accounts.roles import rank_of
+from apps.accounts.rules import outranks
 from apps.accounts.selectors import effective_settings
 from apps.requests.models import ArrServer, MediaRequest
 
@@ -41,7 +41,7 @@ def may_manage_requests(user) -> bool:
 
 def may_act_on(user, request: MediaRequest) -> bool:
     """An approver acts on requests of users ranked no higher than themselves (rank rules)."""
-    return may_manage_requests(user) and rank_of(user) >= rank_of(request.requested_by)
+    return may_manage_requests(user) and outranks(actor=user, target=request.requested_by)
 
 
 def requests_visible_to(user) -> QuerySet[MediaRequest]:

@@ -1,8 +1,10 @@
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts import role_settings
 from apps.accounts.models import SETTING_FIELDS, Role, User
 from apps.accounts.selectors import effective_settings
 
@@ -38,27 +40,21 @@ class RoleSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "rank", "is_builtin", "description", "permissions", *SETTING_FIELDS]
         read_only_fields = ["is_builtin"]
 
-    def validate_allowed_library_kinds(self, value: list) -> list:
-        if not isinstance(value, list) or any(k not in ("movies", "shows") for k in value):
-            raise serializers.ValidationError('a list of "movies" and "shows"')
-        return value
 
-    def validate_allowed_genres(self, value) -> list:
-        return _names(value)
+def _setting_validator(name: str):
+    """The field's check of apps/accounts/role_settings.py, its Django errors as the serializer's own."""
 
-    def validate_blocked_genres(self, value) -> list:
-        return _names(value)
+    def validate(self, value):
+        try:
+            return role_settings.setting_values_clean({name: value})[name]
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict[name]) from exc
 
-    def validate_feature_flags(self, value) -> dict:
-        if not isinstance(value, dict) or not all(isinstance(v, bool) for v in value.values()):
-            raise serializers.ValidationError("an object of flag names to true/false")
-        return value
+    return validate
 
 
-def _names(value) -> list:
-    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 100 for v in value):
-        raise serializers.ValidationError("a list of names")
-    return value
+for _name in SETTING_FIELDS:
+    setattr(RoleSerializer, f"validate_{_name}", _setting_validator(_name))
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -96,12 +92,10 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["date_joined", "last_login"]
 
     def validate_settings_overrides(self, value) -> dict:
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("an object of setting names to values")
-        unknown = sorted(set(value) - set(SETTING_FIELDS))
-        if unknown:
-            raise serializers.ValidationError(f"unknown settings: {', '.join(unknown)}")
-        return value
+        try:
+            return role_settings.settings_overrides_clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["settings_overrides"]) from exc
 
 
 class UserMeSerializer(serializers.ModelSerializer):

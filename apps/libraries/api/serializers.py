@@ -24,12 +24,10 @@ class LibrarySerializer(serializers.ModelSerializer):
         read_only_fields = ["last_scanned_at", "created_at", "updated_at"]
 
     def create(self, validated_data: dict) -> Library:
-        return services.library_create(**validated_data)
+        return services.library_create(by=self.context["request"].user, **validated_data)
 
     def update(self, instance: Library, validated_data: dict) -> Library:
-        if "kind" in validated_data and validated_data["kind"] != instance.kind:
-            raise serializers.ValidationError({"kind": ["the kind of a library cannot change; create another"]})
-        return services.library_update(library=instance, **validated_data)
+        return services.library_update(library=instance, by=self.context["request"].user, **validated_data)
 
 
 class ScanRequestSerializer(serializers.Serializer):

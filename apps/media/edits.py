@@ -1,0 +1,100 @@
+"""Operator edits of the catalogue (admin, API): saved, recorded in the activity log, announced.
+
+The announcement (`catalogue.changed` / `catalogue.deleted`) makes cached lists and counts stale, as scans do.
+"""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.db.models import Q
+
+from apps.audit.services import activity_record
+from apps.core import events
+from apps.media.models import Episode, MediaFile, Movie, Season, Show
+from apps.media.ratings import certification_age
+
+KINDS = {Movie: "movie", Show: "show", Season: "season", Episode: "episode", MediaFile: "file"}
+
+
+def by_pk(by) -> int | None:
+    return getattr(by, "pk", None)
+
+
+def _library_id(item: models.Model) -> int | None:
+    if isinstance(item, Season | Episode):
+        return item.show.library_id
+    return item.library_id
+
+
+def _title(item: models.Model) -> str:
+    # A file is named by its base name: the server path is for the activity log's data, not for announcements.
+    return item.path.rsplit("/", 1)[-1] if isinstance(item, MediaFile) else str(item)
+
+
+def age_follow_certification(item: models.Model) -> bool:
+    """Set the age used by parental limits from the item's certification; whether it changed."""
+    if not hasattr(item, "certification"):
+        return False
+    age = certification_age(item.certification) if item.certification else None
+    if item.age_rating == age:
+        return False
+    item.age_rating = age
+    return True
+
+
+@transaction.atomic
+def item_update(*, item: models.Model, by, fields: list[str]) -> models.Model:
+    """Save an item whose `fields` were changed by `by`; the parental age follows a changed certification."""
+    fields = list(fields)
+    if age_follow_certification(item):
+        fields.append("age_rating")
+    item.save()
+    kind = KINDS[type(item)]
+    activity_record(
+        event="catalogue_changed",
+        actor=by,
+        target=item,
+        message=f"changed {', '.join(fields) or 'nothing'} of the {kind}",
+        data={"kind": kind, "fields": fields},
+    )
+    events.emit(
+        "catalogue.changed",
+        kind=kind,
+        id=item.pk,
+        library_id=_library_id(item),
+        title=_title(item),
+        fields=fields,
+        by_id=by_pk(by),
+    )
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: models.Model, by) -> None:
+    """Remove an item and its file rows from the catalogue (not from disk: a full scan finds them again)."""
+    from apps.media import services as media_services
+
+    kind, pk, library_id, title = KINDS[type(item)], item.pk, _library_id(item), _title(item)
+    data = {"kind": kind}
+    if isinstance(item, MediaFile):
+        data["path"] = item.path
+        media_services.files_remove(library=item.library, file_ids=[item.pk])
+    else:
+        owned = {
+            Movie: Q(movie=item),
+            Show: Q(episode__show=item),
+            Season: Q(episode__season=item),
+            Episode: Q(episode=item),
+        }[type(item)]
+        data["files"] = MediaFile.objects.filter(owned).delete()[1].get("media.MediaFile", 0)
+        item.delete()
+    activity_record(
+        event="catalogue_deleted",
+        actor=by,
+        target_type=type(item),
+        target_pk=pk,
+        object_repr=title,
+        message=f"deleted the {kind} from the catalogue",
+        data=data,
+    )
+    events.emit("catalogue.deleted", kind=kind, id=pk, library_id=library_id, title=title, by_id=by_pk(by))
