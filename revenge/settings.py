@@ -54,6 +54,8 @@ WATCHED_PERCENT = env.int("REVENGE_WATCHED_PERCENT", 90, minimum=1, maximum=100)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before auth: its `changepassword` command replaces Django's, to end old sessions and tokens too.
+    "apps.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,7 +72,6 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "apps.core",
-    "apps.accounts",
     "apps.libraries",
     "apps.media",
     "apps.audit",

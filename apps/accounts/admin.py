@@ -3,17 +3,30 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts import lockout, services, sessions
+from apps.accounts import lockout, passwords, services, sessions
 from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
 from apps.accounts.roles import default_role, rank_of
 from apps.accounts.selectors import users_visible_to
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    """Saves through passwords.password_set, so a new password ends the user's other sessions and tokens."""
+
+    def save(self, commit: bool = True) -> User:
+        request = passwords.admin_request.get()
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data["password1"] if usable else None
+        passwords.password_set(user=self.user, password=password, by=getattr(request, "user", None), request=request)
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = PasswordForm
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:2],
         ("Role", {"fields": ("role", "is_active", "settings_overrides")}),
@@ -37,6 +50,17 @@ class UserAdmin(DjangoUserAdmin):
             except PermissionDenied as exc:
                 messages.error(request, f"{user.get_username()}: {exc}")
         messages.success(request, f"Unlocked: {', '.join(unlocked)}" if unlocked else "Nobody was locked out.")
+
+    def user_change_password(self, request, id, form_url=""):
+        lent = passwords.admin_request.set(request)
+        before = request.session.session_key
+        try:
+            response = super().user_change_password(request, id, form_url)
+        finally:
+            passwords.admin_request.reset(lent)
+        # Django cycles the changer's session key afterwards; their device row follows it.
+        sessions.session_rekey(old_key=before, new_key=request.session.session_key)
+        return response
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
         stored = User.objects.select_related("role").get(pk=obj.pk) if change else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.devices import user_agent_clean
 from apps.accounts.models import SETTING_FIELDS, ApiToken, Role, User
+from apps.accounts.passwords import password_set
 from apps.accounts.roles import STAFF_RANK, default_role, rank_of
 from apps.core import events
 from apps.core.client_ip import client_ip, ip_or_none
@@ -152,8 +153,12 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, by: User | None, role: Role | None = None, password: str = "", **fields) -> User:
-    """Change a user; the editor must outrank or equal both the user and any new role."""
+def user_update(
+    *, user: User, by: User | None, role: Role | None = None, password: str = "", request=None, **fields
+) -> User:
+    """Change a user; the editor must outrank or equal both the user and any new role.
+
+    A new password ends the user's tokens and sessions but `request`'s own (passwords.password_set)."""
     _require_rank(by, rank_of(user), "change a user")
     if "settings_overrides" in fields:
         fields["settings_overrides"] = settings_overrides_clean(fields["settings_overrides"] or {})
@@ -164,10 +169,10 @@ def user_update(*, user: User, by: User | None, role: Role | None = None, passwo
         if by is not None and user.pk == by.pk and role.rank > rank_of(by):
             raise PermissionDenied("you may not raise your own rank")
         _apply_role(user, role)
-    if password:
-        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    if password:
+        password_set(user=user, password=password, by=by, request=request)
     return user
 
 

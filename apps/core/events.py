@@ -226,6 +226,12 @@ define(
     payload=("user_id", "username", "sessions", "tokens", "by_id"),
 )
 define(
+    "auth.password_changed",
+    category="auth",
+    description="A password was changed or reset: the user's other sessions and every API token were ended.",
+    payload=("user_id", "username", "sessions", "tokens", "by_id"),
+)
+define(
     "movie.available",
     category="media",
     description="A movie has a playable main file (a new one, or a requested one that arrived).",
