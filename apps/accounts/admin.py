@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
 from apps.accounts import lockout, passwords, services, sessions
 from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
@@ -132,7 +133,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
             user=obj.user, name=obj.name, expires_at=obj.expires_at, by=request.user
         )
         obj.pk = token.pk
-        messages.warning(request, f"API token created. Copy it now, it is not shown again: {raw_key}")
+        request.api_token_raw_key = raw_key  # for response_add, on this request only: never in messages or cookies
+
+    def response_add(self, request, obj: ApiToken, post_url_continue=None):
+        """The page that answers the creation shows the key once; no redirect carries it anywhere."""
+        raw_key = getattr(request, "api_token_raw_key", None)
+        if raw_key is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "token": obj, "raw_key": raw_key}
+        response = TemplateResponse(request, "admin/accounts/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def delete_model(self, request, obj: ApiToken) -> None:
         sessions.token_revoke(token=obj, by=request.user)
