@@ -151,6 +151,15 @@ def networks(env: Env, name: str, default: list[str]) -> list:
     return found
 
 
+def metrics_token(env: Env) -> str:
+    """REVENGE_METRICS_TOKEN: a bearer token for Prometheus; too short to resist guessing is a problem."""
+    token = env.str("REVENGE_METRICS_TOKEN")
+    if token and (len(token) < 16 or any(ch.isspace() for ch in token)):
+        env.problem("revenge.E040", "REVENGE_METRICS_TOKEN must be at least 16 characters, without spaces.")
+        return ""
+    return token
+
+
 LOCKOUT_PARAMETERS = {"username": "username", "ip": "ip_address", "username+ip": ["username", "ip_address"]}
 
 

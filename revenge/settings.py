@@ -21,6 +21,9 @@ SECRET_KEY = config.secret_key(env, data_dir=DATA_DIR, embedded=EMBEDDED_DATABAS
 # Like paperless-ngx: a home server is reached by LAN names and addresses nobody can list up front.
 ALLOWED_HOSTS = env.list("REVENGE_ALLOWED_HOSTS", ["*"])
 TRUSTED_PROXIES = config.networks(env, "REVENGE_TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
+# /metrics without a token: these client addresses only (after trusted proxies); with one, REVENGE_METRICS_TOKEN.
+METRICS_ALLOW = config.networks(env, "REVENGE_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = config.metrics_token(env)
 RATE_LIMIT = env.str("REVENGE_RATE_LIMIT", "600/min") or "600/min"
 AUTH_RATE_LIMIT = env.str("REVENGE_AUTH_RATE_LIMIT", "10/min") or "10/min"
 CSRF_TRUSTED_ORIGINS = env.list("REVENGE_CSRF_TRUSTED_ORIGINS", [])

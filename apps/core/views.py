@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from apps.core import health
+from apps.core import health, metrics_access
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -31,6 +31,9 @@ PROBES = {"/healthz": healthz, "/readyz": readyz, "/startupz": startupz}
 
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text: every web worker's metrics (multiprocess mode) plus state read from the database."""
+    refused = metrics_access.metrics_refusal(request)
+    if refused is not None:
+        return refused
     import prometheus_client
     from django_prometheus.exports import ExportToDjangoView
 
