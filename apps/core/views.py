@@ -26,6 +26,21 @@ def startupz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413 (Payload Too Large), anything else 400."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.views import defaults
+
+    if isinstance(exception, RequestDataTooBig):
+        detail = "The request body is larger than this server accepts."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": detail, "code": "too_large"}, status=413)
+        return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 PROBES = {"/healthz": healthz, "/readyz": readyz, "/startupz": startupz}
 
 
