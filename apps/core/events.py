@@ -237,6 +237,12 @@ define(
     description="A movie has a playable main file (a new one, or a requested one that arrived).",
     payload=("movie_id", "library_id", "title", "year"),
 )
+define(
+    "episode.available",
+    category="media",
+    description="An episode has a playable main file for the first time.",
+    payload=("episode_id", "show_id", "library_id", "show", "season", "episode", "title"),
+)
 
 # Requests, playback and transcoding are built by other issues; listed now so agents can subscribe.
 _REQUEST_PAYLOAD = ("request_id", "title", "media_kind", "requester_id", "subscriber_ids")
