@@ -35,9 +35,9 @@ def test_api_multipart_fields_over_the_limit_answer_413(client):
     assert response.status_code == 413
 
 
-def test_signed_in_writes_answer_413(admin_client):
+def test_signed_in_writes_answer_413(admin_client, admin_user):
     response = admin_client.patch(
-        "/api/v1/users/1/", json.dumps({"display_name": "x" * OVER}), content_type="application/json"
+        f"/api/v1/users/{admin_user.pk}/", json.dumps({"display_name": "x" * OVER}), content_type="application/json"
     )
     assert response.status_code == 413
 
