@@ -101,7 +101,6 @@ class NotificationViewSet(SelectorReadOnlyViewSet):
     permission_classes = [IsAuthenticated]
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
-    lookup_value_regex = r"\d+"
 
     @extend_schema(request=None, responses=MarkedSerializer)
     @action(detail=True, methods=["post"])
