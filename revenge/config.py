@@ -160,6 +160,15 @@ def metrics_token(env: Env) -> str:
     return token
 
 
+def lockout_trusted_networks(env: Env) -> list:
+    """REVENGE_LOCKOUT_TRUSTED_NETWORKS: where a username is locked per username+IP; never every address."""
+    found = networks(env, "REVENGE_LOCKOUT_TRUSTED_NETWORKS", [])
+    if any(network.prefixlen == 0 for network in found):
+        env.problem("revenge.E041", "REVENGE_LOCKOUT_TRUSTED_NETWORKS may not hold every address (a /0 network).")
+        return [network for network in found if network.prefixlen]
+    return found
+
+
 LOCKOUT_PARAMETERS = {"username": "username", "ip": "ip_address", "username+ip": ["username", "ip_address"]}
 
 

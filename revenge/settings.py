@@ -171,7 +171,7 @@ AXES_ENABLE_ADMIN = False  # axes' own attempt tables stay empty; the admin show
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts are not counted, and are flagged
 LOCKOUT_TIERS = ((5, timedelta(minutes=15)), (10, timedelta(hours=1)), (20, None))  # None: until unlocked
 # From these networks a username is locked per username+IP: a lock earned elsewhere does not lock them out.
-LOCKOUT_TRUSTED_NETWORKS = config.networks(env, "REVENGE_LOCKOUT_TRUSTED_NETWORKS", [])
+LOCKOUT_TRUSTED_NETWORKS = config.lockout_trusted_networks(env)
 LOCKOUT_FORGET_HOURS = env.int("REVENGE_LOCKOUT_FORGET_HOURS", 24, minimum=1)
 
 # Activity log: django-auditlog writes model changes into audit.Activity, beside auth and security events.

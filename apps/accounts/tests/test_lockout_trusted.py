@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from apps.accounts import lockout, services
 from apps.accounts.models import LoginLockout, Role
 from apps.accounts.tests.test_lockout import _no_rate_limit  # noqa: F401 - autouse: the rate limit answers 429 first
+from revenge import config
 
 pytestmark = pytest.mark.django_db
 RIGHT = "correct horse battery staple"
@@ -90,3 +91,9 @@ def test_unlocking_the_user_clears_their_home_counters_too(boss, trusted):
     lock_admin_from(HOME_ATTACKER)
     assert lockout.user_unlock(user=boss, by=boss) >= 1
     assert not LoginLockout.objects.filter(key__startswith="admin").exists()
+
+
+def test_trusted_networks_are_validated():
+    env = config.Env(environ={"REVENGE_LOCKOUT_TRUSTED_NETWORKS": "192.168.1.0/24, 0.0.0.0/0, ::/0, bogus"})
+    assert config.lockout_trusted_networks(env) == [ipaddress.ip_network("192.168.1.0/24")]
+    assert sorted(p.id for p in env.problems) == ["revenge.E012", "revenge.E041"]

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from apps.accounts import services
 from apps.accounts.models import ApiToken, LoginSession, Role, User
 from apps.accounts.tests.test_sessions import PASSWORD, make_user, signed_in, with_token
+from apps.audit.models import Activity
 
 pytestmark = pytest.mark.django_db
 ME = "/api/v1/users/me/"
@@ -50,6 +51,8 @@ def test_api_password_reset_ends_the_users_sessions_and_tokens(django_capture_on
         "tokens": 1,
         "by_id": User.objects.get(username="boss").pk,
     }
+    entry = Activity.objects.get(event="password_changed")
+    assert entry.message == "password changed; ended 2 other sessions and 1 tokens"
     login = APIClient().post("/api/v1/auth/login/", {"username": "alice", "password": NEW}, format="json")
     assert login.status_code == 200
 
