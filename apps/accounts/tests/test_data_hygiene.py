@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.tests.matrix_world import World
 from apps.core import caching
-from apps.libraries.models import ScanError
+from apps.libraries.models import LibraryScan, ScanError
 from apps.media.models import Episode, MediaFile, Movie, Show
 from apps.playback.tests.factories import session_for
 
@@ -57,6 +57,8 @@ def path_pages(world) -> list[str]:
 
 def test_viewers_see_no_server_paths_and_admins_do(world):
     ScanError.objects.create(scan=world.scans["granted"], path="/srv/secret/Broken.mkv", reason="no media data")
+    failure = "FileNotFoundError: [Errno 2] No such file or directory: '/srv/secret/Movies' (see /srv/x, http://a/b)"
+    LibraryScan.objects.filter(pk=world.scans["granted"].pk).update(status="failed", failure=failure)
     for who in VIEWERS:
         client = client_of(world.users[who])
         for url in path_pages(world):
@@ -68,7 +70,11 @@ def test_viewers_see_no_server_paths_and_admins_do(world):
     assert errors["error_rows"] == [
         {"name": "Broken.mkv", "reason": "no media data", "created_at": errors["error_rows"][0]["created_at"]}
     ]
+    assert errors["failure"] == (
+        "FileNotFoundError: [Errno 2] No such file or directory: '<path>' (see <path>, http://a/b)"
+    )
     admin = client_of(world.users["admin"])
+    assert admin.get(f"/api/v1/scans/{world.scans['granted'].pk}/").json()["failure"] == failure
     for url in path_pages(world):
         if url != "/api/v1/scans/":
             assert path_keys(admin.get(url).json()), url

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from apps.libraries import services
-from apps.libraries.api.paths import may_see_paths
+from apps.libraries.api.paths import may_see_paths, without_paths
 from apps.libraries.models import Library, LibraryScan, ScanError
 
 
@@ -84,6 +84,12 @@ class LibraryScanSerializer(serializers.ModelSerializer):
             "duration",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: LibraryScan) -> dict:
+        data = super().to_representation(instance)
+        if data.get("failure") and not may_see_paths(self.context, instance.library_id):
+            data["failure"] = without_paths(data["failure"])
+        return data
 
     def get_duration(self, scan: LibraryScan) -> float | None:
         return scan.duration.total_seconds() if scan.duration else None
