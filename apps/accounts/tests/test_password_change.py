@@ -6,7 +6,7 @@ import getpass
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -146,3 +146,14 @@ def test_changepassword_command_ends_sessions_and_tokens(monkeypatch):
     assert "1 sessions and 1 API tokens ended" in result
     assert phone.get(ME).status_code in (401, 403) and tv.get(ME).status_code == 401
     assert services.User.objects.get(username="alice").check_password(NEW)
+
+
+def test_changepassword_refuses_unknown_users_and_gives_up_after_three_tries(monkeypatch):
+    make_user("alice")
+    tv, _ = with_token("alice")
+    with pytest.raises(CommandError, match="user 'nobody' does not exist"):
+        call_command("changepassword", "nobody")
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "123")  # too short, too common, numeric
+    with pytest.raises(CommandError, match="after 3 attempts"):
+        call_command("changepassword", "alice")
+    assert tv.get(ME).status_code == 200, "nothing changed, nothing ended"

@@ -1,5 +1,7 @@
 """Django's `changepassword`, saving through passwords.password_set so old sessions and tokens end too."""
 
+import getpass
+
 from django.contrib.auth.management.commands.changepassword import Command as DjangoCommand
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,9 +17,10 @@ class Command(DjangoCommand):
     help = "Change USERNAME's password; their sessions and API tokens are ended."
 
     def handle(self, *args, username: str | None = None, **options) -> str:
-        user = User.objects.filter(username=username or "").first()
+        username = username or getpass.getuser()  # as Django's: the shell's user by default
+        user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"user {username or ''!r} does not exist")
+            raise CommandError(f"user {username!r} does not exist")
         self.stdout.write(f"Changing password for user '{user}'")
         for _ in range(MAX_TRIES):
             first, again = self._get_pass(), self._get_pass("Password (again): ")
