@@ -163,6 +163,24 @@ def folders(env: Env, name: str) -> list[str]:
     return found
 
 
+def metrics_token(env: Env) -> str:
+    """REVENGE_METRICS_TOKEN: a bearer token for Prometheus; too short to resist guessing is a problem."""
+    token = env.str("REVENGE_METRICS_TOKEN")
+    if token and (len(token) < 16 or any(ch.isspace() for ch in token)):
+        env.problem("revenge.E040", "REVENGE_METRICS_TOKEN must be at least 16 characters, without spaces.")
+        return ""
+    return token
+
+
+def lockout_trusted_networks(env: Env) -> list:
+    """REVENGE_LOCKOUT_TRUSTED_NETWORKS: where a username is locked per username+IP; never every address."""
+    found = networks(env, "REVENGE_LOCKOUT_TRUSTED_NETWORKS", [])
+    if any(network.prefixlen == 0 for network in found):
+        env.problem("revenge.E041", "REVENGE_LOCKOUT_TRUSTED_NETWORKS may not hold every address (a /0 network).")
+        return [network for network in found if network.prefixlen]
+    return found
+
+
 LOCKOUT_PARAMETERS = {"username": "username", "ip": "ip_address", "username+ip": ["username", "ip_address"]}
 
 

@@ -22,6 +22,9 @@ SECRET_KEY = config.secret_key(env, data_dir=DATA_DIR, embedded=EMBEDDED_DATABAS
 # Like paperless-ngx: a home server is reached by LAN names and addresses nobody can list up front.
 ALLOWED_HOSTS = env.list("REVENGE_ALLOWED_HOSTS", ["*"])
 TRUSTED_PROXIES = config.networks(env, "REVENGE_TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
+# /metrics without a token: these client addresses only (after trusted proxies); with one, REVENGE_METRICS_TOKEN.
+METRICS_ALLOW = config.networks(env, "REVENGE_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = config.metrics_token(env)
 RATE_LIMIT = env.str("REVENGE_RATE_LIMIT", "600/min") or "600/min"
 AUTH_RATE_LIMIT = env.str("REVENGE_AUTH_RATE_LIMIT", "10/min") or "10/min"
 CSRF_TRUSTED_ORIGINS = env.list("REVENGE_CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +60,8 @@ WATCHED_PERCENT = env.int("REVENGE_WATCHED_PERCENT", 90, minimum=1, maximum=100)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before auth: its `changepassword` command replaces Django's, to end old sessions and tokens too.
+    "apps.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,7 +78,6 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "apps.core",
-    "apps.accounts",
     "apps.libraries",
     "apps.media",
     "apps.audit",
@@ -169,6 +173,8 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # axes' own attempt tables stay empty; the admin shows *Login lockouts* instead
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts are not counted, and are flagged
 LOCKOUT_TIERS = ((5, timedelta(minutes=15)), (10, timedelta(hours=1)), (20, None))  # None: until unlocked
+# From these networks a username is locked per username+IP: a lock earned elsewhere does not lock them out.
+LOCKOUT_TRUSTED_NETWORKS = config.lockout_trusted_networks(env)
 LOCKOUT_FORGET_HOURS = env.int("REVENGE_LOCKOUT_FORGET_HOURS", 24, minimum=1)
 
 # Activity log: django-auditlog writes model changes into audit.Activity, beside auth and security events.

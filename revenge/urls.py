@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
 
+handler400 = "apps.core.views.bad_request"
+
 admin.site.site_header = "Revenge administration"
 admin.site.site_title = "Revenge"
 admin.site.index_title = "Administration"

@@ -3,18 +3,32 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 
-from apps.accounts import lockout, rules, services, sessions
+from apps.accounts import lockout, passwords, rules, services, sessions
 from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
 from apps.accounts.selectors import roles_visible_to, users_visible_to
+
+
+class PasswordForm(AdminPasswordChangeForm):
+    """Saves through passwords.password_set, so a new password ends the user's other sessions and tokens."""
+
+    def save(self, commit: bool = True) -> User:
+        request = passwords.admin_request.get()
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data["password1"] if usable else None
+        passwords.password_set(user=self.user, password=password, by=getattr(request, "user", None), request=request)
+        return self.user
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Users the operator may see; changes and the role choices follow the same rules as the API."""
 
+    change_password_form = PasswordForm
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:2],
         ("Role", {"fields": ("role", "is_active", "settings_overrides")}),
@@ -59,6 +73,17 @@ class UserAdmin(DjangoUserAdmin):
             except PermissionDenied as exc:
                 messages.error(request, f"{user.get_username()}: {exc}")
         messages.success(request, f"Unlocked: {', '.join(unlocked)}" if unlocked else "Nobody was locked out.")
+
+    def user_change_password(self, request, id, form_url=""):
+        lent = passwords.admin_request.set(request)
+        before = request.session.session_key
+        try:
+            response = super().user_change_password(request, id, form_url)
+        finally:
+            passwords.admin_request.reset(lent)
+        # Django cycles the changer's session key afterwards; their device row follows it.
+        sessions.session_rekey(old_key=before, new_key=request.session.session_key)
+        return response
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
         """Through the services, like the API: they check the rank and role rules and set groups and access."""
@@ -159,7 +184,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
             user=obj.user, name=obj.name, expires_at=obj.expires_at, by=request.user
         )
         obj.pk = token.pk
-        messages.warning(request, f"API token created. Copy it now, it is not shown again: {raw_key}")
+        request.api_token_raw_key = raw_key  # for response_add, on this request only: never in messages or cookies
+
+    def response_add(self, request, obj: ApiToken, post_url_continue=None):
+        """The page that answers the creation shows the key once; no redirect carries it anywhere."""
+        raw_key = getattr(request, "api_token_raw_key", None)
+        if raw_key is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "token": obj, "raw_key": raw_key}
+        response = TemplateResponse(request, "admin/accounts/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def delete_model(self, request, obj: ApiToken) -> None:
         sessions.token_revoke(token=obj, by=request.user)

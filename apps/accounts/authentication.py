@@ -6,11 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from apps.accounts import services
+from apps.accounts import ip_rules, services
 from apps.accounts.models import ApiToken, User
 from apps.core.client_ip import client_ip
 
 KEYWORDS = (b"token", b"bearer")
+
+
+class IPRefused(exceptions.PermissionDenied):
+    default_detail = ip_rules.REFUSED_MESSAGE
+    default_code = "ip_blocked"
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -29,6 +34,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        # The IP middleware ran before DRF knew this user: "staff only from" is decided again, for them.
+        django_request = getattr(request, "_request", request)
+        kind = ip_rules.refusal(django_request, user=token.user)
+        if kind is not None:
+            ip_rules.refusal_record(django_request, kind)
+            raise IPRefused()
         services.api_token_touch(token=token, ip=client_ip(request))
         return token.user, token
 

@@ -16,6 +16,7 @@ from apps.core.client_ip import client_ip
 
 logger = logging.getLogger("revenge.security")
 blocked_total = metrics.counter("ip_rule_blocked_total", "Requests refused by an IP rule.", ["kind"])
+REFUSED_MESSAGE = "Access from your network is not allowed."
 BLOCK_ENTRY_INTERVAL = 60  # seconds: one activity entry per address and rule kind, so a flood is not a DB flood
 
 
@@ -36,8 +37,8 @@ def active_rules() -> dict[str, list]:
     return {kind: [ipaddress.ip_network(n, strict=False) for n in networks] for kind, networks in rules.items()}
 
 
-def refusal(request: HttpRequest) -> str | None:
-    """The kind of rule that refuses this request, or None when it may go on."""
+def refusal(request: HttpRequest, *, user=None) -> str | None:
+    """The kind of rule that refuses this request (made by `user`, else request.user), or None when it may go on."""
     rules = active_rules()
     if not any(rules.values()):
         return None
@@ -53,11 +54,20 @@ def refusal(request: HttpRequest) -> str | None:
         return IPRule.Kind.BLOCK
     if rules[IPRule.Kind.ALLOW] and not listed(IPRule.Kind.ALLOW):
         return IPRule.Kind.ALLOW
-    user = getattr(request, "user", None)
+    user = user or getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff) or request.path_info.startswith("/admin/")
     if staff and rules[IPRule.Kind.STAFF_ONLY] and not listed(IPRule.Kind.STAFF_ONLY):
         return IPRule.Kind.STAFF_ONLY
     return None
+
+
+def refusal_record(request: HttpRequest, kind: str) -> None:
+    """Count, log and (once a minute per address and kind) announce a refused request."""
+    blocked_total.labels(kind=kind).inc()
+    ip = client_ip(request)
+    logger.warning("blocked by IP rule (%s): %s %s from %s", kind, request.method, request.path, ip)
+    if cache.add(f"ip-blocked:{kind}:{ip}", 1, BLOCK_ENTRY_INTERVAL):
+        events.emit("security.ip_blocked", ip=ip, rule=kind, method=request.method, path=request.path[:200])
 
 
 class IPRuleMiddleware:
@@ -70,9 +80,5 @@ class IPRuleMiddleware:
         kind = refusal(request)
         if kind is None:
             return self.get_response(request)
-        blocked_total.labels(kind=kind).inc()
-        ip = client_ip(request)
-        logger.warning("blocked by IP rule (%s): %s %s from %s", kind, request.method, request.path, ip)
-        if cache.add(f"ip-blocked:{kind}:{ip}", 1, BLOCK_ENTRY_INTERVAL):
-            events.emit("security.ip_blocked", ip=ip, rule=kind, method=request.method, path=request.path[:200])
-        return JsonResponse({"detail": "Access from your network is not allowed.", "code": "ip_blocked"}, status=403)
+        refusal_record(request, kind)
+        return JsonResponse({"detail": REFUSED_MESSAGE, "code": "ip_blocked"}, status=403)

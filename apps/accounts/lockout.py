@@ -3,10 +3,12 @@
 Axes refuses a locked login before any password is checked (AxesStandaloneBackend) and turns the
 request into the lockout response (AxesMiddleware); this handler keeps the counts in `LoginLockout`
 rows, one per username, client IP or pair (REVENGE_LOCKOUT_BY), so every web process and pod shares them.
+From REVENGE_LOCKOUT_TRUSTED_NETWORKS a username is counted per username+IP (see lockout_keys).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 from datetime import datetime, timedelta
@@ -33,12 +35,28 @@ Scope = LoginLockout.Scope
 USERNAME_SCOPES = (Scope.USERNAME, Scope.USERNAME_IP)
 
 
+def from_trusted_network(ip: str | None) -> bool:
+    """Whether `ip` is in REVENGE_LOCKOUT_TRUSTED_NETWORKS (where a username's own lock is kept apart)."""
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return False
+    return any(address in network for network in settings.LOCKOUT_TRUSTED_NETWORKS)
+
+
 def lockout_keys(*, username: str | None, ip: str | None) -> list[tuple[str, str]]:
-    """(scope, key) of every counter one attempt counts against, from AXES_LOCKOUT_PARAMETERS."""
+    """(scope, key) of every counter one attempt counts against, from AXES_LOCKOUT_PARAMETERS.
+
+    From a trusted network a username is counted (and locked) per username+IP instead: failures from
+    elsewhere cannot lock the real admin out of their own network, nor do theirs lock the name for others.
+    """
     name = (username or "").strip().lower()[:150]
+    trusted = from_trusted_network(ip)
     keys = []
     for parameter in settings.AXES_LOCKOUT_PARAMETERS:
-        if parameter == "username" and name:
+        if parameter == "username" and name and trusted:
+            keys.append((Scope.USERNAME_IP, f"{name}|{ip}"))
+        elif parameter == "username" and name:
             keys.append((Scope.USERNAME, name))
         elif parameter == "ip_address" and ip:
             keys.append((Scope.IP, ip))

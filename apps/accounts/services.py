@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts import role_settings, rules
 from apps.accounts.devices import user_agent_clean
 from apps.accounts.models import ApiToken, Role, User
+from apps.accounts.passwords import password_set
 from apps.accounts.roles import STAFF_RANK, default_role
 from apps.core import events
 from apps.core.client_ip import client_ip, ip_or_none
@@ -172,8 +173,12 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, by: User | None, role: Role | None = None, password: str = "", **fields) -> User:
-    """Change a user; the editor must be allowed to manage the user and to give any new role."""
+def user_update(
+    *, user: User, by: User | None, role: Role | None = None, password: str = "", request=None, **fields
+) -> User:
+    """Change a user; the editor must be allowed to manage the user and to give any new role.
+
+    A new password ends the user's tokens and sessions but `request`'s own (passwords.password_set)."""
     _require_may_manage(by, user, "change a user")
     if "settings_overrides" in fields:
         fields["settings_overrides"] = settings_overrides_clean(fields["settings_overrides"] or {})
@@ -182,10 +187,10 @@ def user_update(*, user: User, by: User | None, role: Role | None = None, passwo
     if role is not None and role != user.role:
         _require_may_assign(by, role)
         _apply_role(user, role)
-    if password:
-        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    if password:
+        password_set(user=user, password=password, by=by, request=request)
     return user
 
 

@@ -128,7 +128,13 @@ def session_touch(*, request: HttpRequest) -> None:
         pass  # a concurrent request adopted it first
 
 
-def _end_sessions(keys: list[str]) -> int:
+def session_rekey(*, old_key: str | None, new_key: str | None) -> None:
+    """A session whose key was cycled (update_session_auth_hash) keeps its device row."""
+    if old_key and new_key and old_key != new_key:
+        LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def end_sessions(keys: list[str]) -> int:
     """Delete these Django sessions and their rows; returns how many were still alive."""
     alive = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).count()
     Session.objects.filter(session_key__in=keys).delete()
@@ -148,7 +154,7 @@ def session_revoke(*, user: User, session_id: int, by: User | None) -> bool:
     row = LoginSession.objects.filter(pk=session_id, user=user).first()
     if row is None:
         return False
-    _end_sessions([row.session_key])
+    end_sessions([row.session_key])
     events.emit(
         "auth.session_revoked",
         user_id=user.pk,
@@ -182,7 +188,7 @@ def logout_all(*, user: User, by: User | None) -> dict[str, int]:
     """End every session and token of `user`; returns how many live ones were ended."""
     _require_may_manage(by, user)
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
-    sessions = _end_sessions(keys)
+    sessions = end_sessions(keys)
     live_tokens = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
     tokens = ApiToken.objects.filter(user=user).filter(live_tokens).count()
     ApiToken.objects.filter(user=user).delete()

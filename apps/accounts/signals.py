@@ -64,6 +64,11 @@ def setup_roles_after_migrate(sender, **kwargs) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
+    from django.contrib.auth.management import create_permissions
+
     from apps.accounts.roles import roles_setup
 
+    # Receivers run in INSTALLED_APPS order, and accounts comes before auth: make this app's permissions now.
+    for config in with_models:
+        create_permissions(config, verbosity=0, using=kwargs.get("using", "default"))
     roles_setup()

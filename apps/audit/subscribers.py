@@ -32,6 +32,8 @@ def _describe(event: events.Event) -> str:
         return f"unlocked {p.get('scope') or 'username'} {p.get('key') or p.get('username')!r}"
     if event.name == "security.ip_blocked":
         return f"{p.get('method')} {p.get('path')} refused by {p.get('rule')} rule"
+    if event.name == "auth.password_changed":
+        return f"password changed; ended {p.get('sessions', 0)} other sessions and {p.get('tokens', 0)} tokens"
     if event.name == "auth.logout_all":
         return f"ended {p.get('sessions', 0)} sessions and {p.get('tokens', 0)} tokens"
     if event.name in ("auth.login", "auth.logout"):

@@ -238,10 +238,22 @@ define(
     payload=("kind", "id", "library_id", "title", "by_id"),
 )
 define(
+    "auth.password_changed",
+    category="auth",
+    description="A password was changed or reset: the user's other sessions and every API token were ended.",
+    payload=("user_id", "username", "sessions", "tokens", "by_id"),
+)
+define(
     "movie.available",
     category="media",
     description="A movie has a playable main file (a new one, or a requested one that arrived).",
     payload=("movie_id", "library_id", "title", "year"),
+)
+define(
+    "episode.available",
+    category="media",
+    description="An episode has a playable main file for the first time.",
+    payload=("episode_id", "show_id", "library_id", "show", "season", "episode", "title"),
 )
 
 # Requests, playback and transcoding are built by other issues; listed now so agents can subscribe.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from apps.core import health
+from apps.core import health, metrics_access
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -26,11 +26,29 @@ def startupz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413 (Payload Too Large), anything else 400."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.views import defaults
+
+    if isinstance(exception, RequestDataTooBig):
+        detail = "The request body is larger than this server accepts."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": detail, "code": "too_large"}, status=413)
+        return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 PROBES = {"/healthz": healthz, "/readyz": readyz, "/startupz": startupz}
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text: every web worker's metrics (multiprocess mode) plus state read from the database."""
+    refused = metrics_access.metrics_refusal(request)
+    if refused is not None:
+        return refused
     import prometheus_client
     from django_prometheus.exports import ExportToDjangoView
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -40,6 +41,16 @@ def _libraries_granted(user, perm: str) -> QuerySet[Library]:
         if kinds:
             libraries = libraries.filter(kind__in=kinds)
     return libraries
+
+
+def sees_paths_of(user) -> Callable[[int | None], bool]:
+    """A test of whether `user` may see the server paths of a library (by id): only those who manage it."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return lambda library_id: False
+    if user.has_perm("libraries.change_library"):
+        return lambda library_id: True
+    managed = set(libraries_visible_to(user, perm="libraries.manage_library").values_list("pk", flat=True))
+    return lambda library_id: library_id in managed
 
 
 def scans_visible_to(user) -> QuerySet[LibraryScan]:

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.core import events
+from apps.media.availability import availability_announce, playable_items
 from apps.media.languages import normalize_language
 from apps.media.models import Artwork, Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
 from apps.media.ratings import certification_age
@@ -94,6 +95,9 @@ def files_index(*, library: Library, records: list[IndexedFile]) -> IndexCounts:
             owners = _movies_for(library, [r for r in records if r.probe is not None])
         else:
             owners = _episodes_for(library, [r for r in records if r.probe is not None])
+        movie_ids_now = {o.pk for o in owners.values() if isinstance(o, Movie)}
+        episode_ids_now = {o.pk for o in owners.values() if isinstance(o, Episode)}
+        playable_before = playable_items(movie_ids=movie_ids_now, episode_ids=episode_ids_now)
         new_files, changed_files = [], []
         for record in records:
             row = existing.get(record.path) or MediaFile(library=library, path=record.path)
@@ -113,6 +117,7 @@ def files_index(*, library: Library, records: list[IndexedFile]) -> IndexCounts:
         episode_ids = {e for _m, e in previous_owners if e}
         movies_main_file_refresh(movie_ids=movie_ids | {f.movie_id for f in files_by_path.values() if f.movie_id})
         items_prune(movie_ids=movie_ids, episode_ids=episode_ids)
+        availability_announce(movie_ids=movie_ids_now, episode_ids=episode_ids_now, before=playable_before)
     return counts
 
 

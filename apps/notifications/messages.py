@@ -43,6 +43,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "body": "{{ show }} season {{ season }} episode {{ episode }}{% if title %}: {{ title }}{% endif %} was added.",
         "link": _EPISODE_LINK,
     },
+    "episode.available": {
+        "title": "Now available: {{ show }} S{{ season }}E{{ episode }}",
+        "body": "{{ show }} season {{ season }} episode {{ episode }}{% if title %}: {{ title }}{% endif %} is ready.",
+        "link": _EPISODE_LINK,
+    },
     "media.removed": {"title": "Removed: {{ title }}", "body": "{{ title }} lost its last file and left the library."},
     "request.created": {"title": "New request: {{ title }}", "body": "{{ title }} ({{ media_kind }}) was requested."},
     "request.approved": {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_RANGES = 16  # more parts than any player asks for; beyond that it is an attack (CVE-2011-3192 style)
+HUGE = 10**18  # past any file's size: what a number of more than 18 digits means here
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also takes "²", which int() refuses
 
 
 class UnsatisfiableRange(ValueError):
@@ -24,6 +27,16 @@ class ByteRange:
         return f"bytes {self.start}-{self.end}/{size}"
 
 
+def _number(text: str) -> int | None:
+    """A byte position: ASCII digits of any length (thousands of them mean "past the end"), else None."""
+    text = text.strip()
+    if not DIGITS.fullmatch(text):
+        return None
+    text = text.lstrip("0") or "0"
+    # int() of thousands of digits is slow, and refused past 4300: any such number is past every file.
+    return HUGE if len(text) > 18 else int(text)
+
+
 def parse_range(header: str | None, size: int) -> list[ByteRange] | None:
     """The ranges to send, sorted and merged; None means "send the whole file" (no or malformed header).
 
@@ -40,24 +53,23 @@ def parse_range(header: str | None, size: int) -> list[ByteRange] | None:
         raise UnsatisfiableRange(f"more than {MAX_RANGES} ranges")
     ranges = []
     for part in parts:
-        first, dash, last = part.partition("-")
-        if not dash or not (first.strip().isdigit() or last.strip().isdigit()):
+        first_text, dash, last_text = part.partition("-")
+        first, last = _number(first_text), _number(last_text)
+        if not dash or (first is None and last is None):
             return None
-        if not first.strip():  # suffix: the last N bytes
-            count = int(last)
-            if count == 0:
+        if not first_text.strip():  # suffix: the last N bytes
+            if last == 0:
                 continue
-            ranges.append(ByteRange(max(0, size - count), size - 1))
+            ranges.append(ByteRange(max(0, size - last), size - 1))
             continue
-        if last.strip() and not last.strip().isdigit():
+        if first is None or (last_text.strip() and last is None):
             return None
-        start = int(first)
-        if last.strip() and int(last) < start:
+        if last is not None and last < first:
             return None
-        if start >= size:
+        if first >= size:
             continue
-        end = int(last) if last.strip() else size - 1
-        ranges.append(ByteRange(start, min(end, size - 1)))
+        end = last if last is not None else size - 1
+        ranges.append(ByteRange(first, min(end, size - 1)))
     if not ranges:
         raise UnsatisfiableRange("no range overlaps the file")
     return _merged(ranges)

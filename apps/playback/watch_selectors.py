@@ -17,9 +17,19 @@ RESUME_MIN_FRACTION = 0.02
 NEXT_UP_SHOWS = 100
 
 
+def plays_still_visible(user: User, plays: QuerySet[PlaybackSession]) -> QuerySet[PlaybackSession]:
+    """The plays of items `user` may see today (grants and limits as they are now, not as they were).
+
+    A play of an item that is gone keeps only its title, which nothing can be checked against: it stays.
+    """
+    movies, episodes = movies_visible_to(user).values("pk"), episodes_visible_to(user).values("pk")
+    return plays.filter(Q(movie__in=movies) | Q(episode__in=episodes) | Q(movie__isnull=True, episode__isnull=True))
+
+
 def history_visible_to(user: User) -> QuerySet[PlaybackSession]:
     """Plays, live and stopped, of the users the viewer may see (members: their own), newest first."""
-    return sessions_visible_to(user).select_related("movie", "episode__show", "episode__season").order_by("-started_at")
+    plays = plays_still_visible(user, sessions_visible_to(user))
+    return plays.select_related("movie", "episode__show", "episode__season").order_by("-started_at")
 
 
 def watch_states_visible_to(user: User) -> QuerySet[WatchState]:

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import session_selectors, sessions
+from apps.accounts import origin, session_selectors, sessions
 from apps.accounts.api.serializers import UserMeSerializer
 from apps.accounts.api.session_serializers import (
     DeviceSerializer,
@@ -29,14 +29,21 @@ def _current(request: Request) -> dict:
     return {"token_id": None, "session_key": request.session.session_key}
 
 
+class CrossSiteLogin(exceptions.PermissionDenied):
+    default_code = "csrf_failed"
+
+
 class LoginView(APIView):
-    """Sign in with a username and password; the session cookie keeps you signed in."""
+    """Sign in with a username and password (JSON, or a form with a CSRF token); the session cookie keeps you in."""
 
     permission_classes = [AllowAny]
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(request=LoginSerializer, responses={200: UserMeSerializer})
     def post(self, request: Request) -> Response:
+        refused = origin.cross_site_refusal(request)
+        if refused:
+            raise CrossSiteLogin(refused)
         form = LoginSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = sessions.session_login(request=request, **form.validated_data)

@@ -76,7 +76,9 @@ class UserViewSet(SelectorModelViewSet):
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.user_update(user=serializer.instance, by=self.request.user, **data)
+        serializer.instance = services.user_update(
+            user=serializer.instance, by=self.request.user, request=self.request, **data
+        )
 
     def perform_destroy(self, instance: User) -> None:
         services.user_delete(user=instance, by=self.request.user)

@@ -112,12 +112,26 @@ def test_admin_site_is_titled_revenge_and_lists_task_runs(client, admin_user):
 
 def test_api_token_created_in_the_admin_is_shown_once(client, admin_user, user):
     client.force_login(admin_user)
-    response = client.post("/admin/accounts/apitoken/add/", {"user": user.pk, "name": "living room tv"}, follow=True)
+    response = client.post("/admin/accounts/apitoken/add/", {"user": user.pk, "name": "living room tv"})
+    # The response that created it shows it: no redirect, nothing in the messages cookie or the session.
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     key = re.search(r"(rvg_[\w-]+)", response.content.decode()).group(1)
     token = ApiToken.objects.get()
     assert token.name == "living room tv" and token.user == user
     assert token.key_hash == services.token_hash(key)
+    assert key not in "".join(morsel.value for morsel in response.cookies.values())
+    assert key not in "".join(morsel.value for morsel in client.cookies.values())
+    assert key not in str(dict(client.session))
+    # Never again: not on the list, not on the token's page, not on the next page's messages.
+    for url in ("/admin/accounts/apitoken/", f"/admin/accounts/apitoken/{token.pk}/change/", "/admin/"):
+        page = client.get(url)
+        assert page.status_code == 200 and key not in page.content.decode(), url
+    # "Save and add another" answers the same page; the form's own errors still show the form.
+    again = client.post("/admin/accounts/apitoken/add/", {"user": user.pk, "name": "tv 2", "_addanother": "1"})
+    assert again.status_code == 200 and re.search(r"rvg_[\w-]+", again.content.decode())
+    invalid = client.post("/admin/accounts/apitoken/add/", {"user": 2**70, "name": ""})
+    assert invalid.status_code == 200 and b"rvg_" not in invalid.content and ApiToken.objects.count() == 2
 
 
 def test_api_token_command(user):

@@ -63,3 +63,48 @@ def test_rule_changes_apply_at_once_and_can_be_undone_from_the_shell(client):
 def test_bad_networks_are_refused(network):
     with pytest.raises(ValidationError):
         IPRule(network=network, kind="block").full_clean()
+
+
+def test_staff_only_applies_to_api_tokens(client):
+    IPRule.objects.create(network="192.168.1.0/24", kind="staff_only")
+    admin = services.user_create(
+        username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
+    )
+    member = services.user_create(username="m", password="x" * 12, by=None)
+    token, admin_key = services.api_token_create(user=admin, name="tv")
+    _, member_key = services.api_token_create(user=member, name="tv")
+    for keyword in ("Token", "Bearer"):
+        refused = client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"{keyword} {admin_key}", **OUTSIDE)
+        assert refused.status_code == 403
+        assert refused.json() == {"detail": "Access from your network is not allowed.", "code": "ip_blocked"}
+    token.refresh_from_db()
+    assert token.last_used_at is None, "a refused request is not a use of the token"
+    # A forged X-Forwarded-For from an untrusted socket changes nothing.
+    forged = client.get(
+        "/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {admin_key}", HTTP_X_FORWARDED_FOR="192.168.1.9", **OUTSIDE
+    )
+    assert forged.status_code == 403
+    inside = client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {admin_key}", REMOTE_ADDR="192.168.1.9")
+    assert inside.status_code == 200 and inside.json()["username"] == "boss"
+    assert client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {member_key}", **OUTSIDE).status_code == 200
+    # Writes are refused as well, before the view runs.
+    created = client.post(
+        "/api/v1/users/",
+        {"username": "sneaky", "password": "y" * 14},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {admin_key}",
+        **OUTSIDE,
+    )
+    assert created.status_code == 403
+    assert not services.User.objects.filter(username="sneaky").exists()
+
+
+def test_blocklist_refuses_api_tokens(client):
+    IPRule.objects.create(network="203.0.113.0/24", kind="block")
+    member = services.user_create(username="m", password="x" * 12, by=None)
+    _, key = services.api_token_create(user=member, name="tv")
+    assert client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {key}", **OUTSIDE).status_code == 403
+    assert (
+        client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {key}", REMOTE_ADDR="198.51.100.1").status_code
+        == 200
+    )

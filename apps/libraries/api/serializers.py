@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.libraries import services
+from apps.libraries.api.paths import may_see_paths, without_paths
 from apps.libraries.models import Library, LibraryScan, ScanError
 
 
@@ -23,6 +24,12 @@ class LibrarySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["last_scanned_at", "created_at", "updated_at"]
 
+    def to_representation(self, instance: Library) -> dict:
+        data = super().to_representation(instance)
+        if not may_see_paths(self.context, instance.pk):
+            data.pop("paths", None)  # the server's folders are for those who manage the library
+        return data
+
     def create(self, validated_data: dict) -> Library:
         return services.library_create(by=self.context["request"].user, **validated_data)
 
@@ -35,9 +42,14 @@ class ScanRequestSerializer(serializers.Serializer):
 
 
 class ScanErrorSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
     class Meta:
         model = ScanError
-        fields = ["path", "reason", "created_at"]
+        fields = ["name", "path", "reason", "created_at"]
+
+    def get_name(self, error: ScanError) -> str:
+        return error.path.rsplit("/", 1)[-1]
 
 
 class LibraryScanSerializer(serializers.ModelSerializer):
@@ -71,6 +83,12 @@ class LibraryScanSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: LibraryScan) -> dict:
+        data = super().to_representation(instance)
+        if data.get("failure") and not may_see_paths(self.context, instance.library_id):
+            data["failure"] = without_paths(data["failure"])
+        return data
+
     def get_duration(self, scan: LibraryScan) -> float | None:
         return scan.duration.total_seconds() if scan.duration else None
 
@@ -83,7 +101,10 @@ class LibraryScanDetailSerializer(LibraryScanSerializer):
         read_only_fields = fields
 
     def get_error_rows(self, scan: LibraryScan) -> list[dict]:
-        return ScanErrorSerializer(scan.scan_errors.all()[:100], many=True).data
+        rows = ScanErrorSerializer(scan.scan_errors.all()[:100], many=True).data
+        if not may_see_paths(self.context, scan.library_id):
+            rows = [{key: value for key, value in row.items() if key != "path"} for row in rows]
+        return rows
 
 
 class LibraryGrantsSerializer(serializers.Serializer):

@@ -1,3 +1,4 @@
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -6,6 +7,7 @@ from rest_framework.response import Response
 
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
+from apps.core.api.visible_filters import visible_choice
 from apps.libraries import selectors, services
 from apps.libraries.api.serializers import (
     LibraryGrantsSerializer,
@@ -14,6 +16,7 @@ from apps.libraries.api.serializers import (
     LibrarySerializer,
     ScanRequestSerializer,
 )
+from apps.libraries.models import LibraryScan
 
 ScanStarted = inline_serializer("ScanStarted", {"scan": serializers.IntegerField()})
 
@@ -74,11 +77,19 @@ class LibraryViewSet(SelectorModelViewSet):
         return Response(services.library_grants(library=library))
 
 
+class LibraryScanFilter(filters.FilterSet):
+    library = visible_choice(selectors.libraries_visible_to)
+
+    class Meta:
+        model = LibraryScan
+        fields = ["library", "status", "kind"]
+
+
 class LibraryScanViewSet(SelectorReadOnlyViewSet):
     """Scans of the libraries you may scan, with status, counters, progress and errors."""
 
     selector = selectors.scans_visible_to
-    filterset_fields = ["library", "status", "kind"]
+    filterset_class = LibraryScanFilter
     ordering_fields = ["created_at"]
 
     def get_serializer_class(self):

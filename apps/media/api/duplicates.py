@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -9,8 +10,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.permissions import can_see_paths
 from apps.core.api.viewsets import SelectorReadOnlyViewSet
+from apps.core.api.visible_filters import visible_choice
+from apps.libraries.api.paths import may_see_paths
+from apps.libraries.selectors import libraries_visible_to
 from apps.media import duplicate_review, selectors
 from apps.media.models import DuplicateGroup, DuplicateMember, MediaStream
 
@@ -75,8 +78,7 @@ class DuplicateMemberSerializer(serializers.Serializer):
 
     def to_representation(self, instance: DuplicateMember) -> dict:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not can_see_paths(request.user):
+        if not may_see_paths(self.context, instance.file.library_id):
             data.pop("path")
         return data
 
@@ -117,13 +119,21 @@ class DeleteResultSerializer(serializers.Serializer):
     group = DuplicateGroupSerializer(allow_null=True, help_text="The group, or null when one file is left.")
 
 
+class DuplicateGroupFilter(filters.FilterSet):
+    library = visible_choice(libraries_visible_to)
+
+    class Meta:
+        model = DuplicateGroup
+        fields = ["kind", "status", "library"]
+
+
 class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
     """Duplicate files of the libraries you manage: exact copies, the same title twice, other encodes."""
 
     selector = selectors.duplicate_groups_visible_to
     permission_classes = [ManagesLibraries]
     serializer_class = DuplicateGroupSerializer
-    filterset_fields = ["kind", "status", "library"]
+    filterset_class = DuplicateGroupFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["-created_at", "-id"]
 

@@ -3,7 +3,10 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
-from apps.media.models import Episode, MediaStream, Movie
+from apps.core.api.visible_filters import visible_choice
+from apps.libraries.selectors import libraries_visible_to
+from apps.media import selectors
+from apps.media.models import Episode, MediaFile, MediaStream, Movie, Show
 
 # Heights that count as each resolution: a 1920x800 scope film is still 1080p.
 RESOLUTIONS = {
@@ -22,6 +25,7 @@ def _with_video_stream(queryset: QuerySet, condition: Q, owner: str) -> QuerySet
 
 
 class MovieFilter(filters.FilterSet):
+    library = visible_choice(libraries_visible_to)
     genre = filters.CharFilter(method="filter_genre", help_text="Genre name (case-insensitive).")
     resolution = filters.ChoiceFilter(
         choices=[(r, r) for r in RESOLUTIONS], method="filter_resolution", help_text="Resolution of a video stream."
@@ -48,9 +52,28 @@ class MovieFilter(filters.FilterSet):
         return _with_video_stream(queryset, Q(hdr=value), "movie")
 
 
+class ShowFilter(filters.FilterSet):
+    library = visible_choice(libraries_visible_to)
+
+    class Meta:
+        model = Show
+        fields = ["library", "year"]
+
+
 class EpisodeFilter(filters.FilterSet):
+    show = visible_choice(selectors.shows_visible_to)
     season = filters.NumberFilter(field_name="season__season_number", help_text="Season number.")
 
     class Meta:
         model = Episode
         fields = ["show", "season"]
+
+
+class FileFilter(filters.FilterSet):
+    library = visible_choice(libraries_visible_to)
+    movie = visible_choice(selectors.movies_visible_to)
+    episode = visible_choice(selectors.episodes_visible_to)
+
+    class Meta:
+        model = MediaFile
+        fields = ["library", "movie", "episode", "container", "probe_status"]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.permissions import can_see_paths
+from apps.libraries.api.paths import may_see_paths
 from apps.media.models import Artwork, Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
 
 
@@ -23,7 +23,7 @@ class ArtworkSerializer(serializers.ModelSerializer):
 
 
 class FileSerializer(serializers.ModelSerializer):
-    """A file with its streams; the path on the server is shown to managers only."""
+    """A file with its streams; the path on the server is shown to those who manage its library only."""
 
     streams = StreamSerializer(many=True, read_only=True)
     subtitles = SubtitleSerializer(many=True, read_only=True)
@@ -57,8 +57,7 @@ class FileSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: MediaFile) -> dict:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not can_see_paths(request.user):
+        if not may_see_paths(self.context, instance.library_id):
             data.pop("path")
         return data
 

@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch
 
 from apps.core.api.viewsets import SelectorReadOnlyViewSet
 from apps.media import selectors
-from apps.media.api.filters import EpisodeFilter, MovieFilter
+from apps.media.api.filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
 from apps.media.api.pagination import CatalogueCountPagination
 from apps.media.api.serializers import (
     EpisodeSerializer,
@@ -44,7 +44,7 @@ class ShowViewSet(SelectorReadOnlyViewSet):
     search_fields = ["title", "original_title"]
     ordering_fields = ["sort_title", "year", "added_at"]
     ordering = ["sort_title", "year"]
-    filterset_fields = ["library", "year"]
+    filterset_class = ShowFilter
 
     def get_queryset(self):
         shows = (
@@ -84,7 +84,7 @@ class FileViewSet(SelectorReadOnlyViewSet):
     selector = selectors.files_visible_to
     pagination_class = CatalogueCountPagination
     serializer_class = FileSerializer
-    filterset_fields = ["library", "movie", "episode", "container", "probe_status"]
+    filterset_class = FileFilter
 
     def get_queryset(self):
         return selectors.files_with_details(super().get_queryset())

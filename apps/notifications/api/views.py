@@ -101,7 +101,6 @@ class NotificationViewSet(SelectorReadOnlyViewSet):
     permission_classes = [IsAuthenticated]
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
-    lookup_value_regex = r"\d+"
 
     @extend_schema(request=None, responses=MarkedSerializer)
     @action(detail=True, methods=["post"])
@@ -129,8 +128,12 @@ class PreferenceView(generics.GenericAPIView):
     filter_backends = []
     pagination_class = None
 
+    def get_object(self):
+        """Your own preference row (also what OPTIONS describes)."""
+        return selectors.preference_of(self.request.user)
+
     def get(self, request: Request) -> Response:
-        return Response(PreferenceSerializer(selectors.preference_of(request.user)).data)
+        return Response(PreferenceSerializer(self.get_object()).data)
 
     def put(self, request: Request) -> Response:
         return self._save(request, partial=False)
@@ -139,7 +142,7 @@ class PreferenceView(generics.GenericAPIView):
         return self._save(request, partial=True)
 
     def _save(self, request: Request, *, partial: bool) -> Response:
-        serializer = PreferenceSerializer(selectors.preference_of(request.user), data=request.data, partial=partial)
+        serializer = PreferenceSerializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         preference = serializer.save()
         return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)

@@ -14,6 +14,8 @@ from rest_framework import exceptions, status
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
+from apps.accounts import ip_rules
+from apps.accounts.authentication import IPRefused
 from apps.media.languages import language_name, language_tag
 from apps.media.models import MediaStream
 from apps.playback import playlists, services, serving
@@ -48,6 +50,11 @@ class HlsView(APIView):
             raise Gone(str(exc)) from exc
         if session is None or session.method == PlaybackSession.Method.DIRECT:
             raise exceptions.NotFound("No such playback session.")
+        # The token stands for its user: "staff only from" holds for them as for a signed-in request.
+        kind = ip_rules.refusal(self.request._request, user=session.user)
+        if kind is not None:
+            ip_rules.refusal_record(self.request._request, kind)
+            raise IPRefused()
         return session
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apps.accounts.selectors import users_visible_to
 from apps.accounts.sessions import request_ip, request_user_agent
+from apps.core.api.visible_filters import visible_choice
 from apps.media.selectors import files_streamable_to
-from apps.playback import selectors, services
+from apps.playback import selectors, services, watch_selectors
 from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
+from apps.playback.models import PlaybackSession
 
 
 class TooManyStreams(exceptions.APIException):
@@ -19,15 +23,25 @@ class TooManyStreams(exceptions.APIException):
     default_code = "playback_limit"
 
 
+class SessionFilter(filters.FilterSet):
+    user = visible_choice(users_visible_to)
+
+    class Meta:
+        model = PlaybackSession
+        fields = ["state", "method", "user"]
+
+
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your sessions (managers: everyone's they may see); `?active=1` for what is playing now."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = SessionSerializer
-    filterset_fields = ["state", "method", "user"]
+    filterset_class = SessionFilter
 
     def get_queryset(self):
         sessions = selectors.sessions_visible_to(self.request.user)
+        if self.action == "list":  # a list of past plays: only of what the viewer may see today
+            sessions = watch_selectors.plays_still_visible(self.request.user, sessions)
         if self.request.query_params.get("active") in ("1", "true", "yes"):
             sessions = selectors.sessions_active(sessions)
         return sessions

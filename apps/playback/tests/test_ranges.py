@@ -40,3 +40,26 @@ def test_unsatisfiable(header):
 def test_content_range():
     assert ByteRange(10, 19).content_range(100) == "bytes 10-19/100"
     assert ByteRange(10, 19).length == 10
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (f"bytes=0-{'9' * 5000}", [ByteRange(0, 999)]),  # an end past every file: to the end
+        (f"bytes=-{'9' * 5000}", [ByteRange(0, 999)]),  # a suffix longer than the file: all of it
+        (f"bytes={'0' * 5000}1-2", [ByteRange(1, 2)]),  # leading zeros are still a small number
+        ("bytes=²-3", None),  # not ASCII digits: malformed, ignored
+        ("bytes=0-٣", None),
+        ("bytes=0x10-20", None),
+        ("bytes=+1-2", None),
+        ("bytes= 1 - 2 ", [ByteRange(1, 2)]),
+    ],
+)
+def test_hostile_numbers(header, expected):
+    assert parse_range(header, 1000) == expected
+
+
+@pytest.mark.parametrize("header", [f"bytes={'9' * 5000}-", f"bytes={'9' * 5000}-{'9' * 5001}"])
+def test_a_start_past_every_file_is_unsatisfiable(header):
+    with pytest.raises(UnsatisfiableRange):
+        parse_range(header, 1000)

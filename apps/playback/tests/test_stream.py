@@ -143,3 +143,18 @@ def test_nginx_serves_the_bytes_when_configured(client, files, settings):
         "(", "%28"
     ).replace(")", "%29")
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        (f"bytes=0-{'9' * 10_000}", 206),
+        (f"bytes={'9' * 10_000}-", 416),
+        (f"bytes=-{'9' * 10_000}", 206),
+        ("bytes=²-3", 200),
+        ("bytes=" + ",".join(["0-1"] * 5000), 416),
+    ],
+)
+def test_hostile_range_headers_get_an_answer_not_an_error(client, files, header, status):
+    response = client.get(url(files["mkv"]), HTTP_RANGE=header)
+    assert response.status_code == status

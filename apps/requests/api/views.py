@@ -25,7 +25,7 @@ class ArrServerViewSet(SelectorModelViewSet):
         "partial_update": "requests.change_arrserver",
         "destroy": "requests.delete_arrserver",
         "test": "requests.change_arrserver",
-        "options": "requests.view_arrserver",
+        "server_options": "requests.view_arrserver",
     }
     filterset_fields = ["kind", "enabled"]
 
@@ -49,8 +49,9 @@ class ArrServerViewSet(SelectorModelViewSet):
         return Response({"ok": ok, "message": message})
 
     @extend_schema(responses={200: ServerOptionsSerializer})
-    @action(detail=True, methods=["get"])
-    def options(self, request: Request, pk: str | None = None) -> Response:
+    # Not named `options`: that would answer every HTTP OPTIONS request of this viewset (and fail on the list).
+    @action(detail=True, methods=["get"], url_path="options", url_name="options")
+    def server_options(self, request: Request, pk: str | None = None) -> Response:
         """Quality profiles and root folders of the server; 502 with the reason when it cannot tell."""
         try:
             return Response(services.arr_server_options(server=self.get_object()))

@@ -1,0 +1,55 @@
+"""movie.available / episode.available: announced once an item gains its first playable main file.
+
+Playable: a main file (not an extra) whose probe succeeded. The indexer (scans, the watcher, Radarr and
+Sonarr imports all go through it) asks which items were playable before it writes files, and announces
+the ones that are playable after; a second file or a rescan of the same one announces nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef
+
+from apps.core import events
+from apps.media.models import Episode, MediaFile, Movie
+
+
+def _playable_main(owner: str) -> Exists:
+    return Exists(
+        MediaFile.objects.filter(**{owner: OuterRef("pk")}, extra_type="", probe_status=MediaFile.ProbeStatus.OK)
+    )
+
+
+def playable_items(*, movie_ids: Iterable[int] = (), episode_ids: Iterable[int] = ()) -> tuple[set[int], set[int]]:
+    """(movie ids, episode ids) among these that have a playable main file now."""
+    movies = set(
+        Movie.objects.filter(pk__in=set(movie_ids)).filter(_playable_main("movie")).values_list("pk", flat=True)
+    )
+    episodes = set(
+        Episode.objects.filter(pk__in=set(episode_ids)).filter(_playable_main("episode")).values_list("pk", flat=True)
+    )
+    return movies, episodes
+
+
+def availability_announce(
+    *, movie_ids: Iterable[int], episode_ids: Iterable[int], before: tuple[set[int], set[int]]
+) -> None:
+    """Emit the availability events of the items that became playable since `before` (from playable_items)."""
+    movies_now, episodes_now = playable_items(movie_ids=movie_ids, episode_ids=episode_ids)
+    for movie in Movie.objects.filter(pk__in=movies_now - before[0]).order_by("pk"):
+        events.emit(
+            "movie.available", movie_id=movie.pk, library_id=movie.library_id, title=movie.title, year=movie.year
+        )
+    new_episodes = Episode.objects.filter(pk__in=episodes_now - before[1]).select_related("show", "season")
+    for episode in new_episodes.order_by("pk"):
+        events.emit(
+            "episode.available",
+            episode_id=episode.pk,
+            show_id=episode.show_id,
+            library_id=episode.show.library_id,
+            show=episode.show.title,
+            season=episode.season.season_number,
+            episode=episode.episode_number,
+            title=episode.title,
+        )
