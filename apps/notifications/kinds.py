@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from apps.core.outbound import literal_host_problem, outbound_url_problem
 from apps.notifications import matching
 from apps.notifications.models import NotificationAgent
 
@@ -23,6 +24,13 @@ APPRISE_SCHEMES: dict[str, tuple[str, ...] | None] = {
     Kind.TELEGRAM: ("tgram",),
     Kind.APPRISE: None,
 }
+# Apprise schemes that are not notification services: raw HTTP with any method, header and body (json, xml,
+# form), relays (apprise), brokers and raw protocols, and the server's own desktop, log or devices. Admins only.
+ADMIN_ONLY_SCHEMES = frozenset(
+    {"json", "jsons", "xml", "xmls", "form", "forms", "apprise", "apprises", "syslog", "rsyslog"}
+    | {"mqtt", "mqtts", "amqp", "amqps", "smpp", "smpps", "dbus", "kde", "qt", "gio", "glib", "gnome"}
+    | {"macosx", "windows", "blink1"}
+)
 EMAIL_OPTIONS = {"host", "port", "username", "use_tls", "use_ssl", "from_email", "to"}
 DISCORD_OPTIONS = {"username"}
 MIN_SECRET_LENGTH = 16
@@ -64,6 +72,34 @@ def apprise_url_problem(kind: str, url: str) -> str | None:
     if apprise.Apprise.instantiate(url) is None:
         return "is not a URL Apprise understands (see the Apprise wiki for the service's URL format)"
     return None
+
+
+def url_scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+def may_reach_private(agent: NotificationAgent) -> bool:
+    """The admin opt-in, honoured only while a personal channel's owner is still an admin."""
+    return agent.allow_private_network and (agent.owner_id is None or agent.owner.is_superuser)
+
+
+def admin_only_problem(url: str, *, admin: bool, owner=None) -> str | None:
+    """Why a scheme that is not a notification service may not be used here, or None."""
+    scheme = url_scheme(url)
+    if scheme in ADMIN_ONLY_SCHEMES and not (admin and (owner is None or owner.is_superuser)):
+        return f"{scheme}:// is not a notification service: only an admin may use it"
+    return None
+
+
+def _url_problem(kind: str, url: str, *, owner, allow_private: bool, admin: bool) -> str | None:
+    if kind in (Kind.WEBHOOK, Kind.DISCORD):
+        return http_url_problem(url) or outbound_url_problem(url, allow_private=allow_private) or None
+    return (
+        apprise_url_problem(kind, url)
+        or admin_only_problem(url, admin=admin, owner=owner)
+        or literal_host_problem(url, allow_private=allow_private)
+        or None
+    )
 
 
 def smtp_server_from_url(url: str) -> SmtpServer:
@@ -139,10 +175,16 @@ def agent_clean(
     events: object,
     media_kinds: object = (),
     owner=None,
+    allow_private_network: bool = False,
+    admin: bool = True,
 ) -> dict:
-    """The cleaned (config, events, media_kinds), or a ValidationError with a message per field."""
+    """The cleaned (config, events, media_kinds), or a ValidationError with a message per field.
+    `admin`: whether the one saving is an admin (or the system), who may use the schemes of ADMIN_ONLY_SCHEMES."""
     errors: dict[str, list[str]] = {}
     config = config if isinstance(config, dict) else {}
+    if allow_private_network and owner is not None and not owner.is_superuser:
+        errors["allow_private_network"] = ["a personal channel of someone who is not an admin never reaches it"]
+    allow_private = allow_private_network and (owner is None or owner.is_superuser)
     if kind not in Kind.values:
         errors["kind"] = [f"{kind!r} is not a kind; use one of {', '.join(Kind.values)}"]
     elif owner is not None and kind not in PERSONAL_KINDS:
@@ -151,7 +193,7 @@ def agent_clean(
         if not url:
             errors["url"] = ["the URL is required for this kind"]
         else:
-            problem = http_url_problem(url) if kind in (Kind.WEBHOOK, Kind.DISCORD) else apprise_url_problem(kind, url)
+            problem = _url_problem(kind, url, owner=owner, allow_private=allow_private, admin=admin)
             if problem:
                 errors["url"] = [problem]
     if kind == Kind.WEBHOOK and len(secret or "") < MIN_SECRET_LENGTH:

@@ -29,6 +29,7 @@ def form(**fields) -> dict:
         "events": '["*"]',
         "media_kinds": "[]",
         "enabled": "on",
+        "allow_private_network": "on",  # the receivers are on 127.0.0.1: the admin opts in
         **fields,
     }
 
@@ -46,6 +47,7 @@ def test_secrets_are_write_only_in_the_admin_too(admin_client, webhook):
     assert response.status_code == 302, response.context["adminform"].form.errors
     agent = NotificationAgent.objects.get()
     [entry] = Activity.objects.filter(content_type__model="notificationagent", event="create")
+    assert Activity.objects.get(event="private_network_allowed").actor.username == "boss"
     assert "secret" not in entry.changes and "url" not in entry.changes and SECRET not in str(entry.changes)
     page = admin_client.get(f"/admin/notifications/notificationagent/{agent.pk}/change/").content.decode()
     assert SECRET not in page and f'value="{webhook.url}' not in page
