@@ -32,9 +32,9 @@ class EncryptedTextField(models.TextField):
         return secret_encrypt(value) if isinstance(value, str) else value
 
 
-def _rewrite(schema_editor, table: str, columns: list[str], change) -> None:
-    quote = schema_editor.connection.ops.quote_name
-    with schema_editor.connection.cursor() as cursor:
+def _rewrite(connection, table: str, columns: list[str], change) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, {', '.join(map(quote, columns))} FROM {quote(table)}")  # noqa: S608 - our names
         for pk, *values in cursor.fetchall():
             new = [change(value) if value else value for value in values]
@@ -48,9 +48,34 @@ def encrypt_columns(table: str, columns: list[str]):
     from apps.core.crypto import PREFIX
 
     def forwards(apps, schema_editor) -> None:
-        _rewrite(schema_editor, table, columns, lambda v: v if v.startswith(PREFIX) else secret_encrypt(v))
+        _rewrite(schema_editor.connection, table, columns, lambda v: v if v.startswith(PREFIX) else secret_encrypt(v))
 
     def backwards(apps, schema_editor) -> None:
-        _rewrite(schema_editor, table, columns, secret_decrypt)
+        _rewrite(schema_editor.connection, table, columns, secret_decrypt)
 
     return forwards, backwards
+
+
+def secrets_reencrypt() -> int:
+    """Encrypt every stored secret under the current key (after a rotation, before the old key is dropped from
+    REVENGE_SECRET_KEY_FALLBACKS); returns how many values changed. Plain text left from before is encrypted too."""
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    from apps.core.crypto import secret_is_current
+
+    changed = 0
+
+    def again(value: str) -> str:
+        nonlocal changed
+        if secret_is_current(value):
+            return value
+        changed += 1
+        return secret_encrypt(secret_decrypt(value))
+
+    with transaction.atomic():
+        for model in apps.get_models():
+            columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            if columns and model._meta.pk.column == "id":
+                _rewrite(connection, model._meta.db_table, columns, again)
+    return changed
