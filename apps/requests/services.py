@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from apps.requests.arr import ArrClient, ArrError
 from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused, ServerUnavailable
 from apps.requests.models import ArrServer, MediaRequest
 
+logger = logging.getLogger(__name__)
 Status = MediaRequest.Status
 
 
@@ -103,6 +106,12 @@ def request_event(name: str, request: MediaRequest, **extra) -> None:
     )
 
 
+def server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
+    """What a requester hears when the server cannot be asked: not its address, nor what answered there."""
+    logger.warning("looking up a title on %s failed: %s", server, exc)
+    return ServerUnavailable(f"{server.name} cannot be asked right now; an admin can see why in the server log")
+
+
 def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
     server = selectors.default_server(kind=kind, is_4k=is_4k)
@@ -112,7 +121,7 @@ def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     try:
         found = arr_client(server, retries=1).lookup(f"{prefix}:{external_id}") or []
     except ArrError as exc:
-        raise ServerUnavailable(str(exc)) from exc
+        raise server_unavailable(server, exc) from exc
     match = next((item for item in found if isinstance(item, dict) and item.get(id_key) == external_id), None)
     if match is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})

@@ -223,3 +223,15 @@ def test_the_admin_page_shows_the_webhook_header_form_and_only_admins_opt_in(adm
     page = admin_client.get(f"/admin/requests/arrserver/{server.pk}/change/").content.decode()
     assert "X-Revenge-Token" in page and server.webhook_secret in page and "?token=" not in page
     assert 'name="allow_private_network"' in page
+
+
+def test_a_requester_is_told_the_server_cannot_be_asked_but_not_where_it_is_or_why(radarr):
+    ArrServer.objects.create(kind="radarr", name="Films", base_url=radarr.url, api_key=API_KEY, is_default=True)
+    member = accounts.user_create(username="member", password="x" * 12, by=None)
+    client = APIClient()
+    client.force_authenticate(member)
+    answer = client.get("/api/v1/requests/search/?kind=movie&q=heat")
+    assert answer.status_code == 502 and answer.json()["code"] == "arr_unavailable"
+    detail = answer.json()["detail"]
+    assert "Films cannot be asked" in detail and "127.0.0.1" not in detail and "loopback" not in detail
+    assert radarr.received == []
