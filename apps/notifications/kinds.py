@@ -126,7 +126,7 @@ def site_smtp_server() -> SmtpServer | None:
     return smtp_server_from_url(url) if url else None
 
 
-def _email_config_clean(config: dict, errors: dict) -> dict:
+def _email_config_clean(config: dict, errors: dict, *, allow_private: bool) -> dict:
     unknown = sorted(set(config) - EMAIL_OPTIONS)
     if unknown:
         errors["config"] = [f"unknown email options: {', '.join(unknown)}"]
@@ -153,10 +153,15 @@ def _email_config_clean(config: dict, errors: dict) -> dict:
             validate_email(address)
         except ValidationError:
             problems.append(f"{address!r} is not an email address")
+    host = str(config.get("host") or "").strip()
+    if host and not problems:
+        problem = outbound_url_problem(f"smtp://{host}:{port}", allow_private=allow_private, schemes=("smtp",))
+        if problem:
+            problems.append(f"host: {problem}")
     if problems:
         errors["config"] = problems
     return {
-        "host": str(config.get("host") or "").strip(),
+        "host": host,
         "port": port,
         "username": str(config.get("username") or ""),
         "use_tls": bool(config.get("use_tls")),
@@ -199,7 +204,7 @@ def agent_clean(
     if kind == Kind.WEBHOOK and len(secret or "") < MIN_SECRET_LENGTH:
         errors["secret"] = [f"a signing secret of at least {MIN_SECRET_LENGTH} characters is required"]
     if kind == Kind.EMAIL and owner is None:
-        config = _email_config_clean(config, errors)
+        config = _email_config_clean(config, errors, allow_private=allow_private)
     elif kind == Kind.EMAIL:
         # A person's email channel mails their own account address through REVENGE_SMTP_URL, nothing else.
         if not owner.email:

@@ -181,3 +181,16 @@ def test_a_redirect_to_the_own_network_is_not_followed(people, plain_receiver, w
 
 def _envelope() -> senders.Envelope:
     return senders.Envelope(key="t.1", event="test", category="test")
+
+
+def test_an_email_agents_smtp_server_goes_through_the_guard_too(people, smtp):
+    config = {"host": "127.0.0.1", "port": smtp.port, "to": ["ops@example.org"]}
+    body = {"kind": "email", "config": config, "events": ["*"]}
+    refused = client_for(people.moderator).post(AGENTS, body, format="json")
+    assert refused.status_code == 400 and "127.0.0.1 is a loopback address" in str(refused.json()["errors"]["config"])
+    agent = make_agent(kind="email", config=config)  # opted in: it is delivered
+    assert services.agent_test(agent=agent).ok and len(smtp.wait_for(1)) == 1
+    NotificationAgent.objects.filter(pk=agent.pk).update(allow_private_network=False)
+    agent.refresh_from_db()
+    result = services.agent_test(agent=agent)
+    assert not result.ok and result.error == "address 127.0.0.1 is a loopback address"
