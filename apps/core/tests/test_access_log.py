@@ -74,3 +74,19 @@ def test_app_log_lines_are_redacted_and_the_filter_is_configured():
     from django.conf import settings
 
     assert settings.LOGGING["handlers"]["console"]["filters"] == ["redact"]
+
+
+def test_the_celery_workers_log_handlers_are_redacted_too():
+    from celery import signals
+
+    stream = io.StringIO()
+    log = logging.getLogger("revenge.test.celery")
+    log.addHandler(logging.StreamHandler(stream))
+    try:
+        signals.after_setup_logger.send(
+            sender=None, logger=log, loglevel=logging.INFO, logfile=None, format="", colorize=False
+        )
+        log.warning("hook %s", "http://h/?token=T0K")
+    finally:
+        log.handlers.clear()
+    assert "T0K" not in stream.getvalue() and "token=[redacted]" in stream.getvalue()
