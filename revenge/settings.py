@@ -19,7 +19,7 @@ REDIS_URL = config.redis_url(env)
 DEBUG = env.bool("REVENGE_DEBUG", False)
 SECRET_KEY = config.secret_key(env, data_dir=DATA_DIR, embedded=EMBEDDED_DATABASE)
 # Former secret keys, still accepted for signatures and for decrypting stored secrets (key rotation).
-SECRET_KEY_FALLBACKS = env.list("REVENGE_SECRET_KEY_FALLBACKS", [])
+SECRET_KEY_FALLBACKS = config.secret_key_fallbacks(env)
 # Private networks everyone's notification targets may reach (e.g. a LAN ntfy server); empty: none.
 OUTBOUND_ALLOWED_NETWORKS = config.networks(env, "REVENGE_OUTBOUND_ALLOWED_NETWORKS", [])
 # Like paperless-ngx: a home server is reached by LAN names and addresses nobody can list up front.

@@ -14,6 +14,7 @@ from apps.core.outbound import OutboundError, OutboundRefused, outbound_request
 
 logger = logging.getLogger(__name__)
 USER_AGENT = "Revenge/1 (+requests)"
+ANSWER_LIMIT = 32 << 20  # a Sonarr series lookup with every season and image can run to megabytes
 
 
 class ArrError(Exception):
@@ -179,7 +180,13 @@ class ArrClient:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             try:
                 response = outbound_request(
-                    method, url, body=data, headers=headers, timeout=self.timeout, allow_private=self.allow_private
+                    method,
+                    url,
+                    body=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_private=self.allow_private,
+                    limit=ANSWER_LIMIT,
                 )
             except OutboundRefused as exc:
                 raise ArrRefused(f"{name}: {exc}") from exc
