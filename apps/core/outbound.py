@@ -291,13 +291,33 @@ def _guarded_getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
 _install_lock = threading.Lock()
 
 
+def _requests_without_redirects() -> None:
+    """`requests` (Apprise's HTTP) follows redirects on its own; inside a guard it follows none."""
+    try:
+        import requests
+    except ImportError:
+        return
+    original = requests.Session.send
+    if getattr(original, "revenge_guarded", False):
+        return
+
+    def send(self, request, **kwargs):
+        if getattr(_state, "guard", None) is not None:
+            kwargs["allow_redirects"] = False
+        return original(self, request, **kwargs)
+
+    send.revenge_guarded = True
+    requests.Session.send = send
+
+
 @contextmanager
 def outbound_guarded(*, allow_private: bool = False) -> Iterator[_Guard]:
-    """While inside, every name this thread resolves is checked and answered the same way each time; a refusal
-    surfaces as a failed lookup, and `guard.refused` says why."""
+    """While inside, every name this thread resolves is checked and answered the same way each time, and `requests`
+    follows no redirect; a refusal surfaces as a failed lookup, and `guard.refused` says why."""
     with _install_lock:
         if socket.getaddrinfo is not _guarded_getaddrinfo:
             socket.getaddrinfo = _guarded_getaddrinfo
+            _requests_without_redirects()
     guard = _Guard(allow_private=allow_private)
     outer, _state.guard = getattr(_state, "guard", None), guard
     try:

@@ -67,5 +67,7 @@ def apprise_send(agent: NotificationAgent, *, message: Message, timeout: float) 
     reason = "; ".join(warnings.lines) or "Apprise reported a failure without a reason"
     found = STATUS.search(reason)
     if found:  # the status only: what the receiver said stays out of the log and the API
-        return SendResult(ok=False, status_code=int(found.group(1)), error=f"HTTP {found.group(1)}")
+        status = int(found.group(1))
+        moved = ": redirects are not followed" if 300 <= status < 400 else ""
+        return SendResult(ok=False, status_code=status, error=f"HTTP {status}{moved}")
     return SendResult(ok=False, error=reason)

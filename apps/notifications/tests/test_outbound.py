@@ -194,3 +194,11 @@ def test_an_email_agents_smtp_server_goes_through_the_guard_too(people, smtp):
     agent.refresh_from_db()
     result = services.agent_test(agent=agent)
     assert not result.ok and result.error == "address 127.0.0.1 is a loopback address"
+
+
+def test_apprise_follows_no_redirect_even_to_an_address_the_agent_may_reach(people, plain_receiver, ntfy):
+    plain_receiver.answer = lambda request: (302, {"Location": f"http://127.0.0.1:{ntfy.port}/t"}, b"")
+    agent = make_agent(kind="ntfy", url=f"ntfy://127.0.0.1:{plain_receiver.port}/t")  # opted in
+    result = services.agent_test(agent=agent)
+    assert (result.ok, result.status_code, result.error) == (False, 302, "HTTP 302: redirects are not followed")
+    assert len(plain_receiver.received) == 1 and ntfy.received == []
