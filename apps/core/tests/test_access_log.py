@@ -64,12 +64,7 @@ def test_app_log_lines_are_redacted_and_the_filter_is_configured():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RedactQueryFilter())
-    log = logging.getLogger("revenge.test.redact")
-    log.addHandler(handler)
-    try:
-        log.warning("GET %s failed", "http://radarr:7878/api/v3/movie?apikey=K3Y")
-    finally:
-        log.removeHandler(handler)
+    handler.handle(_record("GET %s failed", "http://radarr:7878/api/v3/movie?apikey=K3Y"))
     assert stream.getvalue().strip() == "GET http://radarr:7878/api/v3/movie?apikey=[redacted] failed"
     from django.conf import settings
 
@@ -81,12 +76,17 @@ def test_the_celery_workers_log_handlers_are_redacted_too():
 
     stream = io.StringIO()
     log = logging.getLogger("revenge.test.celery")
-    log.addHandler(logging.StreamHandler(stream))
+    handler = logging.StreamHandler(stream)
+    log.addHandler(handler)
     try:
         signals.after_setup_logger.send(
             sender=None, logger=log, loglevel=logging.INFO, logfile=None, format="", colorize=False
         )
-        log.warning("hook %s", "http://h/?token=T0K")
     finally:
-        log.handlers.clear()
+        log.removeHandler(handler)
+    handler.handle(_record("hook %s", "http://h/?token=T0K"))
     assert "T0K" not in stream.getvalue() and "token=[redacted]" in stream.getvalue()
+
+
+def _record(message: str, *args) -> logging.LogRecord:
+    return logging.LogRecord("revenge.test", logging.WARNING, __file__, 1, message, args, None)
