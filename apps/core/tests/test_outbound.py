@@ -219,3 +219,54 @@ def test_only_admins_or_the_system_may_opt_in(django_user_model):
     assert "Only an admin may change the address" in refusal
     assert outbound.opt_in_refusal(by=staff, was_allowed=True, allowed=True, address_changed=False) == ""
     assert outbound.opt_in_refusal(by=staff, was_allowed=False, allowed=True, address_changed=False)
+
+
+def _certificate(tmp_path, name: str):
+    """A self-signed certificate for `name` (cert file, key file): the test's own CA."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+def test_https_to_a_pinned_address_still_checks_the_certificate_of_the_name(tmp_path, monkeypatch):
+    import ssl
+
+    cert_file, key_file = _certificate(tmp_path, "hooks.example")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # the test's CA is the only one trusted
+    with receiver() as server:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        port = server.server_address[1]
+        with dns({"hooks.example": [["127.0.0.1"]], "other.example": [["127.0.0.1"]]}):
+            response = outbound_request(
+                "POST", f"https://hooks.example:{port}/tls", body=b"x", timeout=5, allow_private=True
+            )
+            with pytest.raises(outbound.OutboundError, match="TLS failed"):
+                outbound_request("POST", f"https://other.example:{port}/tls", body=b"x", timeout=5, allow_private=True)
+    assert response.status == 200 and server.seen[0][:2] == ("/tls", f"hooks.example:{port}")
