@@ -10,6 +10,12 @@ from django.db import migrations, models
 ENCRYPT = encrypt_columns("requests_arrserver", ["api_key", "webhook_secret"])
 
 
+def servers_kept_reachable(apps, schema_editor) -> None:
+    """Servers set up before the outbound guard were set up by those who manage servers (admins by default), and
+    Radarr/Sonarr live on the LAN: they keep working, opted in. New ones need an admin to tick the box."""
+    apps.get_model("requests", "ArrServer").objects.update(allow_private_network=True)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("requests", "0003_arr_server_language_profile"),
@@ -34,5 +40,6 @@ class Migration(migrations.Migration):
             name="webhook_secret",
             field=apps.core.fields.EncryptedTextField(default=apps.requests.models._webhook_secret, editable=False),
         ),
+        migrations.RunPython(servers_kept_reachable, migrations.RunPython.noop),
         migrations.RunPython(*ENCRYPT),
     ]

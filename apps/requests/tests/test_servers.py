@@ -235,3 +235,15 @@ def test_a_requester_is_told_the_server_cannot_be_asked_but_not_where_it_is_or_w
     detail = answer.json()["detail"]
     assert "Films cannot be asked" in detail and "127.0.0.1" not in detail and "loopback" not in detail
     assert radarr.received == []
+
+
+def test_servers_set_up_before_the_guard_keep_working_after_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    server = ArrServer.objects.create(kind="radarr", name="Old", base_url="http://172.18.0.5:7878", api_key="k")
+    migration = importlib.import_module("apps.requests.migrations.0004_private_network_and_encrypted_secrets")
+    migration.servers_kept_reachable(apps, None)
+    server.refresh_from_db()
+    assert server.allow_private_network
