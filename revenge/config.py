@@ -271,3 +271,11 @@ def secret_key(env: Env, *, data_dir: Path, embedded: bool) -> str:
     except OSError as exc:
         env.problem("revenge.E005", f"cannot keep the secret key in {key_file}: {exc.strerror}.")
         return secrets.token_urlsafe(50)
+
+
+def secret_key_fallbacks(env: Env) -> list[str]:
+    """REVENGE_SECRET_KEY_FALLBACKS: former keys, comma-separated, still accepted to read what they protected."""
+    keys = env.list("REVENGE_SECRET_KEY_FALLBACKS", [])
+    if any(len(key) < 32 for key in keys):
+        env.problem("revenge.E003", "REVENGE_SECRET_KEY_FALLBACKS holds a key shorter than 32 characters.")
+    return keys

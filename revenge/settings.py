@@ -19,6 +19,10 @@ REDIS_URL = config.redis_url(env)
 
 DEBUG = env.bool("REVENGE_DEBUG", False)
 SECRET_KEY = config.secret_key(env, data_dir=DATA_DIR, embedded=EMBEDDED_DATABASE)
+# Former secret keys, still accepted for signatures and for decrypting stored secrets (key rotation).
+SECRET_KEY_FALLBACKS = config.secret_key_fallbacks(env)
+# Private networks everyone's notification targets may reach (e.g. a LAN ntfy server); empty: none.
+OUTBOUND_ALLOWED_NETWORKS = config.networks(env, "REVENGE_OUTBOUND_ALLOWED_NETWORKS", [])
 # Like paperless-ngx: a home server is reached by LAN names and addresses nobody can list up front.
 ALLOWED_HOSTS = env.list("REVENGE_ALLOWED_HOSTS", ["*"])
 TRUSTED_PROXIES = config.networks(env, "REVENGE_TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
@@ -316,7 +320,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Credentials in URLs (?token=, ?apikey=, ?api_key=) are redacted from every line (apps.core.access_log).
+    "filters": {"redact": {"()": "apps.core.access_log.RedactQueryFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

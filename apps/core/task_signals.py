@@ -81,3 +81,14 @@ def on_failed(task_id: str = "", sender: Any = None, exception: Any = None, einf
 def on_revoked(request: Any = None, **_: Any) -> None:
     if request is not None:
         _record(task_id=request.id, name=request.task, state=TaskRun.State.REVOKED)
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _logs_redacted(logger: logging.Logger, **kwargs: Any) -> None:
+    """Celery replaces the root handlers of settings.LOGGING: its own get the same credential redaction."""
+    from apps.core.access_log import RedactQueryFilter
+
+    for handler in logger.handlers:
+        if not any(isinstance(f, RedactQueryFilter) for f in handler.filters):
+            handler.addFilter(RedactQueryFilter())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 
 from apps.core.events import CATALOGUE
+from apps.core.outbound import may_allow_private_network
 from apps.notifications import delivery, kinds, services
 from apps.notifications.matching import DIGEST
 from apps.notifications.messages import PARTS, default_parts, template_problem
@@ -34,7 +35,10 @@ class AgentForm(forms.ModelForm):
             "users",
             "media_kinds",
             "enabled",
+            "allow_private_network",
         ]
+
+    user = None  # who is saving: set by the admin, for the opt-in rules
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +51,21 @@ class AgentForm(forms.ModelForm):
         # Write-only: an empty box keeps what is stored.
         data["url"] = data.get("url") or (stored.url if stored.pk else "")
         data["secret"] = data.get("secret") or (stored.secret if stored.pk else "")
+        allowed = data.get("allow_private_network", stored.allow_private_network)
+        data["allow_private_network"] = allowed
+        try:
+            services.opt_in_check(
+                agent=stored if stored.pk else None,
+                by=self.user,
+                allowed=allowed,
+                url=data["url"],
+                kind=data.get("kind", ""),
+            )
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+            return data
+        admin = may_allow_private_network(self.user)
+        unchanged = stored.pk and data["url"] == stored.url and data.get("kind") == stored.kind
         try:
             cleaned = kinds.agent_clean(
                 kind=data.get("kind", ""),
@@ -56,6 +75,8 @@ class AgentForm(forms.ModelForm):
                 events=data.get("events"),
                 media_kinds=data.get("media_kinds"),
                 owner=data.get("owner"),
+                allow_private_network=allowed,
+                admin=admin or bool(unchanged),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -67,6 +88,7 @@ class AgentForm(forms.ModelForm):
     def save(self, commit: bool = True) -> NotificationAgent:
         agent = super().save(commit=False)
         agent.url, agent.secret = self.cleaned_data["url"], self.cleaned_data["secret"]
+        agent.allow_private_network = self.cleaned_data["allow_private_network"]
         if agent.enabled and "enabled" in self.changed_data:
             agent.consecutive_failures, agent.disabled_reason = 0, ""  # turned back on: the count starts over
         if commit:
@@ -102,6 +124,22 @@ class NotificationAgentAdmin(admin.ModelAdmin):
         "disabled_reason",
     )
     actions = ("send_test",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        # The opt-in is an admin's decision; others see it, and cannot change it.
+        extra = () if may_allow_private_network(request.user) else ("allow_private_network",)
+        return (*self.readonly_fields, *extra)
+
+    def save_model(self, request, obj: NotificationAgent, form, change: bool) -> None:
+        before = NotificationAgent.objects.filter(pk=obj.pk).values_list("allow_private_network", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if bool(before) != obj.allow_private_network:
+            services.opt_in_record(agent=obj, by=request.user)
 
     @admin.display(description="sends to")
     def target(self, agent: NotificationAgent) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from apps.core.outbound import literal_host_problem, outbound_url_problem
 from apps.notifications import matching
 from apps.notifications.models import NotificationAgent
 
@@ -23,6 +24,13 @@ APPRISE_SCHEMES: dict[str, tuple[str, ...] | None] = {
     Kind.TELEGRAM: ("tgram",),
     Kind.APPRISE: None,
 }
+# Apprise schemes that are not notification services: raw HTTP with any method, header and body (json, xml,
+# form), relays (apprise), brokers and raw protocols, and the server's own desktop, log or devices. Admins only.
+ADMIN_ONLY_SCHEMES = frozenset(
+    {"json", "jsons", "xml", "xmls", "form", "forms", "apprise", "apprises", "syslog", "rsyslog"}
+    | {"mqtt", "mqtts", "amqp", "amqps", "smpp", "smpps", "dbus", "kde", "qt", "gio", "glib", "gnome"}
+    | {"macosx", "windows", "blink1"}
+)
 EMAIL_OPTIONS = {"host", "port", "username", "use_tls", "use_ssl", "from_email", "to"}
 DISCORD_OPTIONS = {"username"}
 MIN_SECRET_LENGTH = 16
@@ -66,6 +74,34 @@ def apprise_url_problem(kind: str, url: str) -> str | None:
     return None
 
 
+def url_scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+def may_reach_private(agent: NotificationAgent) -> bool:
+    """The admin opt-in, honoured only while a personal channel's owner is still an admin."""
+    return agent.allow_private_network and (agent.owner_id is None or agent.owner.is_superuser)
+
+
+def admin_only_problem(url: str, *, admin: bool, owner=None) -> str | None:
+    """Why a scheme that is not a notification service may not be used here, or None."""
+    scheme = url_scheme(url)
+    if scheme in ADMIN_ONLY_SCHEMES and not (admin and (owner is None or owner.is_superuser)):
+        return f"{scheme}:// is not a notification service: only an admin may use it"
+    return None
+
+
+def _url_problem(kind: str, url: str, *, owner, allow_private: bool, admin: bool) -> str | None:
+    if kind in (Kind.WEBHOOK, Kind.DISCORD):
+        return http_url_problem(url) or outbound_url_problem(url, allow_private=allow_private) or None
+    return (
+        apprise_url_problem(kind, url)
+        or admin_only_problem(url, admin=admin, owner=owner)
+        or literal_host_problem(url, allow_private=allow_private)
+        or None
+    )
+
+
 def smtp_server_from_url(url: str) -> SmtpServer:
     """REVENGE_SMTP_URL: smtp://user:password@host:port?starttls=1&from=… (smtps:// for TLS from the start)."""
     parts = urlsplit(url)
@@ -90,7 +126,7 @@ def site_smtp_server() -> SmtpServer | None:
     return smtp_server_from_url(url) if url else None
 
 
-def _email_config_clean(config: dict, errors: dict) -> dict:
+def _email_config_clean(config: dict, errors: dict, *, allow_private: bool) -> dict:
     unknown = sorted(set(config) - EMAIL_OPTIONS)
     if unknown:
         errors["config"] = [f"unknown email options: {', '.join(unknown)}"]
@@ -117,10 +153,15 @@ def _email_config_clean(config: dict, errors: dict) -> dict:
             validate_email(address)
         except ValidationError:
             problems.append(f"{address!r} is not an email address")
+    host = str(config.get("host") or "").strip()
+    if host and not problems:
+        problem = outbound_url_problem(f"smtp://{host}:{port}", allow_private=allow_private, schemes=("smtp",))
+        if problem:
+            problems.append(f"host: {problem}")
     if problems:
         errors["config"] = problems
     return {
-        "host": str(config.get("host") or "").strip(),
+        "host": host,
         "port": port,
         "username": str(config.get("username") or ""),
         "use_tls": bool(config.get("use_tls")),
@@ -139,10 +180,16 @@ def agent_clean(
     events: object,
     media_kinds: object = (),
     owner=None,
+    allow_private_network: bool = False,
+    admin: bool = True,
 ) -> dict:
-    """The cleaned (config, events, media_kinds), or a ValidationError with a message per field."""
+    """The cleaned (config, events, media_kinds), or a ValidationError with a message per field.
+    `admin`: whether the one saving is an admin (or the system), who may use the schemes of ADMIN_ONLY_SCHEMES."""
     errors: dict[str, list[str]] = {}
     config = config if isinstance(config, dict) else {}
+    if allow_private_network and owner is not None and not owner.is_superuser:
+        errors["allow_private_network"] = ["a personal channel of someone who is not an admin never reaches it"]
+    allow_private = allow_private_network and (owner is None or owner.is_superuser)
     if kind not in Kind.values:
         errors["kind"] = [f"{kind!r} is not a kind; use one of {', '.join(Kind.values)}"]
     elif owner is not None and kind not in PERSONAL_KINDS:
@@ -151,13 +198,13 @@ def agent_clean(
         if not url:
             errors["url"] = ["the URL is required for this kind"]
         else:
-            problem = http_url_problem(url) if kind in (Kind.WEBHOOK, Kind.DISCORD) else apprise_url_problem(kind, url)
+            problem = _url_problem(kind, url, owner=owner, allow_private=allow_private, admin=admin)
             if problem:
                 errors["url"] = [problem]
     if kind == Kind.WEBHOOK and len(secret or "") < MIN_SECRET_LENGTH:
         errors["secret"] = [f"a signing secret of at least {MIN_SECRET_LENGTH} characters is required"]
     if kind == Kind.EMAIL and owner is None:
-        config = _email_config_clean(config, errors)
+        config = _email_config_clean(config, errors, allow_private=allow_private)
     elif kind == Kind.EMAIL:
         # A person's email channel mails their own account address through REVENGE_SMTP_URL, nothing else.
         if not owner.email:

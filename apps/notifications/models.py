@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from apps.core.fields import EncryptedTextField
 from apps.core.models import TimeStampedModel
 
 
@@ -35,9 +36,13 @@ class NotificationAgent(TimeStampedModel):
         related_name="notification_channels",
         help_text="Empty for the operator's agents; a person's own channel otherwise.",
     )
-    # Target URLs carry tokens (Discord, Gotify, Telegram): like the secret, never shown by the API.
-    url = models.TextField(blank=True, help_text="Webhook, Discord webhook or Apprise URL.")
-    secret = models.TextField(blank=True, help_text="Webhook signing key, or the SMTP password.")
+    # Target URLs carry tokens (Discord, Gotify, Telegram): like the secret, encrypted and never shown by the API.
+    url = EncryptedTextField(blank=True, help_text="Webhook, Discord webhook or Apprise URL.")
+    secret = EncryptedTextField(blank=True, help_text="Webhook signing key, or the SMTP password.")
+    allow_private_network = models.BooleanField(
+        default=False,
+        help_text="Admins only: may reach addresses of the server's own network (loopback, LAN, link-local).",
+    )
     config = models.JSONField(default=dict, blank=True, help_text="Options of the kind (SMTP server, sender name).")
     events = models.JSONField(
         default=list, blank=True, help_text='Event names, categories or patterns: "request.available", "media", "*".'

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.services import activity_record
+from apps.core.outbound import may_allow_private_network, opt_in_refusal
 from apps.notifications import matching, senders
 from apps.notifications.kinds import ATTEMPT_TIMEOUT, agent_clean
 from apps.notifications.messages import Message
@@ -15,6 +17,7 @@ from apps.notifications.models import NotificationAgent, NotificationPreference
 from apps.notifications.selectors import notifications_visible_to
 
 UNSET = object()
+
 TEST_MESSAGE = Message(
     title="Revenge test notification",
     body="If you can read this, the agent works.",
@@ -35,14 +38,36 @@ def agent_create(
     users: Iterable = (),
     media_kinds: Iterable[str] = (),
     enabled: bool = True,
+    allow_private_network: bool = False,
+    by=None,
 ) -> NotificationAgent:
-    """An operator's agent (owner None) or a person's channel; refused with a reason per field when broken."""
+    """An operator's agent (owner None) or a person's channel; refused with a reason per field when broken.
+    `by` is who asks (None: the system); only admins may set `allow_private_network`."""
+    admin = may_allow_private_network(by)
+    opt_in_check(agent=None, by=by, allowed=allow_private_network, url=url, kind=kind)
     cleaned = agent_clean(
-        kind=kind, url=url, secret=secret, config=config, events=events, media_kinds=media_kinds, owner=owner
+        kind=kind,
+        url=url,
+        secret=secret,
+        config=config,
+        events=events,
+        media_kinds=media_kinds,
+        owner=owner,
+        allow_private_network=allow_private_network,
+        admin=admin,
     )
     agent = NotificationAgent.objects.create(
-        name=(name or kind)[:100], kind=kind, owner=owner, url=url, secret=secret, enabled=enabled, **cleaned
+        name=(name or kind)[:100],
+        kind=kind,
+        owner=owner,
+        url=url,
+        secret=secret,
+        enabled=enabled,
+        allow_private_network=allow_private_network,
+        **cleaned,
     )
+    if allow_private_network:
+        opt_in_record(agent=agent, by=by)
     if owner is None:
         agent.libraries.set(libraries)
         agent.users.set(users)
@@ -63,11 +88,17 @@ def agent_update(
     users: Iterable | None = None,
     media_kinds: Iterable[str] | None = None,
     enabled: bool | None = None,
+    allow_private_network: bool | None = None,
+    by=None,
 ) -> NotificationAgent:
     """Change what is given; a URL or secret left out keeps the stored one (the API never shows them)."""
     kind = kind if kind is not None else agent.kind
     url = url if url is not None else agent.url
     secret = secret if secret is not None else agent.secret
+    admin = may_allow_private_network(by)
+    was_allowed = agent.allow_private_network
+    allowed = was_allowed if allow_private_network is None else allow_private_network
+    opt_in_check(agent=agent, by=by, allowed=allowed, url=url, kind=kind)
     cleaned = agent_clean(
         kind=kind,
         url=url,
@@ -76,8 +107,10 @@ def agent_update(
         events=events if events is not None else agent.events,
         media_kinds=media_kinds if media_kinds is not None else agent.media_kinds,
         owner=agent.owner,
+        allow_private_network=allowed,
+        admin=admin or (url == agent.url and kind == agent.kind),  # what an admin saved stays usable
     )
-    agent.kind, agent.url, agent.secret = kind, url, secret
+    agent.kind, agent.url, agent.secret, agent.allow_private_network = kind, url, secret, allowed
     for field, value in cleaned.items():
         setattr(agent, field, value)
     if name is not None:
@@ -88,12 +121,37 @@ def agent_update(
             agent.consecutive_failures, agent.disabled_reason = 0, ""
         agent.enabled = enabled
     agent.save()
+    if allowed != was_allowed:
+        opt_in_record(agent=agent, by=by)
     if agent.owner_id is None:
         if libraries is not None:
             agent.libraries.set(libraries)
         if users is not None:
             agent.users.set(users)
     return agent
+
+
+def opt_in_check(*, agent: NotificationAgent | None, by, allowed: bool, url: str, kind: str) -> None:
+    """PermissionDenied unless `by` may give (or take) the opt-in, or change the address of an opted-in agent."""
+    refusal = opt_in_refusal(
+        by=by,
+        was_allowed=agent.allow_private_network if agent is not None else False,
+        allowed=allowed,
+        address_changed=agent is not None and (url != agent.url or kind != agent.kind),
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def opt_in_record(*, agent: NotificationAgent, by) -> None:
+    """The opt-in is a security decision: it is in the activity log with who made it."""
+    allowed = agent.allow_private_network
+    activity_record(
+        event="private_network_allowed" if allowed else "private_network_disallowed",
+        actor=by,
+        target=agent,
+        message=f"{agent} {'may' if allowed else 'may no longer'} reach the server's own network",
+    )
 
 
 def agent_delete(*, agent: NotificationAgent) -> None:

@@ -4,17 +4,41 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
+from apps.core.outbound import may_allow_private_network
 from apps.requests import selectors, services
 from apps.requests.errors import RequestRefused
 from apps.requests.models import ArrServer, MediaRequest
 
 
+class ArrServerForm(forms.ModelForm):
+    user = None  # who is saving: set by the admin, for the opt-in rules
+
+    def clean(self) -> dict:
+        data = super().clean()
+        stored = self.instance if self.instance.pk else None
+        try:
+            services.arr_server_check(
+                server=ArrServer.objects.get(pk=stored.pk) if stored else None,
+                by=self.user,
+                base_url=data.get("base_url") or "",
+                allowed=data.get("allow_private_network", stored.allow_private_network if stored else False),
+            )
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
 @admin.register(ArrServer)
 class ArrServerAdmin(admin.ModelAdmin):
+    form = ArrServerForm
     list_display = ("name", "kind", "base_url", "is_default", "is_4k", "enabled", "last_check", "last_checked_at")
     list_filter = ("kind", "enabled")
-    readonly_fields = ("webhook_secret", "last_checked_at", "last_check")
+    readonly_fields = ("webhook_setup", "last_checked_at", "last_check")
     actions = ["test_connection"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -22,12 +46,34 @@ class ArrServerAdmin(admin.ModelAdmin):
         kwargs["widgets"] = {"api_key": forms.PasswordInput(render_value=False)}
         form = super().get_form(request, obj, **kwargs)
         form.base_fields["api_key"].required = obj is None
+        form.user = request.user
         return form
 
+    def get_readonly_fields(self, request, obj=None):
+        # The opt-in is an admin's decision; others see it, and cannot change it.
+        extra = () if may_allow_private_network(request.user) else ("allow_private_network",)
+        return (*self.readonly_fields, *extra)
+
+    @admin.display(description="webhook (Settings → Connect → Webhook)")
+    def webhook_setup(self, server: ArrServer) -> str:
+        if not server.pk:
+            return "Shown once the server is saved."
+        # The secret goes in a header (Basic auth password), so it never lands in access logs as ?token= would.
+        return format_html(
+            "URL: <code>{}</code><br>Method: POST · Username: <code>revenge</code> · Password: <code>{}</code>"
+            "<br>(or the header <code>X-Revenge-Token: {}</code>)",
+            f"/api/v1/webhooks/{server.kind}/",
+            server.webhook_secret,
+            server.webhook_secret,
+        )
+
     def save_model(self, request, obj: ArrServer, form, change: bool) -> None:
+        before = ArrServer.objects.filter(pk=obj.pk).values_list("allow_private_network", flat=True).first()
         if change and not form.cleaned_data.get("api_key"):
             obj.api_key = ArrServer.objects.get(pk=obj.pk).api_key
         super().save_model(request, obj, form, change)
+        if bool(before) != obj.allow_private_network:
+            services.arr_server_opt_in_record(server=obj, by=request.user)
         if obj.is_default:
             services.arr_server_make_default(server=obj)
 

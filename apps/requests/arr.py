@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from apps.core.outbound import OutboundError, OutboundRefused, outbound_request
 
 logger = logging.getLogger(__name__)
 USER_AGENT = "Revenge/1 (+requests)"
+ANSWER_LIMIT = 32 << 20  # a Sonarr series lookup with every season and image can run to megabytes
 
 
 class ArrError(Exception):
@@ -24,6 +25,10 @@ class ArrError(Exception):
 
 class ArrUnreachable(ArrError):
     """No answer: wrong address, server down, or too slow."""
+
+
+class ArrRefused(ArrError):
+    """The outbound guard refused the address (the server's own network without the admin opt-in)."""
 
 
 class ArrUnauthorized(ArrError):
@@ -47,12 +52,11 @@ class ArrServerError(ArrError):
 
 
 def _problems(body: Any) -> list[str]:
-    """Radarr/Sonarr validation failures are a list of {propertyName, errorMessage}; other errors {message}."""
-    if isinstance(body, list):
-        return [str(item.get("errorMessage") or item) for item in body if isinstance(item, dict)] or [str(body)]
-    if isinstance(body, dict):
-        return [str(body.get("message") or body.get("errorMessage") or body)]
-    return [str(body)[:300]] if body else []
+    """Radarr/Sonarr validation failures are a list of {propertyName, errorMessage}; other errors {message}.
+    Only those documented messages are kept (300 characters each), never the rest of what came back."""
+    items = body if isinstance(body, list) else [body]
+    found = [item.get("errorMessage") or item.get("message") for item in items if isinstance(item, dict)]
+    return [text[:300] for text in found if isinstance(text, str) and text]
 
 
 @dataclass
@@ -65,7 +69,7 @@ class ArrClient:
     timeout: float = 10.0
     retries: int = 3
     backoff: float = 0.5
-    _opener: urllib.request.OpenerDirector = field(default_factory=urllib.request.build_opener, repr=False)
+    allow_private: bool = False  # the admin opt-in of the server: may reach the server's own network
 
     def __post_init__(self) -> None:
         parsed = urllib.parse.urlparse(self.base_url)
@@ -174,35 +178,49 @@ class ArrClient:
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
-            request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - http(s) checked
             try:
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    raw = response.read()
-                return json.loads(raw) if raw.strip() else None
-            except urllib.error.HTTPError as exc:
-                error = self._http_error(exc, name, path)
+                response = outbound_request(
+                    method,
+                    url,
+                    body=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_private=self.allow_private,
+                    limit=ANSWER_LIMIT,
+                )
+            except OutboundRefused as exc:
+                raise ArrRefused(f"{name}: {exc}") from exc
+            except OutboundError as exc:
+                last = ArrUnreachable(f"{name} did not answer ({exc})")
+                logger.warning("%s (attempt %d of %d)", last, attempt + 1, self.retries + 1)
+                continue
+            if response.status >= 400:
+                error = self._http_error(response.status, response.body, name, path)
                 if not isinstance(error, ArrServerError):
-                    raise error from exc
+                    raise error
                 last = error
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                reason = getattr(exc, "reason", exc)
-                last = ArrUnreachable(f"{name} did not answer ({reason})")
-            except json.JSONDecodeError as exc:
+                logger.warning("%s (attempt %d of %d)", last, attempt + 1, self.retries + 1)
+                continue
+            try:
+                return json.loads(response.body) if response.body.strip() else None
+            except (ValueError, UnicodeDecodeError) as exc:
                 raise ArrError(f"{name} answered {path} with something that is not JSON") from exc
-            logger.warning("%s (attempt %d of %d)", last, attempt + 1, self.retries + 1)
         raise last
 
     @staticmethod
-    def _http_error(exc: urllib.error.HTTPError, name: str, path: str) -> ArrError:
+    def _http_error(code: int, raw: bytes, name: str, path: str) -> ArrError:
+        # Only the JSON messages Radarr/Sonarr document are quoted; anything else is named by its status.
         try:
-            body = json.loads(exc.read() or b"null")
-        except (ValueError, OSError):
+            body = json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError):
             body = None
-        if exc.code == 401:
+        if code == 401:
             return ArrUnauthorized(f"{name} refused the API key (401): check it under Settings → General")
-        if exc.code == 404:
+        if code == 404:
             return ArrNotFound(f"{name} has no {path} (404): is this the right address and a v3 API?")
-        if exc.code >= 500:
-            return ArrServerError(f"{name} failed with {exc.code}: {'; '.join(_problems(body)) or exc.reason}")
-        problems = _problems(body)
-        return ArrRejected(f"{name} refused it ({exc.code}): {'; '.join(problems)}", status=exc.code, problems=problems)
+        problems = _problems(body) if isinstance(body, (dict, list)) else []
+        if code >= 500:
+            return ArrServerError(f"{name} failed with {code}: {'; '.join(problems) or f'HTTP {code}'}")
+        return ArrRejected(
+            f"{name} refused it ({code}): {'; '.join(problems) or f'HTTP {code}'}", status=code, problems=problems
+        )

@@ -7,6 +7,8 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
+from apps.core.fields import EncryptedTextField
+
 
 def _webhook_secret() -> str:
     return secrets.token_urlsafe(24)
@@ -22,7 +24,11 @@ class ArrServer(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     name = models.CharField(max_length=100, unique=True)
     base_url = models.URLField(help_text="e.g. http://radarr:7878")
-    api_key = models.CharField(max_length=200, help_text="Settings → General → API Key in Radarr/Sonarr.")
+    api_key = EncryptedTextField(help_text="Settings → General → API Key in Radarr/Sonarr.")
+    allow_private_network = models.BooleanField(
+        default=False,
+        help_text="Admins only: may reach addresses of the server's own network (loopback, LAN, link-local).",
+    )
     quality_profile_id = models.PositiveIntegerField(null=True, blank=True)
     root_folder = models.CharField(max_length=500, blank=True)
     language_profile_id = models.PositiveIntegerField(
@@ -32,7 +38,7 @@ class ArrServer(models.Model):
     is_default = models.BooleanField(default=False)
     is_4k = models.BooleanField(default=False)
     enabled = models.BooleanField(default=True)
-    webhook_secret = models.CharField(max_length=100, default=_webhook_secret, editable=False)
+    webhook_secret = EncryptedTextField(default=_webhook_secret, editable=False)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_check = models.CharField(max_length=500, blank=True, help_text="What the last connection test said.")
     path_mappings = models.JSONField(

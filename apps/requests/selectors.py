@@ -119,8 +119,8 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
     """
     from apps.media.selectors import movies_visible_to, shows_visible_to
     from apps.requests.arr import ArrError
-    from apps.requests.errors import NoServer, ServerUnavailable
-    from apps.requests.services import arr_client, poster_of
+    from apps.requests.errors import NoServer
+    from apps.requests.services import arr_client, poster_of, server_unavailable
 
     server = default_server(kind=kind)
     if server is None:
@@ -128,7 +128,7 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
     try:
         found = arr_client(server, retries=1).lookup(q) or []
     except ArrError as exc:
-        raise ServerUnavailable(str(exc)) from exc
+        raise server_unavailable(server, exc) from exc
     movie = kind == MediaRequest.Kind.MOVIE
     id_key = "tmdbId" if movie else "tvdbId"
     items = [i for i in found if isinstance(i, dict) and isinstance(i.get(id_key), int)][:50]

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.services import activity_record
 from apps.core import events
+from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
 from apps.requests import selectors
 from apps.requests.arr import ArrClient, ArrError
 from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused, ServerUnavailable
 from apps.requests.models import ArrServer, MediaRequest
 
+logger = logging.getLogger(__name__)
 Status = MediaRequest.Status
 
 
 def arr_client(server: ArrServer, **options) -> ArrClient:
-    return ArrClient(server.kind, server.base_url, server.api_key, **options)
+    """The one door to a server: its address goes through the outbound guard, with the server's admin opt-in."""
+    return ArrClient(
+        server.kind, server.base_url, server.api_key, allow_private=server.allow_private_network, **options
+    )
 
 
 def arr_server_test(*, server: ArrServer) -> tuple[bool, str]:
@@ -43,6 +51,32 @@ def arr_server_options(*, server: ArrServer) -> dict:
     ]
     languages = [{"id": p.get("id"), "name": p.get("name")} for p in arr.language_profiles() if isinstance(p, dict)]
     return {"quality_profiles": profiles, "root_folders": folders, "language_profiles": languages}
+
+
+def arr_server_check(*, server: ArrServer | None, by, base_url: str, allowed: bool) -> None:
+    """Who may give the opt-in (PermissionDenied), and whether the address may be reached (ValidationError)."""
+    refusal = opt_in_refusal(
+        by=by,
+        was_allowed=server.allow_private_network if server is not None else False,
+        allowed=allowed,
+        address_changed=server is not None and base_url != server.base_url,
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    problem = outbound_url_problem(base_url, allow_private=allowed)
+    if problem:
+        raise ValidationError({"base_url": [problem]})
+
+
+def arr_server_opt_in_record(*, server: ArrServer, by) -> None:
+    """The opt-in is a security decision: it is in the activity log with who made it."""
+    allowed = server.allow_private_network
+    activity_record(
+        event="private_network_allowed" if allowed else "private_network_disallowed",
+        actor=by,
+        target=server,
+        message=f"{server} {'may' if allowed else 'may no longer'} reach the server's own network",
+    )
 
 
 @transaction.atomic
@@ -72,6 +106,12 @@ def request_event(name: str, request: MediaRequest, **extra) -> None:
     )
 
 
+def server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
+    """What a requester hears when the server cannot be asked: not its address, nor what answered there."""
+    logger.warning("looking up a title on %s failed: %s", server, exc)
+    return ServerUnavailable(f"{server.name} cannot be asked right now; an admin can see why in the server log")
+
+
 def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
     server = selectors.default_server(kind=kind, is_4k=is_4k)
@@ -81,7 +121,7 @@ def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     try:
         found = arr_client(server, retries=1).lookup(f"{prefix}:{external_id}") or []
     except ArrError as exc:
-        raise ServerUnavailable(str(exc)) from exc
+        raise server_unavailable(server, exc) from exc
     match = next((item for item in found if isinstance(item, dict) and item.get(id_key) == external_id), None)
     if match is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})

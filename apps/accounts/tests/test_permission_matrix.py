@@ -90,8 +90,16 @@ def cancel_scans(world) -> None:
 
 # Agents and the delivery log are for managers; channels, preferences and in-app notices are one's own only.
 OWN_ONLY = {"own": ALL_OK, "granted": hidden_from(ALL_OK, "guest", "kids", "user", "moderator", "admin")}
-AGENT = {"name": "ops", "kind": "webhook", "url": "http://127.0.0.1:9/hook", "secret": "s" * 20, "events": ["*"]}
-CHANNEL = {"kind": "ntfy", "url": "ntfy://127.0.0.1:9/topic", "events": ["request"]}
+# Names that never resolve (.invalid): saved, and refused at once when sent. 127.0.0.1 would be refused (400).
+AGENT = {"name": "ops", "kind": "webhook", "url": "http://hooks.invalid/hook", "secret": "s" * 20, "events": ["*"]}
+CHANNEL = {"kind": "ntfy", "url": "ntfy://ntfy.invalid/topic", "events": ["request"]}
+# The opt-in to the server's own network is an admin's: managers who are not admins get 403, on agents and channels.
+OPT_IN = {"allow_private_network": True}
+ADMINS_OPT_IN = {**MANAGERS_ONLY, "moderator": 403}
+OWN_OPT_IN = {
+    "own": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 403, "admin": 200},
+    "granted": OWN_ONLY["granted"],
+}
 NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/notifications/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/notifications/{id}/", "GET"): Rule(OWN_ONLY, objects="notification"),
@@ -113,7 +121,7 @@ NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
         {"granted": MANAGERS_ONLY}, objects="notification_agent", body=lambda w, who, c: AGENT
     ),
     ("/api/v1/notifications/agents/{id}/", "PATCH"): Rule(
-        {"granted": MANAGERS_ONLY}, objects="notification_agent", body=lambda w, who, c: {"events": ["media"]}
+        {"granted": ADMINS_OPT_IN}, objects="notification_agent", body=lambda w, who, c: OPT_IN
     ),
     ("/api/v1/notifications/agents/{id}/", "DELETE"): Rule(
         {"granted": with_status(MANAGERS_ONLY, 204)}, objects="notification_agent"
@@ -130,7 +138,7 @@ NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
         OWN_ONLY, objects="notification_channel", body=lambda w, who, c: CHANNEL
     ),
     ("/api/v1/notifications/channels/{id}/", "PATCH"): Rule(
-        OWN_ONLY, objects="notification_channel", body=lambda w, who, c: {"enabled": False}
+        OWN_OPT_IN, objects="notification_channel", body=lambda w, who, c: {"enabled": False, **OPT_IN}
     ),
     ("/api/v1/notifications/channels/{id}/", "DELETE"): Rule(
         {case: with_status(rule, 204) for case, rule in OWN_ONLY.items()}, objects="notification_channel"
@@ -303,7 +311,7 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda world, who, case: {
             "kind": "radarr",
             "name": f"radarr-{who}",
-            "base_url": "http://127.0.0.1:9",
+            "base_url": "http://radarr.invalid:7878",
             "api_key": "k" * 32,
         },
     ),
@@ -314,17 +322,17 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda world, who, case: {
             "kind": "radarr",
             "name": f"put-{who}",
-            "base_url": "http://127.0.0.1:9",
+            "base_url": "http://radarr.invalid:7878",
             "api_key": "k" * 32,
         },
     ),
     ("/api/v1/requests/servers/{id}/", "PATCH"): Rule(
-        ARR_DETAIL, objects="arrserver", body=lambda world, who, case: {"enabled": False}
+        ARR_DETAIL, objects="arrserver", body=lambda world, who, case: {"enabled": False, **OPT_IN}
     ),
     ("/api/v1/requests/servers/{id}/", "DELETE"): Rule(
         {"granted": with_status(ARR_DETAIL["granted"], 204)}, objects="arrserver"
     ),
-    # Nothing answers on port 9: the test says so (200, ok false) and the options cannot be read (502).
+    # 127.0.0.1 without the opt-in: the test says it is refused (200, ok false); the options cannot be read (502).
     ("/api/v1/requests/servers/{id}/test/", "POST"): Rule(
         ARR_DETAIL, objects="arrserver", body=lambda world, who, case: {}
     ),

@@ -159,3 +159,18 @@ def test_models_and_migrations_agree():
 
     # Exits non-zero when a model change has no migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_former_secret_keys_are_a_list_of_long_keys():
+    good = "a" * 40 + "," + "b" * 32
+    assert config.secret_key_fallbacks(make_env(REVENGE_SECRET_KEY_FALLBACKS=good)) == ["a" * 40, "b" * 32]
+    assert config.secret_key_fallbacks(make_env()) == []
+    short = make_env(REVENGE_SECRET_KEY_FALLBACKS="a" * 40 + ",tiny")
+    config.secret_key_fallbacks(short)
+    assert short.problems[0].id == "revenge.E003" and "FALLBACKS" in short.problems[0].message
+
+
+def test_outbound_allowed_networks_are_cidrs():
+    env = make_env(REVENGE_OUTBOUND_ALLOWED_NETWORKS="192.168.1.10/32, fd00::/8, nonsense")
+    found = config.networks(env, "REVENGE_OUTBOUND_ALLOWED_NETWORKS", [])
+    assert [str(n) for n in found] == ["192.168.1.10/32", "fd00::/8"] and env.problems[0].id == "revenge.E012"

@@ -42,20 +42,24 @@ class ChannelSerializer(serializers.ModelSerializer):
         help_text='Empty: what your preferences ask for. Else names, categories, patterns or "digest".',
     )
     target = serializers.SerializerMethodField()
+    allow_private_network = serializers.BooleanField(
+        required=False, help_text="Admins only: may reach the server's own network (loopback, LAN)."
+    )
 
     class Meta:
         model = NotificationAgent
-        fields = ["id", "name", "kind", "url", "events", "enabled", "target", *STATE_FIELDS]
+        fields = ["id", "name", "kind", "url", "events", "enabled", "allow_private_network", "target", *STATE_FIELDS]
         read_only_fields = STATE_FIELDS
 
     def get_target(self, agent: NotificationAgent) -> str:
         return kinds.target_display(agent)
 
     def create(self, validated_data: dict) -> NotificationAgent:
-        return services.agent_create(owner=self.context["request"].user, **validated_data)
+        user = self.context["request"].user
+        return services.agent_create(owner=user, by=user, **validated_data)
 
     def update(self, instance: NotificationAgent, validated_data: dict) -> NotificationAgent:
-        return services.agent_update(agent=instance, **validated_data)
+        return services.agent_update(agent=instance, by=self.context["request"].user, **validated_data)
 
 
 class AgentSerializer(ChannelSerializer):
@@ -92,6 +96,7 @@ class AgentSerializer(ChannelSerializer):
             "users",
             "media_kinds",
             "enabled",
+            "allow_private_network",
             "target",
             *STATE_FIELDS,
         ]
@@ -109,7 +114,7 @@ class AgentSerializer(ChannelSerializer):
         return bool(agent.secret)
 
     def create(self, validated_data: dict) -> NotificationAgent:
-        return services.agent_create(owner=None, **validated_data)
+        return services.agent_create(owner=None, by=self.context["request"].user, **validated_data)
 
 
 class TestResultSerializer(serializers.Serializer):

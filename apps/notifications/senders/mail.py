@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import smtplib
+from contextlib import nullcontext
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend
 
-from apps.notifications.kinds import SmtpServer, site_smtp_server
+from apps.core.outbound import outbound_guarded
+from apps.notifications.kinds import SmtpServer, may_reach_private, site_smtp_server
 from apps.notifications.messages import Message
 from apps.notifications.models import NotificationAgent
 from apps.notifications.senders import SendResult
@@ -49,6 +51,17 @@ def email_send(agent: NotificationAgent, *, message: Message, timeout: float) ->
     email = EmailMessage(
         subject=message.title, body=body, from_email=server.from_email, to=recipients, connection=backend
     )
+    # An operator's agent names its SMTP server: the outbound guard checks and pins it like any URL. The server
+    # of REVENGE_SMTP_URL (personal channels) is the operator's own setting, often on the LAN, and is trusted.
+    guard = outbound_guarded(allow_private=may_reach_private(agent)) if agent.owner_id is None else nullcontext()
+    with guard as checked:
+        result = _deliver(email, timeout)
+    if not result.ok and checked is not None and checked.refused:
+        return SendResult(ok=False, error=checked.refused)
+    return result
+
+
+def _deliver(email: EmailMessage, timeout: float) -> SendResult:
     try:
         email.send()
     except smtplib.SMTPResponseException as exc:

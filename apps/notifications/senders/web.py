@@ -4,53 +4,37 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
-import socket
-import urllib.error
-import urllib.request
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from apps.core.outbound import OutboundError, outbound_request
+from apps.notifications.kinds import may_reach_private
 from apps.notifications.messages import Message
 from apps.notifications.models import NotificationAgent
 from apps.notifications.senders import Envelope, SendResult
 
 USER_AGENT = "Revenge-Notifications/1"
-RESPONSE_EXCERPT = 300
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A signed body goes where the operator said, or nowhere: redirects are failures."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def http_post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> SendResult:
-    """POST `body`; 2xx is success, anything else (status, refusal, garbage, silence) a failure with its reason."""
-    request = urllib.request.Request(  # noqa: S310 - the URL was checked to be http(s) when the agent was saved
-        url, data=body, method="POST", headers={"User-Agent": USER_AGENT, **headers}
-    )
+def http_post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, allow_private: bool) -> SendResult:
+    """POST `body` through the outbound guard; 2xx is success. A failure says its status or what went wrong,
+    never what the receiver answered (the target may be someone else's service)."""
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            response.read(RESPONSE_EXCERPT)
-            return SendResult(ok=True, status_code=response.status)
-    except urllib.error.HTTPError as exc:
-        excerpt = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace").strip() if exc.fp else ""
-        return SendResult(ok=False, status_code=exc.code, error=f"HTTP {exc.code}: {excerpt or exc.reason}")
-    except TimeoutError:
-        return SendResult(ok=False, error=f"no answer within {timeout:g} s")
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            return SendResult(ok=False, error=f"no answer within {timeout:g} s")
-        return SendResult(ok=False, error=f"could not connect: {reason}")
-    except (http.client.HTTPException, OSError) as exc:
-        return SendResult(ok=False, error=f"broken answer: {type(exc).__name__}: {exc}")
+        response = outbound_request(
+            "POST",
+            url,
+            body=body,
+            headers={"User-Agent": USER_AGENT, **headers},
+            timeout=timeout,
+            allow_private=allow_private,
+            limit=0,
+        )
+    except OutboundError as exc:
+        return SendResult(ok=False, status_code=getattr(exc, "status", None), error=str(exc))
+    if 200 <= response.status < 300:
+        return SendResult(ok=True, status_code=response.status)
+    return SendResult(ok=False, status_code=response.status, error=f"HTTP {response.status}")
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -79,7 +63,7 @@ def webhook_send(agent: NotificationAgent, *, message: Message, envelope: Envelo
         "Idempotency-Key": envelope.key,
         "X-Revenge-Signature": signature(agent.secret, body),
     }
-    return http_post(agent.url, body, headers, timeout=timeout)
+    return http_post(agent.url, body, headers, timeout=timeout, allow_private=may_reach_private(agent))
 
 
 def _http_url(value: str) -> str:
@@ -98,4 +82,7 @@ def discord_body(*, message: Message, username: str = "") -> dict:
 
 def discord_send(agent: NotificationAgent, *, message: Message, timeout: float) -> SendResult:
     body = discord_body(message=message, username=agent.config.get("username", ""))
-    return http_post(agent.url, json.dumps(body).encode(), {"Content-Type": "application/json"}, timeout=timeout)
+    headers = {"Content-Type": "application/json"}
+    return http_post(
+        agent.url, json.dumps(body).encode(), headers, timeout=timeout, allow_private=may_reach_private(agent)
+    )

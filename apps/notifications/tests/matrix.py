@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.notifications import services
 from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
 
-UNREACHABLE = "http://127.0.0.1:9/hook"  # the discard port: a test send is refused at once
+UNREACHABLE = "http://hooks.invalid/hook"  # a name that never resolves: a test send fails at once
 
 
 def notification_objects(kind: str, who: str, users: dict) -> dict:
@@ -40,4 +40,4 @@ def notification_objects(kind: str, who: str, users: dict) -> dict:
 
 
 def _channel(user, who: str):
-    return services.agent_create(name=f"ch-{who}", kind="ntfy", owner=user, url="ntfy://127.0.0.1:9/matrix")
+    return services.agent_create(name=f"ch-{who}", kind="ntfy", owner=user, url="ntfy://ntfy.invalid/matrix")

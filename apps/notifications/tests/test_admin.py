@@ -29,6 +29,7 @@ def form(**fields) -> dict:
         "events": '["*"]',
         "media_kinds": "[]",
         "enabled": "on",
+        "allow_private_network": "on",  # the receivers are on 127.0.0.1: the admin opts in
         **fields,
     }
 
@@ -46,6 +47,7 @@ def test_secrets_are_write_only_in_the_admin_too(admin_client, webhook):
     assert response.status_code == 302, response.context["adminform"].form.errors
     agent = NotificationAgent.objects.get()
     [entry] = Activity.objects.filter(content_type__model="notificationagent", event="create")
+    assert Activity.objects.get(event="private_network_allowed").actor.username == "boss"
     assert "secret" not in entry.changes and "url" not in entry.changes and SECRET not in str(entry.changes)
     page = admin_client.get(f"/admin/notifications/notificationagent/{agent.pk}/change/").content.decode()
     assert SECRET not in page and f'value="{webhook.url}' not in page
@@ -96,3 +98,30 @@ def test_failed_deliveries_can_be_tried_again(admin_client, people):
 def test_message_wording_pages_show_the_defaults(admin_client):
     page = admin_client.get("/admin/notifications/messagetemplate/add/?event=movie.added").content.decode()
     assert "Default: New movie: {{ title }}" in page
+
+
+def test_staff_who_are_not_admins_see_the_opt_in_but_cannot_set_it(people, webhook):
+    from django.contrib.auth.models import Permission
+
+    from apps.accounts import services as accounts
+
+    keeper = accounts.user_create(username="keeper", password="x" * 12, by=None)
+    keeper.is_staff = True
+    keeper.save()
+    keeper.user_permissions.add(*Permission.objects.filter(codename__endswith="_notificationagent"))
+    client = Client()
+    client.force_login(keeper)
+    page = client.get(ADD)
+    assert page.status_code == 200 and 'name="allow_private_network"' not in page.content.decode()  # read-only
+    response = client.post(ADD, form(url=webhook.url, secret=SECRET))  # the box is ignored: not theirs to tick
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "127.0.0.1 is a loopback address" in str(errors["url"])
+    assert not NotificationAgent.objects.exists()
+    agent = make_agent(url=webhook.url, secret=SECRET)  # opted in by an admin
+    moved = client.post(f"/admin/notifications/notificationagent/{agent.pk}/change/", form(url="http://10.0.0.1/"))
+    assert "change the address" in str(moved.context["adminform"].form.non_field_errors())
+    kept = client.post(f"/admin/notifications/notificationagent/{agent.pk}/change/", form(name="renamed"))
+    assert kept.status_code == 302
+    agent.refresh_from_db()
+    assert agent.name == "renamed" and agent.allow_private_network and agent.url == webhook.url

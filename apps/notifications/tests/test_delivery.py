@@ -80,7 +80,7 @@ def test_a_receiver_that_always_fails_turns_the_agent_off_after_ten(worker, plai
     assert wait_until(lambda: not set(statuses(agent)) & {Status.PENDING, Status.RETRYING, Status.SENDING}, timeout=30)
     agent.refresh_from_db()
     assert agent.consecutive_failures >= 10 and "10 failed deliveries in a row" in agent.disabled_reason
-    assert "HTTP 500: boom" in agent.last_error
+    assert agent.last_error == "HTTP 500"  # the status, never what the receiver said
     found = statuses(agent)
     assert found[Status.FAILED] >= 10 and set(found) <= {Status.FAILED, Status.CANCELLED}
     failed = NotificationDelivery.objects.filter(agent=agent, status=Status.FAILED).first()

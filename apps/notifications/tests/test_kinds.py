@@ -51,7 +51,9 @@ def test_telegram_and_any_apprise_url_are_taken_when_apprise_knows_them():
     tg = services.agent_create(name="tg", kind="telegram", url="tgram://123456789:ABCdefGhIJKlmnOPqrs/12345")
     assert kinds.target_display(tg).startswith("tgram://1...s/")
     assert "ABCdef" not in kinds.target_display(tg)
-    any_url = services.agent_create(name="slack", kind="apprise", url="json://127.0.0.1:9/hook")
+    any_url = services.agent_create(
+        name="slack", kind="apprise", url="json://127.0.0.1:9/hook", allow_private_network=True
+    )
     assert kinds.target_display(any_url) == "json://127.0.0.1:9/hook"
 
 
@@ -95,7 +97,9 @@ def test_a_broken_smtp_url_stops_the_start(settings):
 
 @pytest.mark.django_db
 def test_an_update_keeps_the_stored_url_and_secret_when_left_out(db):
-    agent = services.agent_create(name="h", kind="webhook", url="http://127.0.0.1/h", secret=SECRET, events=["*"])
+    agent = services.agent_create(
+        name="h", kind="webhook", url="http://127.0.0.1/h", secret=SECRET, events=["*"], allow_private_network=True
+    )
     services.agent_update(agent=agent, name="renamed", events=["media"])
     agent.refresh_from_db()
     assert (agent.name, agent.url, agent.secret, agent.events) == ("renamed", "http://127.0.0.1/h", SECRET, ["media"])

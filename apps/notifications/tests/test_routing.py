@@ -35,9 +35,9 @@ def test_nobody_hears_of_a_movie_outside_their_grants_or_rating_limit(people, ca
 
 
 def test_personal_channels_get_only_what_their_owner_may_see(people, catalogue, webhook, ntfy):
-    kid_channel = services.agent_create(name="n", kind="ntfy", owner=people.kids, url=f"ntfy://127.0.0.1:{ntfy.port}/k")
+    kid_channel = services.agent_create(name="n", kind="ntfy", owner=people.kids, url="ntfy://ntfy.invalid/k")
     member_channel = services.agent_create(
-        name="n", kind="ntfy", owner=people.member, url=f"ntfy://127.0.0.1:{ntfy.port}/m", events=["movie.available"]
+        name="n", kind="ntfy", owner=people.member, url="ntfy://ntfy.invalid/m", events=["movie.available"]
     )
     services.preference_update(user=people.kids, events=["media"])
     event = dispatched("movie.available", movie_id=catalogue.adult.pk, library_id=catalogue.open.pk, title="Adult")

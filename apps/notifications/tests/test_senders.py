@@ -31,16 +31,16 @@ def test_a_signed_webhook_arrives_and_its_signature_verifies(db, webhook):
     assert body["message"]["title"] == MESSAGE.title
 
 
-def test_a_receiver_with_another_secret_refuses_and_the_reason_is_kept(db, webhook):
+def test_a_receiver_with_another_secret_refuses_with_its_status_and_nothing_of_its_answer(db, webhook):
     agent = make_agent(url=webhook.url, secret="not-the-secret-the-receiver-has", events=["*"])
     result = senders.send(agent, message=MESSAGE, envelope=ENVELOPE)
     assert not result.ok and result.status_code == 401
-    assert "bad signature" in result.error
+    assert result.error == "HTTP 401"  # the receiver said "bad signature": that stays with the receiver
 
 
 @pytest.mark.parametrize(
     ("mode", "reason"),
-    [("fail", "HTTP 500: boom"), ("garbage", "broken answer"), ("hang", "no answer within 0.5 s")],
+    [("fail", "HTTP 500"), ("garbage", "broken answer"), ("hang", "no answer within 0.5 s")],
 )
 def test_500_garbage_and_silence_are_failures_with_their_reason(db, plain_receiver, mode, reason):
     plain_receiver.mode = mode
@@ -48,7 +48,7 @@ def test_500_garbage_and_silence_are_failures_with_their_reason(db, plain_receiv
     started = time.monotonic()
     result = senders.send(agent, message=MESSAGE, envelope=ENVELOPE, timeout=0.5)
     assert not result.ok
-    assert reason in result.error
+    assert reason in result.error and "boom" not in result.error
     assert time.monotonic() - started < 5
 
 
@@ -68,6 +68,7 @@ def test_redirects_are_not_followed(db, plain_receiver):
     agent = make_agent(url=plain_receiver.url, secret=SECRET, events=["*"])
     result = senders.send(agent, message=MESSAGE, envelope=ENVELOPE)
     assert not result.ok and result.status_code == 302
+    assert result.error == "HTTP 302: redirects are not followed"
 
 
 def test_discord_gets_its_documented_webhook_body(db, discord):
@@ -110,7 +111,7 @@ def test_a_gotify_refusal_comes_back_with_the_status(db, gotify):
     agent = make_agent(kind="gotify", url=f"gotify://127.0.0.1:{gotify.port}/WrongToken", events=["*"])
     result = senders.send(agent, message=MESSAGE, envelope=ENVELOPE)
     assert not result.ok and result.status_code == 401
-    assert "Gotify" in result.error
+    assert result.error == "HTTP 401"
 
 
 def test_ntfy_receives_its_message_through_apprise(db, ntfy):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.requests import services
 from apps.requests.models import ArrServer
 
 
@@ -22,6 +23,7 @@ class ArrServerSerializer(serializers.ModelSerializer):
             "is_default",
             "is_4k",
             "enabled",
+            "allow_private_network",
             "webhook_secret",
             "last_checked_at",
             "last_check",
@@ -36,6 +38,16 @@ class ArrServerSerializer(serializers.ModelSerializer):
         if not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("an http(s) address such as http://radarr:7878")
         return value.rstrip("/")
+
+    def validate(self, attrs: dict) -> dict:
+        server = self.instance
+        services.arr_server_check(
+            server=server,
+            by=self.context["request"].user,
+            base_url=attrs.get("base_url", server.base_url if server else ""),
+            allowed=attrs.get("allow_private_network", server.allow_private_network if server else False),
+        )
+        return attrs
 
     def validate_tags(self, value) -> list[int]:
         if not isinstance(value, list) or not all(isinstance(tag, int) and tag >= 0 for tag in value):

@@ -37,7 +37,10 @@ class ArrServerViewSet(SelectorModelViewSet):
 
     def _save(self, serializer) -> None:
         make_default = serializer.validated_data.pop("is_default", None)
+        was_allowed = serializer.instance.allow_private_network if serializer.instance else False
         server = serializer.save(**({"is_default": False} if make_default else {}))
+        if server.allow_private_network != was_allowed:
+            services.arr_server_opt_in_record(server=server, by=self.request.user)
         if make_default:
             services.arr_server_make_default(server=server)
 

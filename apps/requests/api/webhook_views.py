@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 
 def token_of(request: Request) -> str:
-    """`?token=`, `X-Revenge-Token`, `Authorization: Bearer …`, or the password of Basic auth (Radarr's fields)."""
+    """The password of Basic auth (Radarr's Username/Password fields), `Authorization: Bearer …`, `X-Revenge-Token`,
+    or, last and discouraged (it lands in access logs, where it is redacted), `?token=`."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return header[7:].strip()
@@ -40,7 +41,14 @@ class _ArrWebhook(APIView):
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT},
-        parameters=[OpenApiParameter("token", str, description="The server's webhook secret (or a header).")],
+        parameters=[
+            OpenApiParameter(
+                "token",
+                str,
+                description="Discouraged: send the server's webhook secret as the Basic auth password "
+                "(Radarr/Sonarr's Username/Password fields) or in an X-Revenge-Token header instead.",
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         server = webhooks.server_for_token(kind=self.kind, token=token_of(request))
@@ -57,12 +65,12 @@ class _ArrWebhook(APIView):
 
 
 class RadarrWebhook(_ArrWebhook):
-    """Radarr → Settings → Connect → Webhook, URL …/api/v1/webhooks/radarr/?token=SECRET."""
+    """Radarr → Settings → Connect → Webhook: URL …/api/v1/webhooks/radarr/, Password: the server's webhook secret."""
 
     kind = ArrServer.Kind.RADARR
 
 
 class SonarrWebhook(_ArrWebhook):
-    """Sonarr → Settings → Connect → Webhook, URL …/api/v1/webhooks/sonarr/?token=SECRET."""
+    """Sonarr → Settings → Connect → Webhook: URL …/api/v1/webhooks/sonarr/, Password: the server's webhook secret."""
 
     kind = ArrServer.Kind.SONARR

@@ -32,7 +32,7 @@ def sonarr():
 
 @pytest.fixture
 def servers(radarr, sonarr, db):
-    """A default Radarr (movies under /movies on its side) and a default Sonarr."""
+    """A default Radarr (movies under /movies on its side) and a default Sonarr, on 127.0.0.1: opted in by an admin."""
     movie_server = ArrServer.objects.create(
         kind="radarr",
         name="Radarr",
@@ -42,6 +42,7 @@ def servers(radarr, sonarr, db):
         root_folder="/movies",
         is_default=True,
         tags=[2],
+        allow_private_network=True,
     )
     show_server = ArrServer.objects.create(
         kind="sonarr",
@@ -51,6 +52,7 @@ def servers(radarr, sonarr, db):
         quality_profile_id=1,
         root_folder="/tv",
         is_default=True,
+        allow_private_network=True,
     )
     return SimpleNamespace(radarr=movie_server, sonarr=show_server)
 

@@ -26,6 +26,7 @@ def sonarr():
 
 def client(fake: FakeArr, **options) -> ArrClient:
     options.setdefault("backoff", 0.01)
+    options.setdefault("allow_private", True)  # the stand-in listens on 127.0.0.1: an admin's opt-in
     return ArrClient(fake.kind, fake.url + "/", API_KEY, **options)
 
 
@@ -71,7 +72,7 @@ def test_a_series_is_added_with_only_the_requested_seasons(sonarr):
 
 def test_a_wrong_api_key_is_a_clear_401(radarr):
     with pytest.raises(ArrUnauthorized, match="refused the API key"):
-        ArrClient("radarr", radarr.url, "wrong").system_status()
+        ArrClient("radarr", radarr.url, "wrong", allow_private=True).system_status()
     assert len(radarr.received) == 1, "no retries for a refusal"
 
 
@@ -85,7 +86,7 @@ def test_validation_errors_come_back_with_the_servers_words(radarr):
 
 def test_a_missing_endpoint_is_404(radarr):
     with pytest.raises(ArrNotFound, match="right address"):
-        ArrClient("sonarr", radarr.url, API_KEY).lookup("heat")  # a Radarr posing as Sonarr
+        ArrClient("sonarr", radarr.url, API_KEY, allow_private=True).lookup("heat")  # a Radarr posing as Sonarr
 
 
 def test_server_errors_are_retried_with_backoff(radarr):
@@ -102,7 +103,9 @@ def test_unreachable_and_slow_servers(radarr):
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     with pytest.raises(ArrUnreachable, match="did not answer"):
-        ArrClient("radarr", f"http://127.0.0.1:{closed_port}", API_KEY, retries=1, backoff=0.01).system_status()
+        ArrClient(
+            "radarr", f"http://127.0.0.1:{closed_port}", API_KEY, retries=1, backoff=0.01, allow_private=True
+        ).system_status()
     radarr.delay = 0.5
     with pytest.raises(ArrUnreachable, match="did not answer"):
         client(radarr, timeout=0.1, retries=0).system_status()

@@ -4,6 +4,7 @@ to a file in the library and the requester told, with a real worker, a real clip
 from __future__ import annotations
 
 import base64
+import ipaddress
 import logging
 
 import pytest
@@ -121,8 +122,9 @@ def ntfy():
     server.close()
 
 
-def test_request_to_available_the_whole_way(worker, servers, people, api, radarr, tmp_path, place, ntfy):
+def test_request_to_available_the_whole_way(worker, servers, people, api, radarr, tmp_path, place, ntfy, settings):
     """request → approve → Radarr add → Download webhook → the real file indexed → available → requester told."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = [ipaddress.ip_network("127.0.0.1/32")]  # the member's ntfy, on the "LAN"
     folder = tmp_path / "movies"
     folder.mkdir()
     library = libraries.library_create(name="Movies", kind="movies", paths=[str(folder)])
