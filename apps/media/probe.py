@@ -436,11 +436,13 @@ def _read(container: av.container.InputContainer, path: str, size: int) -> Probe
     infos = [_stream_info(stream) for stream in streams]
     if not any(info.type in ("video", "audio") for info in infos):
         raise ProbeError("no audio or video streams")
-    media = {info.index for info in infos if info.type in ("video", "audio")}
+    # A film is its picture: a sliver of sound before the cut does not make a truncated download playable.
+    main_kind = "video" if any(info.type == "video" for info in infos) else "audio"
+    media = {info.index for info in infos if info.type == main_kind}
     packets = _first_packets(container, media)
     if not _has_media_data(packets, media):
         # A header and nothing after it (a download cut short): nothing could ever be played.
-        raise ProbeError("no media data: the file ends before its first audio or video packet (truncated?)")
+        raise ProbeError(f"no media data: the file ends before its first {main_kind} packet (truncated?)")
     to_scan = {s.index: s for s, info in zip(streams, infos, strict=True) if _needs_scan(s, info)}
     dynamic = _scan_dynamic_hdr(packets, to_scan) if to_scan else {}
     for stream, info in zip(streams, infos, strict=True):

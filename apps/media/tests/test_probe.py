@@ -217,6 +217,11 @@ def test_a_header_without_packets_is_no_media_data(tmp_path):
     header_only = tmp_path / "header_only.mkv"
     header_only.write_bytes(data[: data.index(MKV_CLUSTER) + 12])
     assert reason(header_only).startswith("no media data")
+    # The first 1,500 bytes of a film with sound: a sliver of audio (AAC's first packet) but not one picture.
+    film = make_clip(tmp_path / "film.mkv", width=640, height=480, seconds=2, pattern=1)
+    sliver = tmp_path / "sliver.mkv"
+    sliver.write_bytes(film.read_bytes()[:1500])
+    assert reason(sliver).startswith("no media data")
     # One readable packet is enough: a file cut after its first cluster still probes.
     some = tmp_path / "some.mkv"
     some.write_bytes(data[: len(data) // 2])
