@@ -6,12 +6,10 @@ from contextvars import ContextVar
 
 from django.contrib.auth import HASH_SESSION_KEY
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 
 from apps.accounts import sessions
-from apps.accounts.models import ApiToken, LoginSession, User
+from apps.accounts.models import User
 from apps.core import events
 
 # The admin's password view calls its form's save() without the request; it lends it here for that call.
@@ -39,12 +37,7 @@ def password_set(*, user: User, password: str | None, by: User | None, request: 
         user.set_password(password)
     user.save(update_fields=["password"])
     keep = _own_session_key(request, user, by)
-    keys = list(LoginSession.objects.filter(user=user).exclude(session_key=keep).values_list("session_key", flat=True))
-    ended_sessions = sessions.end_sessions(keys)
-    live = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    tokens = ApiToken.objects.filter(user=user)
-    ended_tokens = tokens.filter(live).count()
-    tokens.delete()
+    ended_sessions, ended_tokens = sessions.credentials_end(user=user, keep_session=keep)
     if keep:
         # The new password changes the auth hash: re-sign the changer's own session so it stays signed in.
         getattr(request, "_request", request).session[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -184,14 +184,22 @@ def token_revoke(*, token: ApiToken, by: User | None) -> None:
 
 
 @transaction.atomic
-def logout_all(*, user: User, by: User | None) -> dict[str, int]:
-    """End every session and token of `user`; returns how many live ones were ended."""
-    _require_may_manage(by, user)
-    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
-    sessions = end_sessions(keys)
+def credentials_end(*, user: User, keep_session: str | None = None) -> tuple[int, int]:
+    """End every recorded session of `user` but `keep_session`, and every API token; returns the live ones ended."""
+    recorded = LoginSession.objects.filter(user=user)
+    if keep_session:
+        recorded = recorded.exclude(session_key=keep_session)
+    sessions = end_sessions(list(recorded.values_list("session_key", flat=True)))
     live_tokens = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
     tokens = ApiToken.objects.filter(user=user).filter(live_tokens).count()
     ApiToken.objects.filter(user=user).delete()
+    return sessions, tokens
+
+
+def logout_all(*, user: User, by: User | None) -> dict[str, int]:
+    """End every session and token of `user`; returns how many live ones were ended."""
+    _require_may_manage(by, user)
+    sessions, tokens = credentials_end(user=user)
     # Sessions nobody recorded (signed in before LoginSession existed) fail their auth hash from now on.
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])

@@ -74,3 +74,13 @@ def activity_prune(*, now: datetime | None = None, days: int | None = None) -> i
         if not batch:
             return deleted
         deleted += Activity.objects.filter(pk__in=batch).delete()[0]
+
+
+def private_network_opt_in_record(*, target: models.Model, allowed: bool, by) -> None:
+    """Letting an agent or server reach the server's own network is a security decision: logged with who made it."""
+    activity_record(
+        event="private_network_allowed" if allowed else "private_network_disallowed",
+        actor=by,
+        target=target,
+        message=f"{target} {'may' if allowed else 'may no longer'} reach the server's own network",
+    )

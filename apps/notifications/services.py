@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.audit.services import activity_record
+from apps.audit.services import private_network_opt_in_record
 from apps.core.outbound import may_allow_private_network, opt_in_refusal
 from apps.notifications import matching, senders
 from apps.notifications.kinds import ATTEMPT_TIMEOUT, agent_clean
@@ -144,14 +144,7 @@ def opt_in_check(*, agent: NotificationAgent | None, by, allowed: bool, url: str
 
 
 def opt_in_record(*, agent: NotificationAgent, by) -> None:
-    """The opt-in is a security decision: it is in the activity log with who made it."""
-    allowed = agent.allow_private_network
-    activity_record(
-        event="private_network_allowed" if allowed else "private_network_disallowed",
-        actor=by,
-        target=agent,
-        message=f"{agent} {'may' if allowed else 'may no longer'} reach the server's own network",
-    )
+    private_network_opt_in_record(target=agent, allowed=agent.allow_private_network, by=by)
 
 
 def agent_delete(*, agent: NotificationAgent) -> None:

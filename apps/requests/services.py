@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.audit.services import activity_record
+from apps.audit.services import private_network_opt_in_record
 from apps.core import events
 from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
@@ -69,14 +69,7 @@ def arr_server_check(*, server: ArrServer | None, by, base_url: str, allowed: bo
 
 
 def arr_server_opt_in_record(*, server: ArrServer, by) -> None:
-    """The opt-in is a security decision: it is in the activity log with who made it."""
-    allowed = server.allow_private_network
-    activity_record(
-        event="private_network_allowed" if allowed else "private_network_disallowed",
-        actor=by,
-        target=server,
-        message=f"{server} {'may' if allowed else 'may no longer'} reach the server's own network",
-    )
+    private_network_opt_in_record(target=server, allowed=server.allow_private_network, by=by)
 
 
 @transaction.atomic
