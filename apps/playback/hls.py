@@ -44,6 +44,7 @@ class HlsPlan:
     video_bitrate: int = 2_800_000
     transcode_audio: bool = True
     audio_channels: int = 2
+    audio_stream: int | None = 0  # which audio stream, counted from 0 in file order; None sends no sound
     audio_bitrate: int = 192_000
     segment_seconds: int = 6
     encoder: str = "libx264"
@@ -81,7 +82,6 @@ def hls_write(
     out_dir: str | Path,
     plan: HlsPlan,
     start_segment: int = 0,
-    audio_index: int | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Path:
     """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
@@ -90,8 +90,8 @@ def hls_write(
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)
         audio_streams = list(src.streams.audio)
-        in_audio = audio_streams[audio_index] if audio_index is not None and audio_index < len(audio_streams) else None
-        in_audio = in_audio or next(iter(audio_streams), None)
+        chosen = plan.audio_stream
+        in_audio = audio_streams[chosen] if chosen is not None and chosen < len(audio_streams) else None
         options = {
             "hls_time": str(plan.cut_seconds),
             "hls_list_size": "0",
