@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.playback import transcoding
+from apps.media.tests.media_factory import make_clip
+from apps.playback import serving, transcoding
 from apps.playback.models import PlaybackSession
 from apps.playback.tests.conftest import library_of
 
@@ -82,3 +83,87 @@ def test_the_track_checked_is_the_track_sent_when_the_default_is_not_the_first(
     assert sent_audio(session) == (codec, channels), "the default (French) track is checked and sent"
     master = client_of(user).get(reverse("hls-master", kwargs={"token": session.token})).content.decode()
     assert 'LANGUAGE="fr"' in master and 'LANGUAGE="en"' not in master
+
+
+def test_a_track_asked_for_is_the_one_checked_sent_and_listed(user, two_sounds, transcode_dir):
+    body = {"file": two_sounds.pk, "device_profile": "apple", "containers": "webm", "audio_stream": 1}
+    answer = client_of(user).post(SESSIONS, body, format="json").json()
+    assert (answer["method"], answer["audio_codec"], answer["audio_index"]) == ("remux", "aac", 1)
+    session = PlaybackSession.objects.get(pk=answer["id"])
+    assert sent_audio(session) == ("aac", 2)
+    master = client_of(user).get(reverse("hls-master", kwargs={"token": session.token})).content.decode()
+    assert 'LANGUAGE="en"' in master and "mp4a.40.2" in master and "ac-3" not in master
+
+
+def test_the_session_names_the_track_it_plays_when_none_was_asked_for(user, two_sounds):
+    answer = client_of(user).post(SESSIONS, {"file": two_sounds.pk, "device_profile": "kodi"}, format="json").json()
+    assert (answer["method"], answer["audio_index"], answer["audio_codec"]) == ("direct", 2, "ac3")
+    stored = PlaybackSession.objects.get(pk=answer["id"]).decision
+    assert stored["audio_stream"] == {"index": 2, "position": 1}
+
+
+@pytest.mark.parametrize("index", [0, 3, 99])
+def test_an_audio_stream_the_file_does_not_have_as_sound_is_400(user, two_sounds, index):
+    body = {"file": two_sounds.pk, "audio_stream": index}
+    answer = client_of(user).post(SESSIONS, body, format="json")
+    assert answer.status_code == 400 and "audio_stream" in str(answer.json()), answer.json()
+    assert PlaybackSession.objects.count() == 0
+
+
+def test_a_downmix_is_planned_once_and_sent_as_planned(user, two_sounds, transcode_dir):
+    body = {"file": two_sounds.pk, "device_profile": "apple", "downmix": True}
+    answer = client_of(user).post(SESSIONS, body, format="json").json()
+    assert (answer["method"], answer["audio_codec"]) == ("remux", "aac"), "6 channels for 2: not direct play"
+    assert "6 audio channels: downmixed to 2" in answer["reasons"]
+    assert sent_audio(PlaybackSession.objects.get(pk=answer["id"])) == ("aac", 2)
+
+
+def test_a_transcode_plans_its_sound_as_aac_and_its_playlist_says_so(user, tmp_path, transcode_dir):
+    make_clip(tmp_path / "movies" / "Old (1960)" / "Old (1960).mkv", audio_codec="mp2", seconds=1)
+    (media_file,) = library_of(tmp_path / "movies")
+    client = client_of(user)
+    query = {"file": media_file.pk, "video_codecs": "vp9", "audio_codecs": "mp2", "containers": "webm"}
+    decided = client.get("/api/v1/playback/decision/", query).json()
+    assert decided["method"] == "transcode"
+    assert decided["audio"] == {"action": "transcode", "codec": "aac", "channels": 2, "bitrate": 192_000}
+    assert "the sound is encoded with the transcoded picture: AAC" in decided["reasons"]
+    answer = client.post(SESSIONS, query, format="json").json()
+    assert answer["audio_codec"] == "aac" and answer["reasons"] == decided["reasons"]
+    session = PlaybackSession.objects.get(pk=answer["id"])
+    master = client.get(reverse("hls-master", kwargs={"token": session.token})).content.decode()
+    assert 'CODECS="avc1.640028,mp4a.40.2"' in master, master
+    assert sent_audio(session) == ("aac", 2)
+
+
+def test_a_transcode_stores_its_ladder_and_the_worker_reads_each_rung(user, tmp_path):
+    make_clip(tmp_path / "movies" / "Wide (2000)" / "Wide (2000).mkv", width=1280, height=720, seconds=0.5)
+    (media_file,) = library_of(tmp_path / "movies")
+    body = {"file": media_file.pk, "video_codecs": "vp9", "containers": "webm"}
+    session = PlaybackSession.objects.get(pk=client_of(user).post(SESSIONS, body, format="json").json()["id"])
+    assert [(r["name"], r["width"], r["height"], r["bandwidth"]) for r in session.decision["ladder"]] == [
+        ("720p", 1280, 720, 2_992_000),
+        ("480p", 854, 480, 1_592_000),
+    ]
+    assert (transcoding.transcode_plan(session).height, transcoding.transcode_plan(session).video_bitrate) == (
+        720,
+        2_800_000,
+    )
+    session.profile = "480p"  # a player switched down (transcode_restart stores the variant)
+    assert (transcoding.transcode_plan(session).height, transcoding.transcode_plan(session).video_bitrate) == (
+        480,
+        1_400_000,
+    )
+    session.profile = "1080p"  # not a rung of this plan: the decided one, never more
+    assert transcoding.transcode_plan(session).height == 720
+
+
+def test_a_session_planned_before_plans_held_tracks_and_ladders_plays_as_it_did(user, two_sounds, transcode_dir):
+    body = {"file": two_sounds.pk, "device_profile": "apple", "containers": "webm"}
+    session = PlaybackSession.objects.get(pk=client_of(user).post(SESSIONS, body, format="json").json()["id"])
+    old = {key: session.decision[key] for key in ("method", "profile", "container", "video", "audio", "reasons")}
+    PlaybackSession.objects.filter(pk=session.pk).update(decision=old)
+    session.refresh_from_db()
+    assert [v.name for v in serving.variants(session)] == ["original"]
+    assert transcoding.transcode_plan(session).audio_stream == 0, "the first audio stream, as hls_write sent then"
+    master = client_of(user).get(reverse("hls-master", kwargs={"token": session.token})).content.decode()
+    assert 'LANGUAGE="en"' in master
