@@ -154,7 +154,7 @@ def session_start(
         bitrate=rung["bandwidth"],
         video_codec=plan.video.get("codec") or "",
         audio_codec=plan.audio.get("codec") or "",
-        audio_index=plan.audio_stream and plan.audio_stream["index"],
+        audio_index=plan.audio_stream,
         subtitle=subtitle,
         burn_subtitles=plan.burn,
         downmix=downmix,

@@ -82,14 +82,13 @@ def transcode_plan(session: PlaybackSession) -> HlsPlan:
     audio = session.decision.get("audio", {})
     transcode_video = video.get("action") == "transcode"
     rung = plan_rung(session, session.profile) or plan_ladder(session)[0]
-    sound = plan_audio_stream(session)
     return HlsPlan(
         transcode_video=transcode_video,
         height=rung.get("height") if transcode_video else None,
         video_bitrate=int(rung.get("video_bitrate") or 2_800_000),
         transcode_audio=audio.get("action") == "transcode",
         audio_channels=min(int(audio.get("channels") or 2), 6),
-        audio_stream=None if sound is None else sound["position"],
+        audio_stream=plan_audio_stream(session),
         segment_seconds=SEGMENT_SECONDS,
         lead_segments=LEAD_SEGMENTS,
         lead_seconds=LEAD_SECONDS,

@@ -16,7 +16,7 @@ from apps.playback.plan.ladder import DIRECT, REMUX, TRANSCODE, ladder_build
 from apps.playback.plan.limits import limits_for
 from apps.playback.plan.profiles import CONTAINER_NAMES, Capabilities
 from apps.playback.plan.subtitles import subtitle_burned
-from apps.playback.plan.tracks import track_audio, track_audio_position, track_video
+from apps.playback.plan.tracks import track_audio, track_video
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Plan:
     video: dict
     audio: dict
     reasons: list[str]
-    audio_stream: dict | None = None  # {"index": in the file, "position": among its audio streams}
+    audio_stream: int | None = None  # the sound's stream index in the file; None: the file has none
     burn: bool = False
     downmix: bool = False
     ladder: list[dict] = dataclasses.field(default_factory=list)
@@ -77,7 +77,6 @@ def decide(
         sound = audio_verdicts.audio_with_transcoded_video(
             audio=audio, verdict=sound, client=client, downmix=downmix, reasons=reasons
         )
-    position = track_audio_position(streams, audio)
     return Plan(
         method=method,
         profile=name,
@@ -85,7 +84,7 @@ def decide(
         video=picture,
         audio=sound,
         reasons=reasons,
-        audio_stream=None if audio is None else {"index": audio.index, "position": position},
+        audio_stream=None if audio is None else audio.index,
         burn=burn,
         downmix=downmix,
         ladder=ladder_build(method=method, profile=name, video_plan=picture, video=video, media_file=media_file),

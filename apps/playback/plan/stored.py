@@ -24,17 +24,15 @@ def plan_rung(session, name: str) -> dict | None:
     return next((rung for rung in plan_ladder(session) if rung["name"] == name), None)
 
 
-def plan_audio_stream(session) -> dict | None:
-    """{"index": in the file, "position": among its audio streams}, or None for a file without sound."""
-    if "audio_stream" not in session.decision:
-        return {"index": None, "position": 0}
-    return session.decision["audio_stream"]
+def plan_audio_stream(session) -> int | None:
+    """The sound's stream index in the file; None for a file without sound (and for sessions from before plans)."""
+    return session.decision.get("audio_stream")
 
 
 def plan_audio_track(session) -> MediaStream | None:
     """The audio stream the plan sends (for its name and language in the master playlist)."""
-    sound = plan_audio_stream(session)
-    if sound is None or session.media_file_id is None:
+    if session.media_file_id is None:
         return None
     audios = MediaStream.objects.filter(file_id=session.media_file_id, type=MediaStream.Type.AUDIO).order_by("index")
-    return audios.first() if sound["index"] is None else audios.filter(index=sound["index"]).first()
+    index = plan_audio_stream(session)
+    return audios.first() if index is None else audios.filter(index=index).first()

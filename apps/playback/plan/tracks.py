@@ -13,18 +13,10 @@ def track_video(streams: list[MediaStream]) -> MediaStream | None:
 
 def track_audio(streams: list[MediaStream], *, index: int | None) -> MediaStream | None:
     """The stream asked for (it must be one of the file's), else the file's default, else its first."""
-    audios = [s for s in streams if s.type == MediaStream.Type.AUDIO]
+    audios = sorted((s for s in streams if s.type == MediaStream.Type.AUDIO), key=lambda s: s.index)
     if index is not None:
         chosen = next((s for s in audios if s.index == index), None)
         if chosen is None:
             raise ValidationError({"audio_stream": f"the file has no audio stream {index}"})
         return chosen
     return next((s for s in audios if s.default), None) or next(iter(audios), None)
-
-
-def track_audio_position(streams: list[MediaStream], track: MediaStream | None) -> int | None:
-    """Readers of the file count its audio streams from 0 in file order; the probe stored each one's index."""
-    if track is None:
-        return None
-    indexes = sorted(s.index for s in streams if s.type == MediaStream.Type.AUDIO)
-    return indexes.index(track.index)

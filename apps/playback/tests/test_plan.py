@@ -99,7 +99,7 @@ def test_the_session_names_the_track_it_plays_when_none_was_asked_for(user, two_
     answer = client_of(user).post(SESSIONS, {"file": two_sounds.pk, "device_profile": "kodi"}, format="json").json()
     assert (answer["method"], answer["audio_index"], answer["audio_codec"]) == ("direct", 2, "ac3")
     stored = PlaybackSession.objects.get(pk=answer["id"]).decision
-    assert stored["audio_stream"] == {"index": 2, "position": 1}
+    assert stored["audio_stream"] == 2
 
 
 @pytest.mark.parametrize("index", [0, 3, 99])
@@ -164,6 +164,15 @@ def test_a_session_planned_before_plans_held_tracks_and_ladders_plays_as_it_did(
     PlaybackSession.objects.filter(pk=session.pk).update(decision=old)
     session.refresh_from_db()
     assert [v.name for v in serving.variants(session)] == ["original"]
-    assert transcoding.transcode_plan(session).audio_stream == 0, "the first audio stream, as hls_write sent then"
+    assert transcoding.transcode_plan(session).audio_stream is None, "the first audio stream, as hls_write sent then"
     master = client_of(user).get(reverse("hls-master", kwargs={"token": session.token})).content.decode()
     assert 'LANGUAGE="en"' in master
+
+
+def test_a_file_that_lost_its_planned_sound_fails_the_transcode_with_why(user, two_sounds, transcode_dir):
+    body = {"file": two_sounds.pk, "device_profile": "apple", "containers": "webm"}
+    session = PlaybackSession.objects.get(pk=client_of(user).post(SESSIONS, body, format="json").json()["id"])
+    make_clip(two_sounds.path, seconds=1)  # replaced since the scan: one audio stream, index 1
+    assert transcoding.transcode_run(session_id=str(session.pk), generation=session.transcode_generation) == "failed"
+    session.refresh_from_db()
+    assert session.transcode_state == "failed" and "no audio stream 2" in session.transcode_error
