@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.media.selectors import files_streamable_to
 from apps.playback.models import PlaybackSession
-from apps.playback.plan.stored import plan_ladder
+from apps.playback.plan.stored import plan_of
 from apps.playback.transcoding import (
     ACTIVE,
     RESTART_AHEAD_SEGMENTS,
@@ -63,7 +63,7 @@ class Variant:
 def variants(session: PlaybackSession) -> list[Variant]:
     """The plan's ladder: the session's own variant first, then (for a transcode) each smaller profile."""
     found = []
-    for rung in plan_ladder(session):
+    for rung in plan_of(session)["ladder"]:
         size = (rung["width"], rung["height"]) if rung.get("width") and rung.get("height") else None
         found.append(Variant(rung["name"], rung.get("bandwidth") or 1_000_000, size))
     return found

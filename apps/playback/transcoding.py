@@ -24,7 +24,7 @@ from apps.media.models import MediaFile
 from apps.playback import encoders
 from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
 from apps.playback.models import PlaybackSession
-from apps.playback.plan.stored import plan_audio_stream, plan_ladder, plan_rung
+from apps.playback.plan.stored import plan_of, plan_rung
 from apps.playback.services import session_dir
 from apps.playback.subtitles import burnable_tracks
 
@@ -78,29 +78,29 @@ def segment_path(session: PlaybackSession, variant: str, number: int) -> Path:
 
 def transcode_plan(session: PlaybackSession) -> HlsPlan:
     """What the worker produces for this session: its stored plan, at the size and rate of its current variant."""
-    video = session.decision.get("video", {})
-    audio = session.decision.get("audio", {})
+    plan = plan_of(session)
+    video, audio = plan["video"], plan["audio"]
     transcode_video = video.get("action") == "transcode"
-    rung = plan_rung(session, session.profile) or plan_ladder(session)[0]
+    rung = plan_rung(session, session.profile) or plan["ladder"][0]
     return HlsPlan(
         transcode_video=transcode_video,
         height=rung.get("height") if transcode_video else None,
         video_bitrate=int(rung.get("video_bitrate") or 2_800_000),
         transcode_audio=audio.get("action") == "transcode",
         audio_channels=min(int(audio.get("channels") or 2), 6),
-        audio_stream=plan_audio_stream(session),
+        audio_stream=plan["audio_stream"],
         segment_seconds=SEGMENT_SECONDS,
         lead_segments=LEAD_SEGMENTS,
         lead_seconds=LEAD_SECONDS,
         encoder=session.encoder or "libx264",
         tone_map=(video.get("transfer") or "pq") if transcode_video and video.get("tone_map") else "",
-        burn=_burn(session) if transcode_video else None,
+        burn=_burn(session) if transcode_video and plan["burn"] else None,
     )
 
 
 def _burn(session: PlaybackSession):
-    """The subtitle track to draw into the picture, when the plan burns one and the file still has it."""
-    if not (session.decision.get("burn", session.burn_subtitles) and session.subtitle and session.media_file_id):
+    """The subtitle track the plan burns into the picture, while the file still has it."""
+    if not (session.subtitle and session.media_file_id):
         return None
     media_file = MediaFile.objects.filter(pk=session.media_file_id).prefetch_related("streams", "subtitles").first()
     return burnable_tracks(media_file).get(session.subtitle) if media_file else None

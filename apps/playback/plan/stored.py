@@ -1,7 +1,8 @@
-"""Reading the plan a session stored: its ladder and its audio track, for the worker and the master playlist.
+"""Reading the plan a session stored, for the worker and the master playlist.
 
-Sessions started before the plan held these (an upgrade mid-film) get their one decided variant and the
-file's first audio stream, as they were sent then.
+A session started before plans held the audio track, burn-in and ladder (an upgrade mid-film) is completed
+here, once, as it was sent then: the file's first audio stream, its one decided variant, and the sound
+encoded when the picture was or a downmix was asked for.
 """
 
 from __future__ import annotations
@@ -9,24 +10,25 @@ from __future__ import annotations
 from apps.media.models import MediaStream
 
 
-def plan_ladder(session) -> list[dict]:
-    """The session's variants, the decided one first."""
-    stored = session.decision.get("ladder")
-    if stored:
-        return stored
-    video = session.decision.get("video", {})
-    name = session.decision.get("profile", session.profile)
-    only = {"name": name, "width": session.width, "height": session.height, "bandwidth": session.bitrate}
-    return [{**only, "video_bitrate": video.get("bitrate")}]
+def plan_of(session) -> dict:
+    """The session's plan: method, profile, video, audio, audio_stream, burn, downmix, ladder, reasons."""
+    plan = session.decision
+    return plan if "ladder" in plan else _completed(session, plan)
+
+
+def _completed(session, plan: dict) -> dict:
+    video, audio = plan.get("video", {}), dict(plan.get("audio", {}))
+    if audio.get("codec") and (video.get("action") == "transcode" or session.downmix):
+        channels = 2 if session.downmix else min(int(audio.get("channels") or 2), 6)
+        audio.update(action="transcode", codec="aac", channels=channels)
+    rung = {"name": plan.get("profile", session.profile), "width": session.width, "height": session.height}
+    rung.update(video_bitrate=video.get("bitrate"), bandwidth=session.bitrate)
+    extra = {"audio_stream": None, "burn": session.burn_subtitles, "downmix": session.downmix, "ladder": [rung]}
+    return {**plan, "audio": audio, **extra}
 
 
 def plan_rung(session, name: str) -> dict | None:
-    return next((rung for rung in plan_ladder(session) if rung["name"] == name), None)
-
-
-def plan_audio_stream(session) -> int | None:
-    """The sound's stream index in the file; None for a file without sound (and for sessions from before plans)."""
-    return session.decision.get("audio_stream")
+    return next((rung for rung in plan_of(session)["ladder"] if rung["name"] == name), None)
 
 
 def plan_audio_track(session) -> MediaStream | None:
@@ -34,5 +36,5 @@ def plan_audio_track(session) -> MediaStream | None:
     if session.media_file_id is None:
         return None
     audios = MediaStream.objects.filter(file_id=session.media_file_id, type=MediaStream.Type.AUDIO).order_by("index")
-    index = plan_audio_stream(session)
+    index = plan_of(session)["audio_stream"]
     return audios.first() if index is None else audios.filter(index=index).first()

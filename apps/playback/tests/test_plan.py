@@ -176,3 +176,14 @@ def test_a_file_that_lost_its_planned_sound_fails_the_transcode_with_why(user, t
     assert transcoding.transcode_run(session_id=str(session.pk), generation=session.transcode_generation) == "failed"
     session.refresh_from_db()
     assert session.transcode_state == "failed" and "no audio stream 2" in session.transcode_error
+
+
+def test_an_older_transcode_session_still_encodes_its_sound_with_the_picture(user, two_sounds):
+    body = {"file": two_sounds.pk, "device_profile": "apple", "video_codecs": "vp9", "containers": "webm"}
+    session = PlaybackSession.objects.get(pk=client_of(user).post(SESSIONS, body, format="json").json()["id"])
+    old = {key: session.decision[key] for key in ("method", "profile", "container", "video", "reasons")}
+    old["audio"] = {"action": "copy", "codec": "ac3"}  # as decide() stored it when the sound could be copied
+    PlaybackSession.objects.filter(pk=session.pk).update(decision=old)
+    session.refresh_from_db()
+    plan = transcoding.transcode_plan(session)
+    assert (plan.transcode_video, plan.transcode_audio, plan.audio_channels, plan.height) == (True, True, 2, 48)
