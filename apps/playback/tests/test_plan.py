@@ -187,3 +187,19 @@ def test_an_older_transcode_session_still_encodes_its_sound_with_the_picture(use
     session.refresh_from_db()
     plan = transcoding.transcode_plan(session)
     assert (plan.transcode_video, plan.transcode_audio, plan.audio_channels, plan.height) == (True, True, 2, 48)
+
+
+def test_a_probe_that_learnt_little_still_gets_a_plan_and_never_a_5xx(user, two_sounds):
+    from apps.media.models import MediaFile, MediaStream
+
+    # Every audio track default, no sizes, no channels, no codec names: what a half-broken file's probe leaves.
+    MediaStream.objects.filter(file=two_sounds).update(codec="", width=None, height=None, channels=None, default=True)
+    MediaFile.objects.filter(pk=two_sounds.pk).update(container="", bitrate=None)
+    client = client_of(user)
+    decided = client.get("/api/v1/playback/decision/", {"file": two_sounds.pk}).json()
+    assert decided["method"] == "transcode" and decided["container"] == "hls" and decided["video"]["height"] == 1080
+    answer = client.post(SESSIONS, {"file": two_sounds.pk}, format="json")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["audio_index"] == 1, "of several default tracks, the first"
+    stored = PlaybackSession.objects.get(pk=answer.json()["id"]).decision
+    assert [rung["name"] for rung in stored["ladder"]] == ["1080p"] and stored["ladder"][0]["width"] is None
