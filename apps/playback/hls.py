@@ -44,6 +44,7 @@ class HlsPlan:
     video_bitrate: int = 2_800_000
     transcode_audio: bool = True
     audio_channels: int = 2
+    audio_stream: int | None = None  # the sound's stream index in the file; None: its first audio stream
     audio_bitrate: int = 192_000
     segment_seconds: int = 6
     encoder: str = "libx264"
@@ -81,7 +82,6 @@ def hls_write(
     out_dir: str | Path,
     plan: HlsPlan,
     start_segment: int = 0,
-    audio_index: int | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Path:
     """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
@@ -89,9 +89,7 @@ def hls_write(
     start_seconds = plan.segment_start(start_segment) if plan.transcode_video else start_segment * plan.segment_seconds
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)
-        audio_streams = list(src.streams.audio)
-        in_audio = audio_streams[audio_index] if audio_index is not None and audio_index < len(audio_streams) else None
-        in_audio = in_audio or next(iter(audio_streams), None)
+        in_audio = _audio_stream(src, plan.audio_stream)
         options = {
             "hls_time": str(plan.cut_seconds),
             "hls_list_size": "0",
@@ -133,6 +131,16 @@ def hls_write(
                 _audio_frames(out, audio_out, resampler.resample(None), clock)
                 out.mux(audio_out.encode(None))
     return out_dir / PLAYLIST
+
+
+def _audio_stream(src: av.container.InputContainer, index: int | None) -> av.AudioStream | None:
+    """The planned sound; a file that lost it since the scan fails the transcode with why, not plays mute."""
+    if index is None:
+        return next(iter(src.streams.audio), None)
+    found = next((s for s in src.streams.audio if s.index == index), None)
+    if found is None:
+        raise ValueError(f"the file has no audio stream {index} any more; scan it again")
+    return found
 
 
 def _add_video(out: av.container.OutputContainer, stream: av.VideoStream, plan: HlsPlan):

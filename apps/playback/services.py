@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import shutil
 import uuid
@@ -10,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,11 +16,10 @@ from django.utils import timezone
 from apps.accounts.devices import device_label
 from apps.accounts.selectors import effective_settings
 from apps.core import events
-from apps.media.models import MediaFile, MediaStream
+from apps.media.models import MediaFile
 from apps.playback import encoders
-from apps.playback.decision import AUDIO_BITRATE, Capabilities, decide
 from apps.playback.models import PlaybackSession
-from apps.playback.subtitles import burnable_tracks
+from apps.playback.plan import Capabilities, decide
 
 logger = logging.getLogger(__name__)
 LIVE_STATES = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
@@ -85,29 +82,6 @@ def _title(media_file: MediaFile) -> str:
     return Path(media_file.path).name
 
 
-def _tracks_checked(media_file: MediaFile, *, audio_index: int | None, subtitle: str, burn: bool) -> bool:
-    """The chosen audio stream and subtitle must be the file's own; returns whether the subtitle is burned in."""
-    streams = media_file.streams.all()
-    if audio_index is not None and not any(s.index == audio_index and s.type == "audio" for s in streams):
-        raise ValidationError({"audio_stream": f"the file has no audio stream {audio_index}"})
-    if not subtitle:
-        if burn:
-            raise ValidationError({"subtitle": "name the subtitle to burn into the picture"})
-        return False
-    tracks = burnable_tracks(media_file)
-    if subtitle not in tracks:
-        raise ValidationError({"subtitle": f"the file has no subtitle {subtitle!r}"})
-    # Players cannot show bitmap subtitles (PGS, VobSub) through HLS: those are always burned in.
-    return burn or tracks[subtitle].bitmap
-
-
-def _bitrate(decision, media_file: MediaFile) -> int | None:
-    """Bits per second sent: a transcode's video plus its AAC sound, else the file's own rate."""
-    if decision.method == PlaybackSession.Method.TRANSCODE:
-        return decision.video["bitrate"] + AUDIO_BITRATE
-    return media_file.bitrate
-
-
 def _live(sessions):
     # A session nobody played for the idle time is as good as stopped, even before the sweep ends it.
     since = timezone.now() - timedelta(minutes=settings.TRANSCODE_IDLE_MINUTES)
@@ -147,31 +121,21 @@ def session_start(
     ip: str | None = None,
     user_agent: str = "",
 ) -> PlaybackSession:
-    """Decide how the file is played for this client and role, check the limits, and start the session."""
-    burn_subtitles = _tracks_checked(media_file, audio_index=audio_index, subtitle=subtitle, burn=burn_subtitles)
+    """Plan how the file is played for this client and role, check the limits, and start the session."""
     limits = effective_settings(user)
-    decision = decide(
+    plan = decide(
         media_file=media_file,
         client=client,
         role_max_height=limits.max_transcode_height,
         role_max_bitrate=limits.max_transcode_bitrate_kbps,
         audio_index=audio_index,
         profile=None if profile == "auto" else profile,
+        subtitle=subtitle,
         burn_subtitles=burn_subtitles,
+        downmix=downmix,
     )
-    if downmix and decision.method == "direct":
-        decision = decide(
-            media_file=media_file,
-            client=dataclasses.replace(client, max_audio_channels=2),
-            role_max_height=limits.max_transcode_height,
-            role_max_bitrate=limits.max_transcode_bitrate_kbps,
-            audio_index=audio_index,
-            profile=None if profile == "auto" else profile,
-        )
-    _check_limits(user=user, method=decision.method)
-    video = next((s for s in media_file.streams.all() if s.type == MediaStream.Type.VIDEO), None)
-    height = decision.video.get("height") or (video.height if video else None)
-    width = round(video.width * height / video.height) if video and video.width and video.height and height else None
+    _check_limits(user=user, method=plan.method)
+    rung = plan.ladder[0]
     session = PlaybackSession.objects.create(
         user=user,
         media_file=media_file,
@@ -182,31 +146,31 @@ def session_start(
         client=device_label(user_agent)[:200] if user_agent else "",
         user_agent=user_agent[:300],
         ip=ip,
-        method=decision.method,
-        profile=decision.profile,
-        decision={**vars(decision), "file": media_file.pk},
-        width=width,
-        height=height,
-        bitrate=_bitrate(decision, media_file),
-        video_codec=decision.video.get("codec") or "",
-        audio_codec=decision.audio.get("codec") or "",
-        audio_index=audio_index,
+        method=plan.method,
+        profile=plan.profile,
+        decision=plan.stored(file_id=media_file.pk),
+        width=rung["width"],
+        height=rung["height"],
+        bitrate=rung["bandwidth"],
+        video_codec=plan.video.get("codec") or "",
+        audio_codec=plan.audio.get("codec") or "",
+        audio_index=plan.audio_stream,
         subtitle=subtitle,
-        burn_subtitles=burn_subtitles,
+        burn_subtitles=plan.burn,
         downmix=downmix,
-        tone_map=bool(decision.video.get("tone_map")),
+        tone_map=bool(plan.video.get("tone_map")),
         start_position=start_position,
         position=start_position,
         duration=media_file.duration,
-        encoder=encoders.SOFTWARE if decision.method == PlaybackSession.Method.TRANSCODE else "",
+        encoder=encoders.SOFTWARE if plan.method == PlaybackSession.Method.TRANSCODE else "",
     )
     session_event("playback.started", session)
-    if decision.method == PlaybackSession.Method.TRANSCODE:
-        session_event("transcode.started", session, reason="; ".join(decision.reasons))
-    if decision.method != PlaybackSession.Method.DIRECT:
+    if plan.method == PlaybackSession.Method.TRANSCODE:
+        session_event("transcode.started", session, reason="; ".join(plan.reasons))
+    if plan.method != PlaybackSession.Method.DIRECT:
         from apps.playback import transcoding  # it imports this module
 
-        first = transcoding.segment_at(start_position) if decision.method == "transcode" else 0
+        first = transcoding.segment_at(start_position) if plan.method == "transcode" else 0
         transcoding.transcode_restart(session=session, start_segment=first)
         session.refresh_from_db()
     return session

@@ -9,8 +9,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from apps.media.selectors import files_streamable_to
-from apps.playback.decision import AUDIO_BITRATE, PROFILES
 from apps.playback.models import PlaybackSession
+from apps.playback.plan.stored import plan_of
 from apps.playback.transcoding import (
     ACTIVE,
     RESTART_AHEAD_SEGMENTS,
@@ -61,17 +61,11 @@ class Variant:
 
 
 def variants(session: PlaybackSession) -> list[Variant]:
-    """The session's own variant first, then (for a transcode) each smaller profile, for players that adapt."""
-    decided = session.decision.get("profile", session.profile)
-    size = (session.width, session.height) if session.width and session.height else None
-    found = [Variant(decided, session.bitrate or 1_000_000, size)]
-    if session.method != PlaybackSession.Method.TRANSCODE or size is None:
-        return found
-    names = [name for name, _, _ in PROFILES]
-    for name, height, bitrate in PROFILES[names.index(decided) + 1 :] if decided in names else ():
-        if height < size[1]:
-            width = max(2, round(size[0] * height / size[1] / 2) * 2)
-            found.append(Variant(name, bitrate + AUDIO_BITRATE, (width, height)))
+    """The plan's ladder: the session's own variant first, then (for a transcode) each smaller profile."""
+    found = []
+    for rung in plan_of(session)["ladder"]:
+        size = (rung["width"], rung["height"]) if rung.get("width") and rung.get("height") else None
+        found.append(Variant(rung["name"], rung.get("bandwidth") or 1_000_000, size))
     return found
 
 

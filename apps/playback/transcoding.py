@@ -20,11 +20,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.libraries.containment import path_contained
-from apps.media.models import MediaFile, MediaStream
+from apps.media.models import MediaFile
 from apps.playback import encoders
-from apps.playback.decision import PROFILES
 from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
 from apps.playback.models import PlaybackSession
+from apps.playback.plan.stored import plan_of, plan_rung
 from apps.playback.services import session_dir
 from apps.playback.subtitles import burnable_tracks
 
@@ -77,50 +77,33 @@ def segment_path(session: PlaybackSession, variant: str, number: int) -> Path:
 
 
 def transcode_plan(session: PlaybackSession) -> HlsPlan:
-    """What the worker produces for this session, from the playback decision stored on it."""
-    video = session.decision.get("video", {})
-    audio = session.decision.get("audio", {})
+    """What the worker produces for this session: its stored plan, at the size and rate of its current variant."""
+    plan = plan_of(session)
+    video, audio = plan["video"], plan["audio"]
     transcode_video = video.get("action") == "transcode"
-    height, bitrate = video.get("height"), int(video.get("bitrate") or 2_800_000)
-    variant = next((p for p in PROFILES if p[0] == session.profile), None)
-    if transcode_video and variant is not None and session.profile != session.decision.get("profile"):
-        # A smaller variant than the one decided: its own size and rate, never above the decided ones.
-        height, bitrate = min(height or variant[1], variant[1]), min(bitrate, variant[2])
-    # A transcoded picture is cut on our own grid, so the sound is encoded with it; a remux converts it if needed.
-    transcode_audio = transcode_video or audio.get("action") == "transcode" or session.downmix
+    rung = plan_rung(session, session.profile) or plan["ladder"][0]
     return HlsPlan(
         transcode_video=transcode_video,
-        height=height,
-        video_bitrate=bitrate,
-        transcode_audio=transcode_audio,
-        audio_channels=2 if session.downmix else min(int(audio.get("channels") or 2), 6),
+        height=rung.get("height") if transcode_video else None,
+        video_bitrate=int(rung.get("video_bitrate") or 2_800_000),
+        transcode_audio=audio.get("action") == "transcode",
+        audio_channels=min(int(audio.get("channels") or 2), 6),
+        audio_stream=plan["audio_stream"],
         segment_seconds=SEGMENT_SECONDS,
         lead_segments=LEAD_SEGMENTS,
         lead_seconds=LEAD_SECONDS,
         encoder=session.encoder or "libx264",
         tone_map=(video.get("transfer") or "pq") if transcode_video and video.get("tone_map") else "",
-        burn=_burn(session) if transcode_video else None,
+        burn=_burn(session) if transcode_video and plan["burn"] else None,
     )
 
 
 def _burn(session: PlaybackSession):
-    """The subtitle track to draw into the picture, when the session burns one and the file still has it."""
-    if not (session.burn_subtitles and session.subtitle and session.media_file_id):
+    """The subtitle track the plan burns into the picture, while the file still has it."""
+    if not (session.subtitle and session.media_file_id):
         return None
     media_file = MediaFile.objects.filter(pk=session.media_file_id).prefetch_related("streams", "subtitles").first()
     return burnable_tracks(media_file).get(session.subtitle) if media_file else None
-
-
-def _audio_position(session: PlaybackSession) -> int | None:
-    """hls_write counts audio streams from 0; the session stores the stream's index in the file."""
-    if session.audio_index is None or session.media_file_id is None:
-        return None
-    indexes = list(
-        MediaStream.objects.filter(file_id=session.media_file_id, type=MediaStream.Type.AUDIO)
-        .order_by("index")
-        .values_list("index", flat=True)
-    )
-    return indexes.index(session.audio_index) if session.audio_index in indexes else None
 
 
 def written_segments(folder: Path) -> list[int]:
@@ -207,7 +190,6 @@ def transcode_run(*, session_id: str, generation: int) -> str:
             out_dir=folder,
             plan=plan,
             start_segment=start,
-            audio_index=_audio_position(session),
             should_stop=beat.should_stop,
         )
     except TranscodeStopped:

@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 from apps.accounts import ip_rules
 from apps.accounts.authentication import IPRefused
 from apps.media.languages import language_name, language_tag
-from apps.media.models import MediaStream
 from apps.playback import playlists, services, serving
 from apps.playback.models import PlaybackSession
+from apps.playback.plan.stored import plan_audio_track
 from apps.playback.subtitles import SubtitleUnavailable, text_tracks, webvtt
 
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
@@ -69,10 +69,7 @@ class MasterPlaylistView(HlsView):
     def get(self, request, token: str):
         session = self.session(token)
         media_file = session.media_file
-        streams = list(media_file.streams.all())
-        audio = next((s for s in streams if s.index == session.audio_index), None) or next(
-            (s for s in streams if s.type == MediaStream.Type.AUDIO), None
-        )
+        audio = plan_audio_track(session)
         rendition = None
         if audio is not None:
             name = audio.title or language_name(audio.language) or "Audio"

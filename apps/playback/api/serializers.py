@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from apps.playback.decision import DEVICE_PROFILES, Capabilities
 from apps.playback.models import PlaybackSession
+from apps.playback.plan import DEVICE_PROFILES, Capabilities
 
 
 def _names(value: str) -> list[str]:

@@ -8,8 +8,8 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from apps.playback.api.serializers import ClientSerializer
-from apps.playback.decision import DEVICE_PROFILES, PROFILES, Capabilities
 from apps.playback.models import PlaybackSession
+from apps.playback.plan import DEVICE_PROFILES, PROFILES, Capabilities
 from apps.playback.transcoding import segment_durations
 
 QUALITY_PROFILES = ["auto", "original", *(name for name, _, _ in PROFILES)]
