@@ -23,8 +23,8 @@ from apps.media.models import Artwork, Episode, Genre, MediaFile, MediaStream, M
 from apps.media.ratings import certification_age
 
 if TYPE_CHECKING:
-    from apps.libraries.indexer import IndexedFile
     from apps.libraries.models import Library
+    from apps.scanning.indexer import IndexedFile
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 STREAM_FIELDS = [

@@ -12,12 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.libraries.models import Library
-from apps.libraries.path_sync import library_paths_sync, root_of
 from apps.media.models import MediaFile, Movie, Show
 from apps.media.selectors import movies_visible_to, shows_visible_to
 from apps.requests import selectors, services
 from apps.requests.arr import ArrClient, ArrError, ArrRejected, ArrServerError, ArrUnreachable
 from apps.requests.models import ArrServer, MediaRequest
+from apps.scanning.path_sync import root_of
+from apps.scanning.services import library_paths_sync
 
 logger = logging.getLogger(__name__)
 Status = MediaRequest.Status

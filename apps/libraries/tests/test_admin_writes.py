@@ -8,6 +8,7 @@ from apps.accounts import services as account_services
 from apps.accounts.models import Role
 from apps.libraries import services
 from apps.libraries.models import Library
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_the_admin_refuses_to_change_the_kind(client, admin, tmp_path, place):
     root = tmp_path / "films"
     place(root, "Heat (1995)/Heat (1995).mkv")
     library = services.library_create(name="Films", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     client.force_login(admin)
     url = f"/admin/libraries/library/{library.pk}/change/"
     response = client.post(url, form("Films", "shows", str(root)))

@@ -6,6 +6,7 @@ import pytest
 
 from apps.libraries import services
 from apps.libraries.models import Library, LibraryScan
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def indexed(tmp_path, place, django_db_blocker):
     place(root, "Heat (1995)/Heat (1995).mp4")
     place(root, "Blade Runner (1982)/Blade Runner (1982).avi")
     library = services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return library, root
 
 
@@ -86,7 +87,7 @@ def test_scan_endpoint_queues_once_and_reports_the_running_scan(api_client, mana
 def test_scan_detail_shows_counters_and_errors(api_client, manager, indexed, place):
     library, root = indexed
     place(root, "Broken (2000).mkv", content=b"garbage" * 100)
-    scan = services.scan_run(scan=services.scan_begin(library=library))
+    scan = scanning.scan_run(scan=scanning.scan_begin(library=library))
     api_client.force_authenticate(manager)
     detail = api_client.get(f"/api/v1/scans/{scan.pk}/").json()
     assert detail["status"] == "completed" and detail["progress"] == 1.0

@@ -7,6 +7,7 @@ import pytest
 from apps.libraries import services
 from apps.libraries.models import LibraryScan
 from apps.media.models import MediaFile, Movie
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def library(tmp_path, place):
     place(root, "Heat (1995)/Heat (1995).mkv")
     place(root, "Broken (2001).mkv", content=b"nope" * 50)
     lib = services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=lib))
+    scanning.scan_run(scan=scanning.scan_begin(library=lib))
     return lib
 
 
@@ -41,7 +42,7 @@ def test_scan_history_shows_progress_and_errors(admin_client, library):
 
 
 def test_cancel_action_stops_an_active_scan(admin_client, library):
-    pending = services.scan_begin(library=library)
+    pending = scanning.scan_begin(library=library)
     admin_client.post(
         "/admin/libraries/libraryscan/", {"action": "cancel", "_selected_action": [pending.pk]}, follow=True
     )
