@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -24,7 +24,9 @@ from apps.media.ratings import certification_age
 
 if TYPE_CHECKING:
     from apps.libraries.models import Library
-    from apps.scanning.indexer import IndexedFile
+
+# The records are apps.scanning.indexer.IndexedFile; scanning sits above media, so media only names the type.
+IndexedFile = Any
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 STREAM_FIELDS = [
