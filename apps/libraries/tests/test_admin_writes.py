@@ -8,7 +8,6 @@ from apps.accounts import services as account_services
 from apps.accounts.models import Role
 from apps.libraries import services
 from apps.libraries.models import Library
-from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -49,23 +48,6 @@ def test_the_admin_refuses_bad_folders(client, admin, tmp_path):
     errors = response.context["adminform"].form.errors["paths"]
     assert errors == ["'relative/dir' is not an absolute path", f"{tmp_path / 'missing'} is not an existing folder"]
     assert not Library.objects.filter(name="Bad").exists()
-
-
-def test_the_admin_refuses_to_change_the_kind(client, admin, tmp_path, place):
-    root = tmp_path / "films"
-    place(root, "Heat (1995)/Heat (1995).mkv")
-    library = services.library_create(name="Films", kind="movies", paths=[str(root)])
-    scanning.scan_run(scan=scanning.scan_begin(library=library))
-    client.force_login(admin)
-    url = f"/admin/libraries/library/{library.pk}/change/"
-    response = client.post(url, form("Films", "shows", str(root)))
-    assert response.status_code == 200
-    assert "kind" in response.context["adminform"].form.errors
-    library.refresh_from_db()
-    assert library.kind == "movies" and library.files.count() == 1
-    renamed = client.post(url, form("Movies", "movies", str(root)))
-    assert renamed.status_code == 302
-    assert Library.objects.get(pk=library.pk).name == "Movies"
 
 
 def test_a_manager_in_the_admin_keeps_to_the_grant(client, tmp_path):
