@@ -1,4 +1,4 @@
-"""Benchmark apps.libraries.naming.parse_path on the test corpus: names parsed per second on one core.
+"""Benchmark apps.scanning.naming.parse_path on the test corpus: names parsed per second on one core.
 
 Run: .venv/bin/python bench/naming.py [seconds]
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from apps.libraries import naming  # noqa: E402
+from apps.scanning import naming  # noqa: E402
 
 CORPUS = ROOT / "apps" / "libraries" / "tests" / "naming_corpus.json"
 

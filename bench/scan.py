@@ -47,16 +47,17 @@ def bench_probe(files: list[Path], ffprobe_count: int) -> None:
 def bench_initial_scan(folder: Path, count: int) -> None:
     from apps.libraries import services
     from apps.media.tests.media_factory import make_corpus
+    from apps.scanning import services as scanning
 
     make_corpus(folder, count, kind="movies")
     library = services.library_create(name="bench-initial", kind="movies", paths=[str(folder)])
     start = time.perf_counter()
-    scan = services.scan_run(scan=services.scan_begin(library=library))
+    scan = scanning.scan_run(scan=scanning.scan_begin(library=library))
     elapsed = time.perf_counter() - start
     assert scan.added == count and scan.errors == 0, (scan.added, scan.errors)
     print(f"scan      initial, {count} files      {elapsed:8.2f} s  = {count / elapsed:7.0f} files/s (target >= 500)")
     start = time.perf_counter()
-    again = services.scan_run(scan=services.scan_begin(library=library))
+    again = scanning.scan_run(scan=scanning.scan_begin(library=library))
     elapsed_again = time.perf_counter() - start
     assert again.unchanged == count
     speedup = elapsed / elapsed_again
@@ -66,8 +67,9 @@ def bench_initial_scan(folder: Path, count: int) -> None:
 def bench_unchanged_rescan(folder: Path, count: int, clips: list[Path]) -> None:
     """Hard links to a few clips (one file takes at most 65,000), rows as a finished scan leaves them, a rescan."""
     from apps.libraries import services
-    from apps.libraries.walker import walk
     from apps.media.models import MediaFile
+    from apps.scanning import services as scanning
+    from apps.scanning.walker import walk
 
     library = services.library_create(name="bench-rescan", kind="movies", paths=[str(folder)])
     rows = []
@@ -95,7 +97,7 @@ def bench_unchanged_rescan(folder: Path, count: int, clips: list[Path]) -> None:
     walk_only = sum(1 for _ in walk(str(folder)))
     walk_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    scan = services.scan_run(scan=services.scan_begin(library=library))
+    scan = scanning.scan_run(scan=scanning.scan_begin(library=library))
     elapsed = time.perf_counter() - start
     assert scan.unchanged == count and scan.added == 0, (scan.unchanged, scan.added)
     print(f"scan      walk only, {walk_only} files  {walk_seconds:8.2f} s  (baseline: os.scandir + stat)")
@@ -107,9 +109,9 @@ def bench_unchanged_rescan(folder: Path, count: int, clips: list[Path]) -> None:
 def bench_naming() -> None:
     import json
 
-    from apps.libraries.naming import parse_path
+    from apps.scanning.naming import parse_path
 
-    corpus_file = ROOT / "apps/libraries/tests/naming_corpus.json"
+    corpus_file = ROOT / "apps/scanning/tests/naming_corpus.json"
     cases = [(c["path"], c["kind_of_library"]) for c in json.loads(corpus_file.read_text())]
     parsed = 0
     start = time.perf_counter()

@@ -33,6 +33,7 @@ def run(seconds: float) -> None:
     from apps.media.models import MediaFile
     from apps.media.tests.media_factory import make_clip
     from apps.playback.transcoding import segment_at
+    from apps.scanning import services as scanning
     from revenge.celery import app
 
     work = Path(tempfile.mkdtemp(prefix="revenge-bench-session-"))
@@ -45,7 +46,7 @@ def run(seconds: float) -> None:
         folder.mkdir(parents=True)
         interleaved(raw, folder / "Bench (2020).mkv")
         library = libraries.library_create(name="Movies", kind="movies", paths=[str(work / "movies")])
-        libraries.scan_run(scan=libraries.scan_begin(library=library))
+        scanning.scan_run(scan=scanning.scan_begin(library=library))
         media_file = MediaFile.objects.get()
         viewer = accounts.user_create(username="viewer", password="x" * 16, by=None)
         client = APIClient()

@@ -30,11 +30,12 @@ def percentile(values: list[float], fraction: float) -> float:
 def run(files: int, interval: float, stable: float) -> None:
     from apps.accounts import services as accounts
     from apps.libraries import services
-    from apps.libraries.path_sync import library_paths_sync
-    from apps.libraries.watcher.watch import LibraryWatcher
     from apps.media.models import Movie
     from apps.media.selectors import movies_visible_to
     from apps.media.tests.media_factory import make_clip
+    from apps.scanning import services as scanning
+    from apps.scanning.services import library_paths_sync
+    from apps.scanning.watcher.watch import LibraryWatcher
 
     work = Path(tempfile.mkdtemp(prefix="revenge-bench-watch-"))
     try:
@@ -49,7 +50,7 @@ def run(files: int, interval: float, stable: float) -> None:
                 try:
                     library_paths_sync(library=library, paths=paths, forced=forced)
                     return
-                except services.ScanAlreadyRunningError:
+                except scanning.ScanAlreadyRunningError:
                     time.sleep(0.01)
 
         watcher = LibraryWatcher(dispatch=sync, scan=lambda lib: None, stable_seconds=stable, scan_at_start=False)
@@ -92,7 +93,7 @@ def run(files: int, interval: float, stable: float) -> None:
             folder.mkdir()
             shutil.copyfile(clip, folder / f"Manual {i} (2001).mkv")
             start = time.monotonic()
-            services.scan_run(scan=services.scan_begin(library=library))
+            scanning.scan_run(scan=scanning.scan_begin(library=library))
             assert Movie.objects.filter(title=f"Manual {i}").exists()
             scan_times.append(time.monotonic() - start)
         baseline = statistics.median(scan_times)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.libraries",
     "apps.media",
+    "apps.scanning",
     "apps.audit",
     "apps.playback",
     "apps.notifications",

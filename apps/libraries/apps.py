@@ -19,8 +19,3 @@ class LibrariesConfig(AppConfig):
 
         post_save.connect(library_changed, sender=Library, dispatch_uid="revenge-library-saved")
         post_delete.connect(library_changed, sender=Library, dispatch_uid="revenge-library-deleted")
-
-        from apps.core.metrics import register_state_collector
-        from apps.libraries.watcher.metrics import WatcherCollector
-
-        register_state_collector(WatcherCollector())

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.selectors import effective_settings
 from apps.core import caching
-from apps.libraries.models import Library, LibraryScan, WatcherStatus
+from apps.libraries.models import Library
 
 VISIBLE_SECONDS = 600
 
@@ -51,17 +49,3 @@ def sees_paths_of(user) -> Callable[[int | None], bool]:
         return lambda library_id: True
     managed = set(libraries_visible_to(user, perm="libraries.manage_library").values_list("pk", flat=True))
     return lambda library_id: library_id in managed
-
-
-def scans_visible_to(user) -> QuerySet[LibraryScan]:
-    """Scans of the libraries the user may scan."""
-    scannable = libraries_visible_to(user, perm="libraries.scan_library")
-    return LibraryScan.objects.filter(library__in=scannable).select_related("library")
-
-
-WATCHER_SILENT_AFTER = timedelta(seconds=30)  # six missed heartbeats of a watcher writing every 5 s
-
-
-def watcher_alive(status: WatcherStatus, *, now=None) -> bool:
-    """Whether the watcher that wrote `status` is still writing it."""
-    return (now or timezone.now()) - status.heartbeat_at <= WATCHER_SILENT_AFTER

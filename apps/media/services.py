@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -23,8 +23,10 @@ from apps.media.models import Artwork, Episode, Genre, MediaFile, MediaStream, M
 from apps.media.ratings import certification_age
 
 if TYPE_CHECKING:
-    from apps.libraries.indexer import IndexedFile
     from apps.libraries.models import Library
+
+# The records are apps.scanning.indexer.IndexedFile; scanning sits above media, so media only names the type.
+IndexedFile = Any
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 STREAM_FIELDS = [

@@ -11,8 +11,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.libraries.models import Library
-from apps.libraries.path_sync import library_paths_sync, root_of
 from apps.media.models import MediaFile, Movie, Show
 from apps.media.selectors import movies_visible_to, shows_visible_to
 from apps.requests import selectors, services
@@ -96,17 +94,6 @@ def requests_for(*, server: ArrServer, arr_id: int | None, external_id: int | No
     return list(
         MediaRequest.objects.filter(match, kind=kind, status__in=MediaRequest.OPEN).select_related("requested_by")
     )
-
-
-def import_index(*, paths: Iterable[str]) -> list[int]:
-    """Index these local paths incrementally in the libraries that hold them; returns the watch scans' ids."""
-    by_library: dict[Library, list[str]] = {}
-    libraries = list(Library.objects.filter(enabled=True).prefetch_related("folders"))
-    for path in paths:
-        for library in libraries:
-            if root_of(os.path.normpath(path), library.paths):
-                by_library.setdefault(library, []).append(path)
-    return [library_paths_sync(library=library, paths=found).pk for library, found in by_library.items()]
 
 
 def item_at(*, kind: str, paths: Iterable[str]) -> Movie | Show | None:

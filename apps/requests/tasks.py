@@ -5,9 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from apps.libraries.services import ScanAlreadyRunningError
 from apps.requests import handoff, webhooks
 from apps.requests.models import ArrServer, MediaRequest
+from apps.scanning.services import ScanAlreadyRunningError
 
 HANDOFF_RETRIES = 5
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from apps.requests import handoff, services
 from apps.requests.arr import ArrError
 from apps.requests.models import ArrServer, MediaRequest
+from apps.scanning import services as scanning
 
 logger = logging.getLogger(__name__)
 EVENTS = {
@@ -165,7 +166,7 @@ def webhook_handle(*, server: ArrServer, event: WebhookEvent) -> dict:
 
 def import_apply(*, server: ArrServer, arr_id: int | None, external_id: int | None, paths: list[str], done: bool):
     """Index the imported paths, then (for a Download) mark the requests for the title `available`."""
-    handoff.import_index(paths=paths)
+    scanning.paths_index(paths=paths)
     if not done:
         return 0
     kind = MediaRequest.Kind.MOVIE if server.kind == ArrServer.Kind.RADARR else MediaRequest.Kind.SHOW

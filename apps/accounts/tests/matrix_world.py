@@ -15,6 +15,7 @@ from apps.notifications.tests.matrix import notification_objects
 from apps.playback.tests.factories import session_for
 from apps.playback.tests.matrix import playback_objects
 from apps.requests.models import ArrServer, MediaRequest
+from apps.scanning import services as scanning
 
 MOVIE_NFO = "<movie><title>{title}</title><year>{year}</year><mpaa>{mpaa}</mpaa></movie>"
 SHOW_NFO = "<tvshow><title>{title}</title><mpaa>{mpaa}</mpaa></tvshow>"
@@ -45,7 +46,7 @@ class World:
         self.shows = library_services.library_create(name="Granted TV", kind="shows", paths=[str(tv)])
         self.hidden_shows = library_services.library_create(name="Hidden TV", kind="shows", paths=[str(hidden_tv)])
         for library in (self.movies, self.hidden_movies, self.shows, self.hidden_shows):
-            library_services.scan_run(scan=library_services.scan_begin(library=library))
+            scanning.scan_run(scan=scanning.scan_begin(library=library))
 
         self.roles = {role.name: role for role in Role.objects.select_related("group")}
         kids = account_services.role_create(name="kids", rank=15, by=None, max_parental_age=10)

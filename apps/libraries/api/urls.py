@@ -1,8 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from apps.libraries.api.views import LibraryScanViewSet, LibraryViewSet
+from apps.libraries.api.views import LibraryViewSet
 
 router = SimpleRouter()
 router.register("libraries", LibraryViewSet, basename="library")
-router.register("scans", LibraryScanViewSet, basename="scan")
 urlpatterns = router.urls

@@ -50,23 +50,6 @@ def test_the_admin_refuses_bad_folders(client, admin, tmp_path):
     assert not Library.objects.filter(name="Bad").exists()
 
 
-def test_the_admin_refuses_to_change_the_kind(client, admin, tmp_path, place):
-    root = tmp_path / "films"
-    place(root, "Heat (1995)/Heat (1995).mkv")
-    library = services.library_create(name="Films", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=library))
-    client.force_login(admin)
-    url = f"/admin/libraries/library/{library.pk}/change/"
-    response = client.post(url, form("Films", "shows", str(root)))
-    assert response.status_code == 200
-    assert "kind" in response.context["adminform"].form.errors
-    library.refresh_from_db()
-    assert library.kind == "movies" and library.files.count() == 1
-    renamed = client.post(url, form("Movies", "movies", str(root)))
-    assert renamed.status_code == 302
-    assert Library.objects.get(pk=library.pk).name == "Movies"
-
-
 def test_a_manager_in_the_admin_keeps_to_the_grant(client, tmp_path):
     for name in ("mine", "other"):
         (tmp_path / name).mkdir()

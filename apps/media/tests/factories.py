@@ -9,6 +9,7 @@ from apps.libraries import services as library_services
 from apps.media import duplicates
 from apps.media.models import DuplicateGroup, MediaFile
 from apps.media.tests.media_factory import make_clip, reencode
+from apps.scanning import services as scanning
 
 # Big enough for a perceptual hash to mean something, small enough to encode in a blink.
 CLIP = {"width": 320, "height": 240, "seconds": 4.0, "fps": 10}
@@ -43,7 +44,7 @@ class ClipLibrary:
         os.utime(self.root / relative, ns=(mtime_ns, mtime_ns))
 
     def scan(self) -> None:
-        library_services.scan_run(scan=library_services.scan_begin(library=self.library))
+        scanning.scan_run(scan=scanning.scan_begin(library=self.library))
 
     def refresh(self, **options) -> duplicates.RefreshResult:
         """Scan, then hash and group as the worker would, without a time budget."""

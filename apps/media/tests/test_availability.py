@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from apps.libraries import services
-from apps.libraries.path_sync import library_paths_sync
 from apps.media.models import Movie
+from apps.scanning import services as scanning
+from apps.scanning.services import library_paths_sync
 
 pytestmark = pytest.mark.django_db
 SHOW_NFO = b"<tvshow><title>Kind Show</title></tvshow>"
@@ -17,7 +18,7 @@ def available(received, name: str = "movie.available") -> list[dict]:
 
 
 def scan(library, *, full: bool = False) -> None:
-    services.scan_run(scan=services.scan_begin(library=library, full=full))
+    scanning.scan_run(scan=scanning.scan_begin(library=library, full=full))
 
 
 def test_a_scanned_movie_is_announced_once(tmp_path, place, received, django_capture_on_commit_callbacks):

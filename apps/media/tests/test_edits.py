@@ -11,6 +11,7 @@ from apps.core import caching
 from apps.libraries import services as library_services
 from apps.media import selectors
 from apps.media.models import MediaFile, Movie, Show
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def catalogue(tmp_path, place):
     place(shows, "Kind Show/Season 01/Kind Show - S01E01.mkv")
     for root, kind in ((movies, "movies"), (shows, "shows")):
         library = library_services.library_create(name=kind, kind=kind, paths=[str(root)])
-        library_services.scan_run(scan=library_services.scan_begin(library=library))
+        scanning.scan_run(scan=scanning.scan_begin(library=library))
     return tmp_path
 
 

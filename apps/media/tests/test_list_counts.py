@@ -7,6 +7,7 @@ import pytest
 from apps.accounts import services as account_services
 from apps.accounts.models import Role
 from apps.libraries import services as library_services
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,13 +16,13 @@ def test_counts_follow_scans_grants_and_limits(api_client, tmp_path, place):
     root = tmp_path / "movies"
     place(root, "One (2001)/One (2001).mkv")
     library = library_services.library_create(name="M", kind="movies", paths=[str(root)])
-    library_services.scan_run(scan=library_services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     member = account_services.user_create(username="m", password="x" * 12, by=None)
     api_client.force_authenticate(member)
     assert api_client.get("/api/v1/movies/").json()["count"] == 1
 
     place(root, "Two (2002)/Two (2002).mkv")
-    library_services.scan_run(scan=library_services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     assert api_client.get("/api/v1/movies/").json()["count"] == 2
 
     boss = account_services.user_create(

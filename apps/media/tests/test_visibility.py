@@ -8,6 +8,7 @@ from apps.accounts import services as account_services
 from apps.accounts.models import Role
 from apps.libraries import services as library_services
 from apps.media.models import Movie
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def catalogue(tmp_path, place):
     movie(place, root, "Horror", "NC-17", ("Horror",))
     movie(place, root, "Mystery", "", ("Drama",))
     library = library_services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    library_services.scan_run(scan=library_services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return library
 
 
@@ -126,7 +127,7 @@ def add_catalogue(place, tmp_path, first: int, last: int) -> None:
         account_services.role_create(name=f"r{i}", rank=5, by=None)
     for name, kind, root in ((f"M{first}", "movies", movies_root), (f"S{first}", "shows", shows_root)):
         library = library_services.library_create(name=name, kind=kind, paths=[str(root)])
-        library_services.scan_run(scan=library_services.scan_begin(library=library))
+        scanning.scan_run(scan=scanning.scan_begin(library=library))
 
 
 def queries_per_list(api_client) -> dict[str, int]:

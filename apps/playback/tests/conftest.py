@@ -16,6 +16,7 @@ from apps.core.tests.workers import running_worker
 from apps.libraries import services as libraries
 from apps.media.models import MediaFile, Movie
 from apps.playback.tests.factories import MOVIE_NFO, SHOW_NFO, hide, scanned
+from apps.scanning import services as scanning
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def transcoder(transactional_db, transcode_dir):
 
 def library_of(root, *, name: str = "Movies") -> list[MediaFile]:
     library = libraries.library_create(name=name, kind="movies", paths=[str(root)])
-    libraries.scan_run(scan=libraries.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return list(MediaFile.objects.filter(library=library).order_by("path"))
 
 

@@ -10,6 +10,7 @@ from apps.libraries import services as libraries
 from apps.libraries.models import Library
 from apps.media.models import Episode, MediaFile, Movie
 from apps.playback.models import PlaybackSession
+from apps.scanning import services as scanning
 
 MOVIE_NFO = "<movie><title>{title}</title><year>{year}</year><mpaa>{mpaa}</mpaa></movie>"
 SHOW_NFO = "<tvshow><title>{title}</title><mpaa>{mpaa}</mpaa></tvshow>"
@@ -20,7 +21,7 @@ def scanned(place, root: Path, *, name: str, kind: str, files: dict[str, str | N
     for relative, text in files.items():
         place(root, relative, content=text.encode() if text is not None else None)
     library = libraries.library_create(name=name, kind=kind, paths=[str(root)])
-    libraries.scan_run(scan=libraries.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return library
 
 

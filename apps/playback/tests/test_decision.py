@@ -9,6 +9,7 @@ from apps.accounts import services as accounts
 from apps.libraries import services
 from apps.media.models import MediaFile
 from apps.media.tests.media_factory import make_clip
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/playback/decision/"
@@ -27,7 +28,7 @@ def indexed(root, user, *clips: tuple[str, dict]) -> dict[str, MediaFile]:
         target.parent.mkdir(parents=True, exist_ok=True)
         make_clip(target, **options)
     library = services.library_create(name=f"L{len(clips)}", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return {f.path.rsplit("/", 1)[1]: f for f in MediaFile.objects.filter(library=library)}
 
 

@@ -13,6 +13,7 @@ from apps.accounts import services as accounts
 from apps.accounts.models import Role
 from apps.libraries import services
 from apps.media.models import MediaFile
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def files(tmp_path, place):
     place(root, "Alien (1979)/Alien (1979).mp4")
     place(root, "Old (1950)/Old (1950).avi")
     library = services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return {f.path.rsplit(".", 1)[1]: f for f in MediaFile.objects.all()}
 
 
@@ -113,7 +114,7 @@ def test_invisible_missing_and_anonymous(client, files, tmp_path, place):
     other_root = tmp_path / "private"
     place(other_root, "Secret (2001)/Secret (2001).mkv")
     private = services.library_create(name="Private", kind="movies", paths=[str(other_root)])
-    services.scan_run(scan=services.scan_begin(library=private))
+    scanning.scan_run(scan=scanning.scan_begin(library=private))
     secret = MediaFile.objects.get(library=private)
     owner = accounts.user_create(
         username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")

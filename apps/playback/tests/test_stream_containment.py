@@ -17,6 +17,7 @@ from apps.libraries.containment import PathRefused, open_contained
 from apps.media.models import MediaFile, Subtitle
 from apps.playback import transcoding
 from apps.playback.models import PlaybackSession
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def heat(tmp_path, place, transcode_dir) -> MediaFile:
     place(root, "Heat (1995)/Heat (1995).mkv")
     (root / "Heat (1995)" / "Heat (1995).en.srt").write_text(SRT)
     library = libraries.library_create(name="Movies", kind="movies", paths=[str(root)])
-    libraries.scan_run(scan=libraries.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     return MediaFile.objects.get(movie__title="Heat")
 
 
@@ -143,7 +144,7 @@ def test_a_file_whose_probe_failed_and_that_belongs_to_nothing_is_not_served(tmp
     root = tmp_path / "movies"
     place(root, "Broken (2001).mkv", content=b"SQLite format 3\x00" + os.urandom(4096))
     library = libraries.library_create(name="Movies", kind="movies", paths=[str(root)])
-    libraries.scan_run(scan=libraries.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     broken = MediaFile.objects.get()
     assert broken.probe_status == MediaFile.ProbeStatus.FAILED and broken.movie is None
     assert client_of(admin).get(f"/api/v1/files/{broken.pk}/").status_code == 200  # listed, for the operator

@@ -12,6 +12,7 @@ from apps.accounts import services as accounts
 from apps.core.tests.test_server import Server
 from apps.libraries import services
 from apps.media.models import MediaFile
+from apps.scanning import services as scanning
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,7 +20,7 @@ def test_ranges_are_exact_with_sendfile(tmp_path, place, settings):
     root = tmp_path / "movies"
     place(root, "Heat (1995)/Heat (1995).mkv")
     library = services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     media_file = MediaFile.objects.get()
     viewer = accounts.user_create(username="viewer", password="x" * 16, by=None)
     _, key = accounts.api_token_create(user=viewer, name="tv")

@@ -8,10 +8,11 @@ import pytest
 
 from apps.libraries import services
 from apps.libraries.models import LibraryScan
-from apps.libraries.path_sync import library_paths_sync
-from apps.libraries.watcher.batcher import Batcher
-from apps.libraries.watcher.tracker import StabilityTracker
 from apps.media.models import MediaFile
+from apps.scanning import services as scanning
+from apps.scanning.services import library_paths_sync
+from apps.scanning.watcher.batcher import Batcher
+from apps.scanning.watcher.tracker import StabilityTracker
 
 
 class Clock:
@@ -102,7 +103,7 @@ def library(tmp_path, place):
     root = tmp_path / "movies"
     place(root, "One (2001)/One (2001).mkv")
     lib = services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=lib))
+    scanning.scan_run(scan=scanning.scan_begin(library=lib))
     return lib, root
 
 
@@ -133,10 +134,10 @@ def test_an_unmounted_root_loses_nothing(library):
 @pytest.mark.django_db
 def test_a_batch_waits_for_a_running_scan(library):
     lib, root = library
-    running = services.scan_begin(library=lib)
-    with pytest.raises(services.ScanAlreadyRunningError):
+    running = scanning.scan_begin(library=lib)
+    with pytest.raises(scanning.ScanAlreadyRunningError):
         library_paths_sync(library=lib, paths=[str(root)])
-    services.scan_cancel(scan=running)
+    scanning.scan_cancel(scan=running)
     assert library_paths_sync(library=lib, paths=[str(root)]).status == LibraryScan.Status.COMPLETED
 
 
@@ -152,7 +153,7 @@ def test_a_broken_video_becomes_a_failed_probe_and_the_batch_goes_on(library, pl
 
 
 def test_a_sidecar_reaches_the_videos_it_belongs_to(tmp_path):
-    from apps.libraries.watcher.watch import sidecar_videos
+    from apps.scanning.watcher.watch import sidecar_videos
 
     flat = tmp_path / "flat"
     flat.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.libraries.sidecars import (
+from apps.scanning.sidecars import (
     IMAGE_EXTENSIONS,
     SUBTITLE_EXTENSIONS,
     ArtworkSidecar,

@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from apps.libraries import nfo as nfo_reader
-from apps.libraries import sidecars
 from apps.libraries.containment import LEAVES, allowed_folders, resolves_inside
-from apps.libraries.fingerprint import file_fingerprint
-from apps.libraries.naming import ParsedName, parse_path
-from apps.libraries.walker import FileStat, Skipped, printable, stat_file
 from apps.media.probe import ProbeError, ProbeResult, probe_file
+from apps.scanning import nfo as nfo_reader
+from apps.scanning import sidecars
+from apps.scanning.fingerprint import file_fingerprint
+from apps.scanning.naming import ParsedName, parse_path
+from apps.scanning.walker import FileStat, Skipped, printable, stat_file
 
 
 @dataclass(frozen=True, slots=True)

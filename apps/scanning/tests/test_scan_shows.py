@@ -6,6 +6,7 @@ import pytest
 
 from apps.libraries import services
 from apps.media.models import Artwork, Episode, Season, Show
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +33,7 @@ def shows(tmp_path, place):
 
 def test_shows_seasons_and_episodes(shows, received):
     library, root = shows
-    result = services.scan_run(scan=services.scan_begin(library=library))
+    result = scanning.scan_run(scan=scanning.scan_begin(library=library))
     assert (result.seen, result.added, result.errors) == (5, 5, 0)
     assert sorted(Show.objects.values_list("title", flat=True)) == ["Breaking Bad", "Doctor Who", "The Daily Show"]
 
@@ -59,9 +60,9 @@ def test_shows_seasons_and_episodes(shows, received):
 
 def test_removing_the_last_episode_removes_season_and_show(shows):
     library, root = shows
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
     (root / "Breaking.Bad.S02E05.720p.HDTV.x264-GRP.mkv").unlink()
-    result = services.scan_run(scan=services.scan_begin(library=library))
+    result = scanning.scan_run(scan=scanning.scan_begin(library=library))
     assert result.removed == 1
     assert not Show.objects.filter(title="Breaking Bad").exists()
     assert not Season.objects.filter(show__title="Breaking Bad").exists()

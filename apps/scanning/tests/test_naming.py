@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.libraries.naming import VIDEO_EXTENSIONS, ParsedName, is_video_name, parse_path
+from apps.scanning.naming import VIDEO_EXTENSIONS, ParsedName, is_video_name, parse_path
 
 CORPUS = json.loads((Path(__file__).with_name("naming_corpus.json")).read_text(encoding="utf-8"))
 

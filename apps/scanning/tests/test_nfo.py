@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.libraries.nfo import NfoData, NfoError, parse_nfo, parse_nfo_bytes
+from apps.scanning.nfo import NfoData, NfoError, parse_nfo, parse_nfo_bytes
 
 MOVIE_NFO = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <movie>

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from apps.libraries.containment import LEAVES, allowed_folders, real_inside
-from apps.libraries.sidecars import classify, is_ignored
+from apps.scanning.sidecars import classify, is_ignored
 
 # Longest path the catalogue stores (MediaFile.path); Linux allows 4096.
 MAX_PATH_LENGTH = 2000

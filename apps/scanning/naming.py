@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from apps.libraries.naming_tags import (
+from apps.scanning.naming_tags import (
     CODEC,
     EDITION,
     EXTRA_FOLDERS,

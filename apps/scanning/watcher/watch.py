@@ -1,8 +1,8 @@
 """The long-running watcher: inotify watches on every enabled library with realtime monitoring on.
 
 Events become paths in a stability tracker, complete files become batches per library, and each batch
-is a `libraries.paths_sync` task: the same services as a scan, for just those paths. Lost events
-(queue overflow, no watches left) and lost roots turn into scans of the library, never silence.
+is a `libraries.paths_sync` task (scanning's, under its old name): the same services as a scan, for just
+those paths. Lost events (queue overflow, no watches left) and lost roots turn into scans of the library, never silence.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from django.utils import timezone
 
 from apps.core import metrics
 from apps.libraries.models import Library, WatcherStatus
-from apps.libraries.path_sync import is_watched_path, root_of
-from apps.libraries.sidecars import classify
-from apps.libraries.walker import FileStat, walk
-from apps.libraries.watcher.batcher import Batcher
-from apps.libraries.watcher.tracker import StabilityTracker
+from apps.scanning.path_sync import is_watched_path, root_of
+from apps.scanning.services import ScanAlreadyRunningError, library_scan_enqueue
+from apps.scanning.sidecars import classify
+from apps.scanning.tasks import library_paths_sync
+from apps.scanning.walker import FileStat, walk
+from apps.scanning.watcher.batcher import Batcher
+from apps.scanning.watcher.tracker import StabilityTracker
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # pyinotify imports asyncore, which it does not use here
@@ -74,14 +76,10 @@ class Change:
 
 
 def dispatch_task(library_id: int, paths: list[str], forced: list[str]) -> None:
-    from apps.libraries.tasks import library_paths_sync
-
     library_paths_sync.delay(library_id, paths, forced)
 
 
 def scan_task(library: Library) -> None:
-    from apps.libraries.services import library_scan_enqueue
-
     library_scan_enqueue(library=library)
 
 
@@ -290,8 +288,6 @@ class LibraryWatcher:
                 self.rescans.update(ids)
 
     def _start_rescans(self) -> None:
-        from apps.libraries.services import ScanAlreadyRunningError
-
         for library in Library.objects.filter(pk__in=list(self.rescans), enabled=True):
             try:
                 self.scan(library)

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from apps.libraries import services
 from apps.libraries.containment import LEAVES, path_contained
 from apps.libraries.models import Library, LibraryScan
-from apps.libraries.path_sync import library_paths_sync
 from apps.media.models import Artwork, MediaFile, Movie, Subtitle
+from apps.scanning import services as scanning
+from apps.scanning.services import library_paths_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ SRT = "1\n00:00:01,000 --> 00:00:02,000\nHello\n"
 
 
 def scan(library, *, full: bool = False) -> LibraryScan:
-    return services.scan_run(scan=services.scan_begin(library=library, full=full))
+    return scanning.scan_run(scan=scanning.scan_begin(library=library, full=full))
 
 
 def errors_of(scan_row: LibraryScan) -> dict[str, str]:

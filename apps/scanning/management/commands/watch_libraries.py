@@ -4,7 +4,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from apps.libraries.watcher.watch import LibraryWatcher
+from apps.scanning.watcher.watch import LibraryWatcher
 
 
 class Command(BaseCommand):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from apps.accounts import services as account_services
+from apps.accounts.models import Role
 from apps.libraries import services
-from apps.libraries.models import LibraryScan
+from apps.libraries.models import Library, LibraryScan
 from apps.media.models import MediaFile, Movie
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +20,7 @@ def library(tmp_path, place):
     place(root, "Heat (1995)/Heat (1995).mkv")
     place(root, "Broken (2001).mkv", content=b"nope" * 50)
     lib = services.library_create(name="Movies", kind="movies", paths=[str(root)])
-    services.scan_run(scan=services.scan_begin(library=lib))
+    scanning.scan_run(scan=scanning.scan_begin(library=lib))
     return lib
 
 
@@ -41,7 +44,7 @@ def test_scan_history_shows_progress_and_errors(admin_client, library):
 
 
 def test_cancel_action_stops_an_active_scan(admin_client, library):
-    pending = services.scan_begin(library=library)
+    pending = scanning.scan_begin(library=library)
     admin_client.post(
         "/admin/libraries/libraryscan/", {"action": "cancel", "_selected_action": [pending.pk]}, follow=True
     )
@@ -58,3 +61,31 @@ def test_catalogue_pages_show_files_and_streams(admin_client, library):
     assert file_page.status_code == 200 and b"h264" in file_page.content
     for url in ("/admin/media/movie/", "/admin/media/mediafile/", "/admin/media/show/", "/admin/media/episode/"):
         assert admin_client.get(url).status_code == 200
+
+
+@pytest.fixture
+def admin(db):
+    role = Role.objects.select_related("group").get(group__name="admin")
+    return account_services.user_create(username="ad", password="x" * 12, by=None, role=role)
+
+
+def form(name: str, kind: str, *paths: str, **extra) -> dict:
+    data = {"name": name, "kind": kind, "paths": "\n".join(paths), "enabled": "on", "scan_interval_minutes": 360}
+    return {**data, **extra}
+
+
+def test_the_admin_refuses_to_change_the_kind_and_keeps_the_catalogue(client, admin, tmp_path, place):
+    root = tmp_path / "films"
+    place(root, "Heat (1995)/Heat (1995).mkv")
+    library = services.library_create(name="Films", kind="movies", paths=[str(root)])
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
+    client.force_login(admin)
+    url = f"/admin/libraries/library/{library.pk}/change/"
+    response = client.post(url, form("Films", "shows", str(root)))
+    assert response.status_code == 200
+    assert "kind" in response.context["adminform"].form.errors
+    library.refresh_from_db()
+    assert library.kind == "movies" and library.files.count() == 1
+    renamed = client.post(url, form("Movies", "movies", str(root)))
+    assert renamed.status_code == 302
+    assert Library.objects.get(pk=library.pk).name == "Movies"

@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from apps.libraries.models import WatcherStatus
-from apps.libraries.selectors import watcher_alive
+from apps.scanning.selectors import watcher_alive
 
 
 class WatcherCollector:

@@ -9,6 +9,7 @@ import pytest
 from apps.libraries import services
 from apps.libraries.models import LibraryScan, ScanError
 from apps.media.models import MediaFile, Movie
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +20,7 @@ XXE_NFO = b"""<?xml version="1.0"?>
 
 
 def scan(library) -> LibraryScan:
-    return services.scan_run(scan=services.scan_begin(library=library))
+    return scanning.scan_run(scan=scanning.scan_begin(library=library))
 
 
 def errors_by_name(scan_row: LibraryScan) -> dict[str, str]:
@@ -97,23 +98,23 @@ def test_a_path_too_long_to_store_is_an_error(library, place):
 
 
 def test_a_broken_chunk_message_fails_the_scan_and_releases_the_lock(library):
-    from apps.libraries import tasks
+    from apps.scanning import tasks
 
     lib, root = library
-    scan_row = services.scan_begin(library=lib)
+    scan_row = scanning.scan_begin(library=lib)
     LibraryScan.objects.filter(pk=scan_row.pk).update(status="running")
     with pytest.raises(TypeError):
         tasks.library_index_chunk(scan_row.pk, None)
     scan_row.refresh_from_db()
     assert scan_row.status == LibraryScan.Status.FAILED
     assert "indexing failed" in scan_row.failure
-    assert services.scan_begin(library=lib).pk != scan_row.pk
+    assert scanning.scan_begin(library=lib).pk != scan_row.pk
 
 
 def test_a_file_deleted_between_walk_and_probe(library):
     lib, root = library
-    scan_row = services.scan_begin(library=lib)
-    services.scan_index_paths(scan=scan_row, paths=[str(root / "Gone (2013).mkv")])
+    scan_row = scanning.scan_begin(library=lib)
+    scanning.scan_index_paths(scan=scan_row, paths=[str(root / "Gone (2013).mkv")])
     error = ScanError.objects.get(scan=scan_row)
     assert error.path.endswith("Gone (2013).mkv")
     assert "disappeared" in error.reason

@@ -10,6 +10,7 @@ import pytest
 from apps.libraries import services
 from apps.libraries.models import LibraryScan
 from apps.media.models import Artwork, MediaFile, MediaStream, Movie, Subtitle
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +53,7 @@ def movies(tmp_path, place):
 
 
 def scan(library, *, full=False) -> LibraryScan:
-    return services.scan_run(scan=services.scan_begin(library=library, full=full))
+    return scanning.scan_run(scan=scanning.scan_begin(library=library, full=full))
 
 
 def test_first_scan_indexes_movies_files_streams_and_sidecars(movies, received):

@@ -1,11 +1,15 @@
-"""Celery tasks of the libraries app: thin wrappers over services."""
+"""Celery tasks of the scanning app: thin wrappers over services.
+
+They keep the names they had in the libraries app, so queued tasks and beat schedules of existing databases
+still find them.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from apps.libraries import services
-from apps.libraries.models import LibraryScan
+from apps.libraries.models import Library, LibraryScan
+from apps.scanning import services
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": 10, "retry_backoff_max": 600, "max_retries": 5}
 
@@ -52,10 +56,7 @@ def libraries_scan_due() -> list[int]:
 )
 def library_paths_sync(self, library_id: int, paths: list[str], forced: list[str] | None = None) -> int | None:
     """The watcher's batch: bring these paths of the library up to date; returns the watch scan's id."""
-    from apps.libraries.models import Library
-    from apps.libraries.path_sync import library_paths_sync as paths_sync
-
     library = Library.objects.filter(pk=library_id, enabled=True).first()
     if library is None:
         return None
-    return paths_sync(library=library, paths=paths, forced=forced or ()).pk
+    return services.library_paths_sync(library=library, paths=paths, forced=forced or ()).pk

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.progress import ProgressBar
-from apps.libraries import services
 from apps.libraries.models import Library, LibraryScan
+from apps.scanning import services
 
 COUNTERS = ("seen", "added", "updated", "moved", "removed", "unchanged", "errors")
 

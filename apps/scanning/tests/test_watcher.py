@@ -13,9 +13,10 @@ from rest_framework.test import APIClient
 
 from apps.libraries import services
 from apps.libraries.models import LibraryScan, WatcherStatus
-from apps.libraries.path_sync import library_paths_sync
-from apps.libraries.watcher.watch import Change, LibraryWatcher, pyinotify
 from apps.media.models import MediaFile, Movie
+from apps.scanning import services as scanning
+from apps.scanning.services import library_paths_sync
+from apps.scanning.watcher.watch import Change, LibraryWatcher, pyinotify
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,13 @@ def sync_now(library_id: int, paths: list[str], forced: list[str]) -> None:
         try:
             library_paths_sync(library=library, paths=paths, forced=forced)
             return
-        except services.ScanAlreadyRunningError:
+        except scanning.ScanAlreadyRunningError:
             time.sleep(0.05)
     raise AssertionError("the library stayed locked")
 
 
 def scan_now(library) -> None:
-    services.scan_run(scan=services.scan_begin(library=library))
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
 
 
 @pytest.fixture
