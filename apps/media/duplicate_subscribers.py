@@ -1,9 +1,6 @@
 """Event subscribers for duplicate detection: a scan that changed files starts a refresh of its library."""
 
-from django.db import transaction
-
-from apps.core import events
-from apps.media.tasks import duplicates_refresh
+from apps.core import dispatch, events
 
 CHANGE_COUNTERS = ("added", "updated", "moved", "removed")
 
@@ -14,4 +11,4 @@ def duplicates_after_scan(event: events.Event) -> None:
     if counters and not any(counters.get(name) for name in CHANGE_COUNTERS):
         return  # nothing changed on disk: the groups still hold
     library_id = event.payload["library_id"]
-    transaction.on_commit(lambda: duplicates_refresh.delay(library_id))
+    dispatch.task_enqueue("media.duplicates_refresh", args=(library_id,))

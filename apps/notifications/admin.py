@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 
+from apps.core import dispatch
 from apps.core.events import CATALOGUE
 from apps.core.outbound import may_allow_private_network
 from apps.notifications import delivery, kinds, services
@@ -221,9 +222,7 @@ class NotificationDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Try failed or cancelled deliveries again")
     def retry(self, request, queryset) -> None:
-        from apps.notifications import tasks
-
         again = [row.pk for row in queryset if delivery.delivery_retry(delivery=row)]
         for pk in again:
-            tasks.deliver.delay(pk)
+            dispatch.task_enqueue("notifications.deliver", args=(pk,), on_commit=False)
         self.message_user(request, f"{len(again)} deliveries queued again.", messages.SUCCESS)

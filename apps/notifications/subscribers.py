@@ -7,7 +7,7 @@ import logging
 
 from django.db import DatabaseError
 
-from apps.core import events
+from apps.core import dispatch, events
 from apps.notifications import delivery
 
 logger = logging.getLogger(__name__)
@@ -15,8 +15,6 @@ logger = logging.getLogger(__name__)
 
 @events.subscribe("*")
 def event_to_deliveries(event: events.Event) -> None:
-    from apps.notifications import tasks
-
     try:
         pending = delivery.event_publish(event=event)
     except DatabaseError as exc:
@@ -25,7 +23,7 @@ def event_to_deliveries(event: events.Event) -> None:
         return
     try:
         for delivery_pk in pending:
-            tasks.deliver.delay(delivery_pk)
+            dispatch.task_enqueue("notifications.deliver", args=(delivery_pk,), on_commit=False)
     except Exception:
         # The rows are saved: the sweep queues what could not be queued now.
         logger.warning("could not queue deliveries of event %s; the sweep will", event.id, exc_info=True)

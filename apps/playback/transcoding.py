@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core import dispatch
 from apps.libraries.containment import path_contained
 from apps.media.models import MediaFile
 from apps.playback import encoders
@@ -118,8 +119,6 @@ def written_segments(folder: Path) -> list[int]:
 @transaction.atomic
 def transcode_restart(*, session: PlaybackSession, start_segment: int = 0, variant: str | None = None) -> int | None:
     """Start (or start again) the session's transcode at `start_segment`; returns the new generation."""
-    from apps.playback import tasks  # tasks import this module
-
     row = PlaybackSession.objects.select_for_update().get(pk=session.pk)
     if row.state not in LIVE or row.method == PlaybackSession.Method.DIRECT:
         return None
@@ -143,7 +142,7 @@ def transcode_restart(*, session: PlaybackSession, start_segment: int = 0, varia
         ]
     )
     generation = row.transcode_generation
-    transaction.on_commit(lambda: tasks.transcode.delay(str(row.pk), generation))
+    dispatch.task_enqueue("playback.transcode", args=(str(row.pk), generation))
     return generation
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core import dispatch
 from apps.media.models import MediaFile, Movie, Show
 from apps.media.selectors import movies_visible_to, shows_visible_to
 from apps.requests import selectors, services
@@ -149,8 +150,6 @@ def link_of(item: Movie | Show | None) -> dict:
 
 def requests_poll() -> dict[str, int]:
     """The safety net for missed webhooks and lost tasks: ask the servers, look in the catalogue."""
-    from apps.requests import tasks
-
     counts = {"available": 0, "requeued": 0, "errors": 0}
     for request in selectors.requests_to_poll():
         item = _in_catalogue(request)
@@ -160,7 +159,8 @@ def requests_poll() -> dict[str, int]:
                     continue
             elif item is None:
                 if request.status == Status.APPROVED and request.approved_at < timezone.now() - LOST_HANDOFF:
-                    tasks.request_handoff.delay(request.pk)  # its task was lost; the hand-off is idempotent
+                    # Its task was lost; the hand-off is idempotent.
+                    dispatch.task_enqueue("requests.handoff", args=(request.pk,), on_commit=False)
                     counts["requeued"] += 1
                 continue
         except ArrError as exc:

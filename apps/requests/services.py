@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import private_network_opt_in_record
-from apps.core import events
+from apps.core import dispatch, events
 from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
 from apps.requests import selectors
@@ -226,13 +226,11 @@ def request_approve(
 
 
 def _approve(request: MediaRequest, *, by: User | None, server: ArrServer | None) -> None:
-    from apps.requests import tasks
-
     request.status, request.server = Status.APPROVED, server
     request.approved_by, request.approved_at, request.failure_reason, request.arr_id = by, timezone.now(), "", None
     request.save()
     request_event("request.approved", request, by_id=by.pk if by else None)
-    transaction.on_commit(lambda: tasks.request_handoff.delay(request.pk))
+    dispatch.task_enqueue("requests.handoff", args=(request.pk,))
 
 
 WITHDRAWABLE = (Status.PENDING, Status.DECLINED, Status.FAILED)

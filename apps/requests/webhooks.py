@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from apps.core import dispatch
 from apps.requests import handoff, services
 from apps.requests.arr import ArrError
 from apps.requests.models import ArrServer, MediaRequest
@@ -139,8 +140,6 @@ def map_path(server: ArrServer, path: str) -> str:
 
 def webhook_handle(*, server: ArrServer, event: WebhookEvent) -> dict:
     """Act on a checked webhook: imports and renames are indexed (in a task), deletions fail open requests."""
-    from apps.requests import tasks
-
     if event.event_type in IGNORED:
         if event.event_type == "Health":
             logger.info("%s reports a health issue", server)
@@ -156,10 +155,8 @@ def webhook_handle(*, server: ArrServer, event: WebhookEvent) -> dict:
             services.request_fail(request=request, reason=f"{event.title or 'it'} was removed from {server.name}")
     elif event.paths:
         local = sorted({map_path(server, path) for path in event.paths})
-        transaction.on_commit(
-            lambda: tasks.request_import.delay(
-                server.pk, event.arr_id, event.external_id, local, event.event_type == "Download"
-            )
+        dispatch.task_enqueue(
+            "requests.import", args=(server.pk, event.arr_id, event.external_id, local, event.event_type == "Download")
         )
     return {"event": event.event_type, "requests": [r.pk for r in requests]}
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.core import events
+from apps.core import dispatch, events
 from apps.libraries.containment import LEAVES, allowed_folders
 from apps.libraries.models import Library, LibraryScan, ScanError
 from apps.media import services as media_services
@@ -84,10 +84,8 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
         to_index = _walk_and_diff(scan)
         chunks = [to_index[i : i + CHUNK_SIZE] for i in range(0, len(to_index), CHUNK_SIZE)]
         if fanout and chunks:
-            from apps.scanning.tasks import library_index_chunk
-
             for chunk in chunks:
-                transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
+                dispatch.task_enqueue("libraries.index_chunk", args=(scan.pk, chunk))
         else:
             for chunk in chunks:
                 scan_index_paths(scan=scan, paths=chunk)
@@ -300,10 +298,8 @@ def scan_cancel(*, scan: LibraryScan) -> bool:
 
 def library_scan_enqueue(*, library: Library, full: bool = False) -> LibraryScan:
     """Start a scan in the workers; raises ScanAlreadyRunningError when one is active."""
-    from apps.scanning.tasks import library_scan_run
-
     scan = scan_begin(library=library, full=full)
-    transaction.on_commit(lambda: library_scan_run.delay(scan.pk))
+    dispatch.task_enqueue("libraries.scan_run", args=(scan.pk,))
     return scan
 
 

@@ -20,12 +20,11 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from apps.core import metrics
+from apps.core import dispatch, metrics
 from apps.libraries.models import Library, WatcherStatus
 from apps.scanning.path_sync import is_watched_path, root_of
 from apps.scanning.services import ScanAlreadyRunningError, library_scan_enqueue
 from apps.scanning.sidecars import classify
-from apps.scanning.tasks import library_paths_sync
 from apps.scanning.walker import FileStat, walk
 from apps.scanning.watcher.batcher import Batcher
 from apps.scanning.watcher.tracker import StabilityTracker
@@ -76,7 +75,7 @@ class Change:
 
 
 def dispatch_task(library_id: int, paths: list[str], forced: list[str]) -> None:
-    library_paths_sync.delay(library_id, paths, forced)
+    dispatch.task_enqueue("libraries.paths_sync", args=(library_id, paths, forced), on_commit=False)
 
 
 def scan_task(library: Library) -> None:
