@@ -7,5 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Registers system checks and the Celery signal handlers that record task runs.
-        from apps.core import checks, task_signals  # noqa: F401
+        # Imported here, not at the top: they need the app registry, which is ready only now.
+        from apps.core import checks, events, task_signals  # noqa: F401 - registers system checks, task-run recording
+
+        events.catalogue_load()  # every app's events, before a listener or the notifications admin reads them

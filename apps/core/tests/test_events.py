@@ -84,3 +84,14 @@ def test_event_names_are_defined_once_and_dotted():
         events.define("user.created", category="user", description="again")
     with pytest.raises(ValueError, match="dotted"):
         events.define("nodot", category="x", description="x")
+
+
+def test_the_catalogue_is_assembled_from_each_apps_events_module():
+    from apps.accounts.events import EVENTS as accounts_events
+    from apps.playback.events import EVENTS as playback_events
+
+    catalogue = events.catalogue_load()
+    assert catalogue is events.catalogue_load() is events.CATALOGUE  # assembled once, then only read
+    assert {entry.name for entry in (*accounts_events, *playback_events)} <= set(catalogue)
+    assert catalogue["playback.stopped"] in playback_events
+    assert {"apps.accounts", "apps.media", "apps.requests", "apps.playback"} <= set(events._apps_loaded)
