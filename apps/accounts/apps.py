@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -7,8 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        # Imported here, not at the top: they import models, which exist only once the app registry is ready.
+        from apps.accounts import activity, schema, signals  # noqa: F401 - OpenAPI auth extension, cache invalidation
 
-        from apps.accounts import schema, signals  # noqa: F401 - OpenAPI auth extension, cache invalidation
-
+        activity.models_register()  # its auth and security listeners subscribed on import
         post_migrate.connect(signals.setup_roles_after_migrate, dispatch_uid="revenge-setup-roles")

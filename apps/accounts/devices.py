@@ -7,16 +7,11 @@ import logging
 
 import ua_parser
 
+from apps.core.user_agent import user_agent_clean
+
 logger = logging.getLogger(__name__)
 
-MAX_USER_AGENT = 300  # as stored on LoginSession and ApiToken; also bounds the parser's work on hostile input
 UNKNOWN = "Other"
-
-
-def user_agent_clean(value: object) -> str:
-    """A user agent as stored: text, printable, at most MAX_USER_AGENT characters."""
-    text = value if isinstance(value, str) else ""
-    return "".join(ch for ch in text[:MAX_USER_AGENT] if ch.isprintable())
 
 
 def _version(family: str, *parts: str | None) -> str:

@@ -7,4 +7,5 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
-        from apps.audit import registry, subscribers  # noqa: F401 - auditlog registrations, event listeners
+        # Imported here, not at the top: they import models, which exist only once the app registry is ready.
+        from apps.audit import registry, subscribers  # noqa: F401 - entry naming, schedules audited, event listeners

@@ -6,8 +6,8 @@ from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.utils.functional import SimpleLazyObject
 
-from apps.accounts.devices import user_agent_clean
 from apps.core.client_ip import client_ip
+from apps.core.user_agent import user_agent_clean
 
 
 class ActivityContextMiddleware(AuditlogMiddleware):

@@ -10,10 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from apps.accounts.devices import user_agent_clean
 from apps.audit import context
 from apps.audit.models import Activity
 from apps.core.client_ip import ip_or_none
+from apps.core.user_agent import user_agent_clean
 
 PRUNE_BATCH = 5000
 

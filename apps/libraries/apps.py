@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+from apps.core import caching
 
 
 class LibrariesConfig(AppConfig):
@@ -7,11 +10,12 @@ class LibrariesConfig(AppConfig):
     verbose_name = "Libraries"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        # Imported here, not at the top: they import models, which exist only once the app registry is ready.
+        from guardian.models import GroupObjectPermission, UserObjectPermission
 
-        from apps.core import caching
+        from apps.audit.registry import model_register
         from apps.libraries import checks  # noqa: F401 - registers the containment checks
-        from apps.libraries.models import Library
+        from apps.libraries.models import Library, LibraryFolder
 
         def library_changed(sender, **kwargs) -> None:
             # Enabled, kind and existence decide visibility: cached answers are stale.
@@ -19,3 +23,8 @@ class LibrariesConfig(AppConfig):
 
         post_save.connect(library_changed, sender=Library, dispatch_uid="revenge-library-saved")
         post_delete.connect(library_changed, sender=Library, dispatch_uid="revenge-library-deleted")
+        model_register(Library)
+        model_register(LibraryFolder)
+        # Per-library grants: a row created is a permission granted, a row deleted one revoked.
+        model_register(GroupObjectPermission)
+        model_register(UserObjectPermission)

@@ -7,5 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they import models, which exist only once the app registry is ready.
         # The event listener that feeds the outbox, cache invalidation, the worker's startup event, checks.
+        from apps.audit.registry import model_register
         from apps.notifications import checks, signals, subscribers  # noqa: F401
+        from apps.notifications.models import NotificationAgent
+
+        model_register(NotificationAgent, exclude_fields=["secret", "url"])  # both may carry credentials

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.audit.services import activity_record
 from apps.core import events, metrics
 from apps.notifications import messages, routing, senders
 from apps.notifications.kinds import ATTEMPT_TIMEOUT
@@ -173,8 +174,6 @@ def agent_failed(*, agent: NotificationAgent, error: str, at: datetime, gave_up:
 
 def agent_disabled_announce(*, agent: NotificationAgent, error: str) -> None:
     """The admin notice: an activity entry, and an event managers hear of."""
-    from apps.audit.services import activity_record
-
     routing.routing_changed()
     logger.warning("notification agent %s (%s) turned off: %s", agent.pk, agent.name, agent.disabled_reason)
     activity_record(event="agent_disabled", success=False, target=agent, message=agent.disabled_reason)

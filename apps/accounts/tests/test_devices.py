@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts.devices import MAX_USER_AGENT, _describe, device_describe, device_label, user_agent_clean
+from apps.accounts.devices import _describe, device_describe, device_label
+from apps.core.user_agent import MAX_USER_AGENT, user_agent_clean
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"

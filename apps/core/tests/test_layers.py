@@ -28,17 +28,6 @@ ORDER = [
     "console",
     "web",
 ]
-# Known upward imports, to be removed by issue 15 move 3 (audit becomes a low-level app: each app registers
-# its own models, and audit records upward facts by subscribing to events). A fixed entry must leave the list.
-ALLOWED = {
-    ("apps.audit.middleware", "accounts"),  # issue 15 move 3
-    ("apps.audit.registry", "accounts"),  # issue 15 move 3
-    ("apps.audit.registry", "libraries"),  # issue 15 move 3
-    ("apps.audit.registry", "notifications"),  # issue 15 move 3
-    ("apps.audit.registry", "requests"),  # issue 15 move 3
-    ("apps.audit.services", "accounts"),  # issue 15 move 3
-    ("apps.audit.subscribers", "accounts"),  # issue 15 move 3
-}
 
 
 def module_name(path: Path) -> str:
@@ -97,11 +86,7 @@ def test_every_app_has_a_place_in_the_order():
 
 
 def test_no_app_imports_an_app_above_it():
-    assert all_upward_imports() - ALLOWED == set()
-
-
-def test_the_allow_list_only_holds_imports_that_still_exist():
-    assert ALLOWED - all_upward_imports() == set(), "fixed: remove these from ALLOWED"
+    assert all_upward_imports() == set()
 
 
 @pytest.mark.parametrize(
