@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from apps.accounts.role_settings import setting_values_clean, settings_overrides_clean
 
 
 class Role(models.Model):
@@ -47,8 +52,6 @@ class Role(models.Model):
         return self.group.name
 
     def clean(self) -> None:
-        from apps.accounts.role_settings import setting_values_clean
-
         for field, value in setting_values_clean({f: getattr(self, f) for f in SETTING_FIELDS}).items():
             setattr(self, field, value)
 
@@ -91,8 +94,6 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def clean(self) -> None:
-        from apps.accounts.role_settings import settings_overrides_clean
-
         super().clean()
         overrides = self.settings_overrides
         self.settings_overrides = settings_overrides_clean({} if overrides is None else overrides)
@@ -152,10 +153,6 @@ class LoginSession(models.Model):
 
 
 def validate_network(value: str) -> None:
-    import ipaddress
-
-    from django.core.exceptions import ValidationError
-
     try:
         ipaddress.ip_network(value, strict=False)
     except ValueError as exc:

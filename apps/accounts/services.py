@@ -6,7 +6,9 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -62,9 +64,6 @@ def api_token_login(
     *, request, username: str, password: str, device_name: str, expires_in_days: int | None = None
 ) -> tuple[ApiToken, str] | None:
     """A named token for whoever these credentials belong to; None when they do not sign anyone in."""
-    from django.contrib.auth import authenticate
-    from django.contrib.auth.signals import user_logged_in
-
     # The plain Django request: django-axes flags a lockout on it, and its middleware reads it there.
     request = getattr(request, "_request", request)
     user = authenticate(request, username=username, password=password)

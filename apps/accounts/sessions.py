@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.devices import device_label, user_agent_clean
 from apps.accounts.models import ApiToken, LoginSession, User
+from apps.accounts.session_selectors import may_manage_devices
 from apps.core import events
 from apps.core.client_ip import client_ip, ip_or_none
 
@@ -48,8 +49,6 @@ def _seen_gate(session_key: str) -> str:
 
 def _require_may_manage(by: User | None, user: User) -> None:
     """Yourself always; others as the selector decides (accounts.change_user and a rank at least theirs)."""
-    from apps.accounts.session_selectors import may_manage_devices
-
     if by is not None and not may_manage_devices(by, user):
         raise PermissionDenied("you may not end the sessions or tokens of this user")
 

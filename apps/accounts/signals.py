@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -10,6 +12,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from apps.accounts import sessions
 from apps.accounts.models import IPRule, Role, User
+from apps.accounts.roles import roles_setup
 from apps.accounts.selectors import effective_settings_forget
 from apps.core import caching
 
@@ -58,15 +61,10 @@ def logged_out(sender, request, user: User | None, **kwargs) -> None:
 
 def setup_roles_after_migrate(sender, **kwargs) -> None:
     """Built-in roles exist wherever the schema does: after the last app migrated, all permissions exist."""
-    from django.apps import apps
-
     # post_migrate is sent only for apps that have models: wait for the last of those.
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
-    from django.contrib.auth.management import create_permissions
-
-    from apps.accounts.roles import roles_setup
 
     # Receivers run in INSTALLED_APPS order, and accounts comes before auth: make this app's permissions now.
     for config in with_models:

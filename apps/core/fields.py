@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from django.db import models
+from django.apps import apps
+from django.db import connection, models, transaction
 
-from apps.core.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
+from apps.core.crypto import PREFIX, SecretUnreadable, secret_decrypt, secret_encrypt, secret_is_current
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ def _rewrite(connection, table: str, columns: list[str], change) -> None:
 
 def encrypt_columns(table: str, columns: list[str]):
     """A data migration (forwards, backwards) that encrypts the plain text stored in `columns` in place."""
-    from apps.core.crypto import PREFIX
 
     def forwards(apps, schema_editor) -> None:
         _rewrite(schema_editor.connection, table, columns, lambda v: v if v.startswith(PREFIX) else secret_encrypt(v))
@@ -59,11 +59,6 @@ def encrypt_columns(table: str, columns: list[str]):
 def secrets_reencrypt() -> int:
     """Encrypt every stored secret under the current key (after a rotation, before the old key is dropped from
     REVENGE_SECRET_KEY_FALLBACKS); returns how many values changed. Plain text left from before is encrypted too."""
-    from django.apps import apps
-    from django.db import connection, transaction
-
-    from apps.core.crypto import secret_is_current
-
     changed = 0
 
     def again(value: str) -> str:

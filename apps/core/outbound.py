@@ -294,7 +294,7 @@ _install_lock = threading.Lock()
 def _requests_without_redirects() -> None:
     """`requests` (Apprise's HTTP) follows redirects on its own; inside a guard it follows none."""
     try:
-        import requests
+        import requests  # optional: installed with Apprise, which is what uses it
     except ImportError:
         return
     original = requests.Session.send

@@ -17,7 +17,7 @@ class ProfilingMiddleware:
         user = getattr(request, "user", None)
         if "profile" not in request.GET or not (user and user.is_authenticated and user.is_superuser):
             return self.get_response(request)
-        from pyinstrument import Profiler
+        from pyinstrument import Profiler  # optional: in requirements/prod.txt only; needed only when profiling
 
         profiler = Profiler()
         profiler.start()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import signals
+from celery import current_app, signals
 
 from apps.core import metrics, services
+from apps.core.access_log import RedactQueryFilter
 from apps.core.models import TaskRun
 
 logger = logging.getLogger(__name__)
@@ -16,8 +17,6 @@ task_runs_total = metrics.counter("task_runs_total", "Celery task runs that ende
 
 def _recorded(name: str | None) -> bool:
     """Tasks that keep a log of their own set `record_runs = False` (notification deliveries: dozens a second)."""
-    from celery import current_app
-
     return getattr(current_app.tasks.get(name or ""), "record_runs", True)
 
 
@@ -87,8 +86,6 @@ def on_revoked(request: Any = None, **_: Any) -> None:
 @signals.after_setup_task_logger.connect
 def _logs_redacted(logger: logging.Logger, **kwargs: Any) -> None:
     """Celery replaces the root handlers of settings.LOGGING: its own get the same credential redaction."""
-    from apps.core.access_log import RedactQueryFilter
-
     for handler in logger.handlers:
         if not any(isinstance(f, RedactQueryFilter) for f in handler.filters):
             handler.addFilter(RedactQueryFilter())

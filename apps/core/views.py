@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import prometheus_client
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django_prometheus.exports import ExportToDjangoView
 
 from apps.core import health, metrics_access
+from apps.core.metrics import state_registry
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -28,9 +33,6 @@ def startupz(request: HttpRequest) -> JsonResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413 (Payload Too Large), anything else 400."""
-    from django.core.exceptions import RequestDataTooBig
-    from django.views import defaults
-
     if isinstance(exception, RequestDataTooBig):
         detail = "The request body is larger than this server accepts."
         if request.path.startswith("/api/"):
@@ -49,10 +51,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
     refused = metrics_access.metrics_refusal(request)
     if refused is not None:
         return refused
-    import prometheus_client
-    from django_prometheus.exports import ExportToDjangoView
-
-    from apps.core.metrics import state_registry
 
     response = ExportToDjangoView(request)
     response.content += prometheus_client.generate_latest(state_registry)

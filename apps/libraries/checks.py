@@ -10,6 +10,7 @@ from django.db import DatabaseError
 
 from apps.core.checks import TAG
 from apps.libraries.containment import folder_problem
+from apps.libraries.models import LibraryFolder
 
 
 @checks.register(TAG)
@@ -25,8 +26,6 @@ def link_targets_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
 @checks.register(TAG)
 def library_folders_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A library folder saved before this rule may still overlap the data folder: say so at start."""
-    from apps.libraries.models import LibraryFolder
-
     try:
         rows = list(LibraryFolder.objects.select_related("library").order_by("pk"))
     except DatabaseError:

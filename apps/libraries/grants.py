@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
+from apps.accounts.models import Role, User
+from apps.accounts.rules import ranks_above
 from apps.libraries import rules
 from apps.libraries.models import Library
 
@@ -45,9 +47,6 @@ def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: 
     """Replace the library's grants. Only grants that change are checked: each goes to a role or user ranked
     strictly below the giver (so nobody hands their own role more), and only for permissions the giver holds
     on this library. Superusers outrank every role, the built-in admin role included."""
-    from apps.accounts.models import Role, User
-    from apps.accounts.rules import ranks_above
-
     problems = []
     for perms in [*roles.values(), *users.values()]:
         problems += [f"unknown permission {p!r}" for p in perms if p not in GRANT_PERMISSIONS]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.core.models import TimeStampedModel
+from apps.libraries.containment import folder_problem
 
 
 class Library(TimeStampedModel):
@@ -58,8 +59,6 @@ class LibraryFolder(models.Model):
 
     def clean(self) -> None:
         # The admin's inline form saves folders itself: the data dir rule must hold there too.
-        from apps.libraries.containment import folder_problem
-
         if self.path and (problem := folder_problem(self.path)):
             raise ValidationError({"path": problem})
 

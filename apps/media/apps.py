@@ -7,6 +7,7 @@ class MediaConfig(AppConfig):
     verbose_name = "Media"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they import models, which exist only once the app registry is ready.
         from apps.media import (
             duplicate_subscribers,  # noqa: F401 - duplicate refresh after scans
             subscribers,  # noqa: F401 - cache invalidation on catalogue events

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from apps.audit.services import activity_record
 from apps.core import events
+from apps.media import services as media_services
 from apps.media.models import Episode, MediaFile, Movie, Season, Show
 from apps.media.ratings import certification_age
 
@@ -72,8 +73,6 @@ def item_update(*, item: models.Model, by, fields: list[str]) -> models.Model:
 @transaction.atomic
 def item_delete(*, item: models.Model, by) -> None:
     """Remove an item and its file rows from the catalogue (not from disk: a full scan finds them again)."""
-    from apps.media import services as media_services
-
     kind, pk, library_id, title = KINDS[type(item)], item.pk, _library_id(item), _title(item)
     data = {"kind": kind}
     if isinstance(item, MediaFile):

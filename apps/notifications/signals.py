@@ -6,6 +6,7 @@ from celery import signals as celery_signals
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from apps.core import events
 from apps.notifications import routing
 from apps.notifications.models import MessageTemplate, NotificationAgent, NotificationPreference
 
@@ -23,6 +24,4 @@ def routing_changed(sender, **kwargs) -> None:
 @celery_signals.worker_ready.connect
 def worker_started(sender=None, **kwargs) -> None:
     """system.startup, once per start of a worker (its main process, when it is ready to take tasks)."""
-    from apps.core import events
-
     events.emit("system.startup", process="worker")

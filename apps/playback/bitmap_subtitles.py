@@ -285,7 +285,7 @@ def _composite(parts: list, start: float, end: float) -> Picture | None:
     if len(parts) == 1:
         x, y, width, height, rgba = parts[0]
         return Picture(start, end, x, y, width, height, rgba)
-    from PIL import Image
+    from PIL import Image  # lazy: only a picture made of several parts needs Pillow; start-up stays light
 
     left, top = min(p[0] for p in parts), min(p[1] for p in parts)
     right, bottom = max(p[0] + p[2] for p in parts), max(p[1] + p[3] for p in parts)

@@ -20,7 +20,7 @@ OVERLAY_FORMATS = {"yuv420p": "yuv420", "yuv420p10le": "yuv420p10"}
 
 def text_pictures(cues: list[tuple[float, float, str]], *, width: int, height: int) -> list[Picture]:
     """Each cue drawn white with a black outline, centred near the bottom of a `width` x `height` frame."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont  # lazy: only burnt-in text subtitles need Pillow
 
     size = max(12, height // 16)
     font = ImageFont.load_default(size=size)

@@ -17,17 +17,13 @@ from apps.accounts.devices import device_label
 from apps.accounts.selectors import effective_settings
 from apps.core import events
 from apps.media.models import MediaFile
-from apps.playback import encoders
+from apps.playback import encoders, transcoding
 from apps.playback.models import PlaybackSession
 from apps.playback.plan import Capabilities, decide
+from apps.playback.transcoding import session_dir
 
 logger = logging.getLogger(__name__)
 LIVE_STATES = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
-
-
-def session_dir(session: PlaybackSession) -> Path:
-    """Where the session's HLS playlists and segments are written."""
-    return Path(settings.TRANSCODE_DIR) / str(session.pk)
 
 
 def session_event(name: str, session: PlaybackSession, **extra) -> None:
@@ -168,8 +164,6 @@ def session_start(
     if plan.method == PlaybackSession.Method.TRANSCODE:
         session_event("transcode.started", session, reason="; ".join(plan.reasons))
     if plan.method != PlaybackSession.Method.DIRECT:
-        from apps.playback import transcoding  # it imports this module
-
         first = transcoding.segment_at(start_position) if plan.method == "transcode" else 0
         transcoding.transcode_restart(session=session, start_segment=first)
         session.refresh_from_db()

@@ -26,7 +26,6 @@ from apps.playback import encoders
 from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_of, plan_rung
-from apps.playback.services import session_dir
 from apps.playback.subtitles import burnable_tracks
 
 logger = logging.getLogger(__name__)
@@ -45,6 +44,11 @@ RESTART_AHEAD_SEGMENTS = 3
 SEGMENT_NAME = re.compile(r"segment_(\d{5})\.ts$")
 ACTIVE = (PlaybackSession.TranscodeState.QUEUED, PlaybackSession.TranscodeState.RUNNING)
 LIVE = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
+
+
+def session_dir(session: PlaybackSession) -> Path:
+    """Where the session's HLS playlists and segments are written."""
+    return Path(settings.TRANSCODE_DIR) / str(session.pk)
 
 
 def segment_durations(duration: float) -> list[float]:

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from apps.accounts.rules import outranks
 from apps.accounts.selectors import effective_settings
+from apps.media.selectors import movies_visible_to, shows_visible_to
+from apps.requests.arr import ArrError
+from apps.requests.errors import NoServer
 from apps.requests.models import ArrServer, MediaRequest
+from apps.requests.servers import arr_client, poster_of, server_unavailable
 
 REQUEST_PERMISSION = "requests.add_mediarequest"
 
@@ -117,11 +121,6 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
 
     Raises NoServer or ServerUnavailable (apps.requests.errors) when the server cannot be asked.
     """
-    from apps.media.selectors import movies_visible_to, shows_visible_to
-    from apps.requests.arr import ArrError
-    from apps.requests.errors import NoServer
-    from apps.requests.services import arr_client, poster_of, server_unavailable
-
     server = default_server(kind=kind)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")

@@ -14,19 +14,13 @@ from apps.core import dispatch, events
 from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
 from apps.requests import selectors
-from apps.requests.arr import ArrClient, ArrError
-from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused, ServerUnavailable
+from apps.requests.arr import ArrError
+from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused
 from apps.requests.models import ArrServer, MediaRequest
+from apps.requests.servers import arr_client, poster_of, server_unavailable
 
 logger = logging.getLogger(__name__)
 Status = MediaRequest.Status
-
-
-def arr_client(server: ArrServer, **options) -> ArrClient:
-    """The one door to a server: its address goes through the outbound guard, with the server's admin opt-in."""
-    return ArrClient(
-        server.kind, server.base_url, server.api_key, allow_private=server.allow_private_network, **options
-    )
 
 
 def arr_server_test(*, server: ArrServer) -> tuple[bool, str]:
@@ -99,12 +93,6 @@ def request_event(name: str, request: MediaRequest, **extra) -> None:
     )
 
 
-def server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
-    """What a requester hears when the server cannot be asked: not its address, nor what answered there."""
-    logger.warning("looking up a title on %s failed: %s", server, exc)
-    return ServerUnavailable(f"{server.name} cannot be asked right now; an admin can see why in the server log")
-
-
 def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
     server = selectors.default_server(kind=kind, is_4k=is_4k)
@@ -119,13 +107,6 @@ def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     if match is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})
     return match
-
-
-def poster_of(item: dict) -> str:
-    poster = item.get("remotePoster") or next(
-        (i.get("remoteUrl") for i in item.get("images") or [] if i.get("coverType") == "poster"), ""
-    )
-    return poster if isinstance(poster, str) and poster.startswith(("http://", "https://")) else ""
 
 
 def request_create(

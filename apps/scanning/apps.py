@@ -9,6 +9,7 @@ class ScanningConfig(AppConfig):
     verbose_name = "Scanning"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they import models, which exist only once the app registry is ready.
         from apps.core.metrics import register_state_collector
         from apps.scanning.watcher.metrics import WatcherCollector
 

@@ -3,41 +3,23 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
 
 from apps.notifications.kinds import APPRISE_SCHEMES, ATTEMPT_TIMEOUT, Kind
 from apps.notifications.messages import Message
 from apps.notifications.models import NotificationAgent
+from apps.notifications.senders import apprise_send, mail, web
+from apps.notifications.senders.base import Envelope, SendResult
+
+__all__ = ["Envelope", "SendResult", "send"]
 
 logger = logging.getLogger(__name__)
 ERROR_LIMIT = 1000
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """What a receiver learns besides the message: the idempotency key, the event and its payload."""
-
-    key: str
-    event: str
-    category: str = ""
-    occurred_at: str = ""
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    status_code: int | None = None
-    error: str = ""
 
 
 def send(
     agent: NotificationAgent, *, message: Message, envelope: Envelope, timeout: float = ATTEMPT_TIMEOUT
 ) -> SendResult:
     """One attempt; never raises: whatever goes wrong comes back as a failed result with its reason."""
-    from apps.notifications.senders import apprise_send, mail, web
-
     try:
         if agent.kind == Kind.WEBHOOK:
             result = web.webhook_send(agent, message=message, envelope=envelope, timeout=timeout)

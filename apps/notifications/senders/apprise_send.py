@@ -16,7 +16,7 @@ from apps.core.outbound import outbound_guarded
 from apps.notifications.kinds import admin_only_problem, may_reach_private
 from apps.notifications.messages import Message
 from apps.notifications.models import NotificationAgent
-from apps.notifications.senders import SendResult
+from apps.notifications.senders.base import SendResult
 
 STATUS = re.compile(r"error=(\d{3})\b")
 
@@ -46,7 +46,7 @@ def _apprise_warnings() -> Iterator[_ThreadWarnings]:
 
 
 def apprise_send(agent: NotificationAgent, *, message: Message, timeout: float) -> SendResult:
-    import apprise
+    import apprise  # lazy: Apprise takes ~0.3 s to import; only Apprise agents need it
 
     # Saved by an admin, it may be used; a channel whose owner is no longer an admin may not.
     problem = admin_only_problem(agent.url, admin=True, owner=agent.owner if agent.owner_id else None)

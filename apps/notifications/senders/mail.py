@@ -12,7 +12,7 @@ from apps.core.outbound import outbound_guarded
 from apps.notifications.kinds import SmtpServer, may_reach_private, site_smtp_server
 from apps.notifications.messages import Message
 from apps.notifications.models import NotificationAgent
-from apps.notifications.senders import SendResult
+from apps.notifications.senders.base import SendResult
 
 
 def _server_and_recipients(agent: NotificationAgent) -> tuple[SmtpServer | None, list[str]]:

@@ -12,7 +12,7 @@ from apps.core.outbound import OutboundError, outbound_request
 from apps.notifications.kinds import may_reach_private
 from apps.notifications.messages import Message
 from apps.notifications.models import NotificationAgent
-from apps.notifications.senders import Envelope, SendResult
+from apps.notifications.senders.base import Envelope, SendResult
 
 USER_AGENT = "Revenge-Notifications/1"
 
