@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ class UnknownEventError(LookupError):
 
 CATALOGUE: dict[str, EventType] = {}
 _apps_loaded: list[str] = []  # the apps whose events are in CATALOGUE
+_catalogue_lock = threading.Lock()
 Subscriber = Callable[[Event], None]
 _subscribers: list[tuple[str, Subscriber]] = []
 
@@ -81,14 +83,20 @@ def define(name: str, *, category: str, description: str, payload: tuple[str, ..
 def catalogue_load() -> dict[str, EventType]:
     """The catalogue, filled on first use from `apps.<app>.events.EVENTS` of each installed app (any order)."""
     if not _apps_loaded:
-        for config in apps.get_app_configs():
-            module = f"{config.name}.events"
-            if not config.name.startswith("apps.") or module == __name__ or importlib.util.find_spec(module) is None:
-                continue
-            for entry in importlib.import_module(module).EVENTS:
-                define(entry.name, category=entry.category, description=entry.description, payload=entry.payload)
-            _apps_loaded.append(config.name)
+        with _catalogue_lock:  # core's ready() loads it before any thread starts; this is for scripts and shells
+            if not _apps_loaded:
+                _catalogue_fill()
     return CATALOGUE
+
+
+def _catalogue_fill() -> None:
+    for config in apps.get_app_configs():
+        module = f"{config.name}.events"
+        if not config.name.startswith("apps.") or module == __name__ or importlib.util.find_spec(module) is None:
+            continue
+        for entry in importlib.import_module(module).EVENTS:
+            define(entry.name, category=entry.category, description=entry.description, payload=entry.payload)
+        _apps_loaded.append(config.name)
 
 
 def subscribe(pattern: str) -> Callable[[Subscriber], Subscriber]:
