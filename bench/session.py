@@ -32,7 +32,7 @@ def run(seconds: float) -> None:
     from apps.libraries import services as libraries
     from apps.media.models import MediaFile
     from apps.media.tests.media_factory import make_clip
-    from apps.playback.transcoding import segment_at
+    from apps.playback.hls.transcoding import segment_at
     from apps.scanning import services as scanning
     from revenge.celery import app
 

@@ -7,7 +7,5 @@ class MediaConfig(AppConfig):
     verbose_name = "Media"
 
     def ready(self) -> None:
-        from apps.media import (
-            duplicate_subscribers,  # noqa: F401 - duplicate refresh after scans
-            subscribers,  # noqa: F401 - cache invalidation on catalogue events
-        )
+        import apps.media.duplicates.subscribers  # noqa: F401 - duplicate refresh after scans
+        from apps.media import subscribers  # noqa: F401 - cache invalidation on catalogue events

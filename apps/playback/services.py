@@ -17,7 +17,7 @@ from apps.accounts.devices import device_label
 from apps.accounts.selectors import effective_settings
 from apps.core import events
 from apps.media.models import MediaFile
-from apps.playback import encoders
+from apps.playback.hls import encoders
 from apps.playback.models import PlaybackSession
 from apps.playback.plan import Capabilities, decide
 
@@ -168,7 +168,7 @@ def session_start(
     if plan.method == PlaybackSession.Method.TRANSCODE:
         session_event("transcode.started", session, reason="; ".join(plan.reasons))
     if plan.method != PlaybackSession.Method.DIRECT:
-        from apps.playback import transcoding  # it imports this module
+        from apps.playback.hls import transcoding  # it imports this module
 
         first = transcoding.segment_at(start_position) if plan.method == "transcode" else 0
         transcoding.transcode_restart(session=session, start_segment=first)

@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 from apps.accounts import ip_rules
 from apps.accounts.authentication import IPRefused
 from apps.media.languages import language_name, language_tag
-from apps.playback import playlists, services, serving
+from apps.playback import services
+from apps.playback.hls import playlists, serving
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_audio_track
-from apps.playback.subtitles import SubtitleUnavailable, text_tracks, webvtt
+from apps.playback.subtitles.text import SubtitleUnavailable, text_tracks, webvtt
 
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import av
 import pytest
 
-from apps.playback.bitmap_subtitles import read_pictures
-from apps.playback.hls import HlsPlan, hls_write
-from apps.playback.subtitles import BurnIn
+from apps.playback.hls.writer import HlsPlan, hls_write
+from apps.playback.subtitles.bitmap import read_pictures
+from apps.playback.subtitles.text import BurnIn
 from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles, dark_clip
 
 FFMPEG = shutil.which("ffmpeg")

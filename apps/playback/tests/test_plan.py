@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.media.tests.media_factory import make_clip
-from apps.playback import serving, transcoding
+from apps.playback.hls import serving, transcoding
 from apps.playback.models import PlaybackSession
 from apps.playback.tests.conftest import library_of
 

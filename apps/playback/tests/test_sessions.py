@@ -13,8 +13,9 @@ from apps.accounts import services as accounts
 from apps.accounts.models import Role
 from apps.libraries import services as libraries
 from apps.media.tests.media_factory import make_clip
-from apps.playback import encoders, services
-from apps.playback.hls import HlsPlan
+from apps.playback import services
+from apps.playback.hls import encoders
+from apps.playback.hls.writer import HlsPlan
 from apps.playback.models import PlaybackSession
 from apps.playback.tests.conftest import library_of
 
@@ -184,7 +185,7 @@ def test_unknown_files_and_tokens_are_404(user, movie_file):
 
 def test_a_hardware_encoder_that_does_not_open_falls_back_to_software_with_a_log(caplog):
     plan = HlsPlan(height=720)
-    with caplog.at_level(logging.WARNING, logger="apps.playback.encoders"):
+    with caplog.at_level(logging.WARNING, logger="apps.playback.hls.encoders"):
         used, note = encoders.usable_plan(plan, hwaccel="nvenc")
     assert used.encoder == "libx264" and "fell back to libx264" in note
     assert "h264_nvenc does not open" in caplog.text
@@ -193,7 +194,7 @@ def test_a_hardware_encoder_that_does_not_open_falls_back_to_software_with_a_log
 
 
 def test_a_start_position_starts_the_transcode_at_its_segment(user, movie_file):
-    from apps.playback import transcoding
+    from apps.playback.hls import transcoding
 
     assert [transcoding.segment_at(t) for t in (0, 1.9, 2, 5.99, 6, 11.9, 12, 100)] == [0, 0, 1, 2, 3, 3, 4, 18]
     session = start(user, movie_file, **TRANSCODE, start_position=1.5).json()
@@ -218,7 +219,7 @@ def test_text_subtitles_are_burned_in_on_request_and_bitmap_ones_always(tmp_path
 
 
 def test_a_transcode_task_delivered_twice_runs_once_and_a_stale_one_is_taken_over(user, movie_file, transcode_dir):
-    from apps.playback import transcoding
+    from apps.playback.hls import transcoding
 
     session = PlaybackSession.objects.get(pk=start(user, movie_file, **TRANSCODE).json()["id"])
     generation = session.transcode_generation

@@ -15,7 +15,7 @@ from apps.accounts.models import Role
 from apps.libraries import services as libraries
 from apps.libraries.containment import PathRefused, open_contained
 from apps.media.models import MediaFile, Subtitle
-from apps.playback import transcoding
+from apps.playback.hls import transcoding
 from apps.playback.models import PlaybackSession
 from apps.scanning import services as scanning
 

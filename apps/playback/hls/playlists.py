@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from apps.playback.transcoding import SEGMENT_SECONDS, segment_durations
+from apps.playback.hls.transcoding import SEGMENT_SECONDS, segment_durations
 
 # RFC 6381 names players need to pick a variant before fetching it.
 VIDEO_CODEC_TAGS = {"h264": "avc1.640028", "hevc": "hvc1.1.6.L120.90", "mpeg4": "mp4v.20.9"}

@@ -12,8 +12,8 @@ from fractions import Fraction
 import av
 from av.video.frame import VideoFrame
 
-from apps.playback.bitmap_subtitles import Picture, read_pictures
-from apps.playback.subtitles import BurnIn, TextTrack, cues_of, plain_text
+from apps.playback.subtitles.bitmap import Picture, read_pictures
+from apps.playback.subtitles.text import BurnIn, TextTrack, cues_of, plain_text
 
 OVERLAY_FORMATS = {"yuv420p": "yuv420", "yuv420p10le": "yuv420p10"}
 

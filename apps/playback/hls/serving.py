@@ -9,9 +9,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from apps.media.selectors import files_streamable_to
-from apps.playback.models import PlaybackSession
-from apps.playback.plan.stored import plan_of
-from apps.playback.transcoding import (
+from apps.playback.hls.transcoding import (
     ACTIVE,
     RESTART_AHEAD_SEGMENTS,
     remux_playlist,
@@ -20,6 +18,8 @@ from apps.playback.transcoding import (
     transcode_alive,
     transcode_restart,
 )
+from apps.playback.models import PlaybackSession
+from apps.playback.plan.stored import plan_of
 
 SEGMENT_WAIT_SECONDS = 30
 REMUX_PLAYLIST_WAIT_SECONDS = 15

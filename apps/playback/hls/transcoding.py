@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from apps.libraries.containment import path_contained
 from apps.media.models import MediaFile
-from apps.playback import encoders
-from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
+from apps.playback.hls import encoders
+from apps.playback.hls.writer import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_of, plan_rung
 from apps.playback.services import session_dir
-from apps.playback.subtitles import burnable_tracks
+from apps.playback.subtitles.text import burnable_tracks
 
 logger = logging.getLogger(__name__)
 
