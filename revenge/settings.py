@@ -167,10 +167,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "apps.core.storage.StaticStorage"},
 }
 
-# Lockout: django-axes decides with Revenge's tiered handler (apps.accounts.lockout), state in the database.
-AXES_HANDLER = "apps.accounts.lockout.TieredLockoutHandler"
+# Lockout: django-axes decides with Revenge's tiered handler (apps.accounts.services.lockout), state in the database.
+AXES_HANDLER = "apps.accounts.services.lockout.TieredLockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "apps.core.client_ip.client_ip"
-AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.services.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = config.lockout_parameters(env)
 AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the activity log instead
 AXES_RESET_ON_SUCCESS = False  # the handler resets what a success may reset (not the client IP's count)

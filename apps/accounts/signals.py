@@ -8,9 +8,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from apps.accounts import sessions
 from apps.accounts.models import IPRule, Role, User
 from apps.accounts.selectors import effective_settings_forget
+from apps.accounts.services import sessions
 from apps.core import caching
 
 
@@ -66,7 +66,7 @@ def setup_roles_after_migrate(sender, **kwargs) -> None:
         return
     from django.contrib.auth.management import create_permissions
 
-    from apps.accounts.roles import roles_setup
+    from apps.accounts.services.roles import roles_setup
 
     # Receivers run in INSTALLED_APPS order, and accounts comes before auth: make this app's permissions now.
     for config in with_models:

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.accounts.models import LoginLockout
+from apps.accounts.services.users import _require_may_manage
 from apps.core import events, metrics
 from apps.core.client_ip import ip_or_none
 
@@ -262,8 +263,6 @@ def lockout_response(request: HttpRequest, original_response=None, credentials: 
 
 def user_unlock(*, user, by) -> int:
     """Lift every lockout of `user`'s username (an admin or moderator of at least their rank); returns rows cleared."""
-    from apps.accounts.services import _require_may_manage
-
     _require_may_manage(by, user, "unlock a user")
     count = lockout_clear(username=user.get_username())
     logger.info("lockout of %s lifted by %s (%d counters)", user.get_username(), by, count)

@@ -167,23 +167,6 @@ def session_revoke(*, user: User, session_id: int, by: User | None) -> bool:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by: User | None) -> None:
-    """Delete an API token; requests with its key fail from now on."""
-    user = token.user
-    _require_may_manage(by, user)
-    token_id, name = token.pk, token.name
-    token.delete()
-    events.emit(
-        "auth.token_revoked",
-        user_id=user.pk,
-        username=user.get_username(),
-        token_id=token_id,
-        name=name,
-        by_id=by.pk if by else None,
-    )
-
-
-@transaction.atomic
 def credentials_end(*, user: User, keep_session: str | None = None) -> tuple[int, int]:
     """End every recorded session of `user` but `keep_session`, and every API token; returns the live ones ended."""
     recorded = LoginSession.objects.filter(user=user)
