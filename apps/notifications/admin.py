@@ -225,5 +225,5 @@ class NotificationDeliveryAdmin(admin.ModelAdmin):
 
         again = [row.pk for row in queryset if delivery.delivery_retry(delivery=row)]
         for pk in again:
-            tasks.deliver.delay(pk)
+            tasks.delivery_attempt.delay(pk)
         self.message_user(request, f"{len(again)} deliveries queued again.", messages.SUCCESS)

@@ -154,7 +154,7 @@ def _render(source: str, context: dict[str, Any]) -> str:
     return _compiled(source).render(Context(context, autoescape=False)).strip()
 
 
-def render(name: str, payload: dict[str, Any], *, extra: dict[str, Any] | None = None) -> Message:
+def message_render(name: str, payload: dict[str, Any], *, extra: dict[str, Any] | None = None) -> Message:
     """The message of an event: each part from the operator's override if it renders, else the default."""
     entry = CATALOGUE.get(name)
     context = {

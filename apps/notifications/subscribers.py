@@ -25,7 +25,7 @@ def event_to_deliveries(event: events.Event) -> None:
         return
     try:
         for delivery_pk in pending:
-            tasks.deliver.delay(delivery_pk)
+            tasks.delivery_attempt.delay(delivery_pk)
     except Exception:
         # The rows are saved: the sweep queues what could not be queued now.
         logger.warning("could not queue deliveries of event %s; the sweep will", event.id, exc_info=True)

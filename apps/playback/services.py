@@ -19,7 +19,7 @@ from apps.core import events
 from apps.media.models import MediaFile
 from apps.playback.hls import encoders
 from apps.playback.models import PlaybackSession
-from apps.playback.plan import Capabilities, decide
+from apps.playback.plan import Capabilities, plan_decide
 
 logger = logging.getLogger(__name__)
 LIVE_STATES = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
@@ -123,7 +123,7 @@ def session_start(
 ) -> PlaybackSession:
     """Plan how the file is played for this client and role, check the limits, and start the session."""
     limits = effective_settings(user)
-    plan = decide(
+    plan = plan_decide(
         media_file=media_file,
         client=client,
         role_max_height=limits.max_transcode_height,

@@ -22,7 +22,7 @@ def arr_servers_visible_to(user) -> QuerySet[ArrServer]:
     return ArrServer.objects.none()
 
 
-def default_server(*, kind: str, is_4k: bool = False) -> ArrServer | None:
+def arr_server_default(*, kind: str, is_4k: bool = False) -> ArrServer | None:
     """The enabled default Radarr (movies) or Sonarr (shows) server for the 4K flag."""
     server_kind = ArrServer.Kind.RADARR if kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
     return ArrServer.objects.filter(kind=server_kind, is_4k=is_4k, is_default=True, enabled=True).first()
@@ -120,15 +120,15 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
     from apps.media.selectors import movies_visible_to, shows_visible_to
     from apps.requests.arr import ArrError
     from apps.requests.errors import NoServer
-    from apps.requests.services import arr_client, poster_of, server_unavailable
+    from apps.requests.services import arr_client, arr_server_unavailable, poster_of
 
-    server = default_server(kind=kind)
+    server = arr_server_default(kind=kind)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     try:
         found = arr_client(server, retries=1).lookup(q) or []
     except ArrError as exc:
-        raise server_unavailable(server, exc) from exc
+        raise arr_server_unavailable(server, exc) from exc
     movie = kind == MediaRequest.Kind.MOVIE
     id_key = "tmdbId" if movie else "tvdbId"
     items = [i for i in found if isinstance(i, dict) and isinstance(i.get(id_key), int)][:50]

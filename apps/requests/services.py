@@ -99,7 +99,7 @@ def request_event(name: str, request: MediaRequest, **extra) -> None:
     )
 
 
-def server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
+def arr_server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
     """What a requester hears when the server cannot be asked: not its address, nor what answered there."""
     logger.warning("looking up a title on %s failed: %s", server, exc)
     return ServerUnavailable(f"{server.name} cannot be asked right now; an admin can see why in the server log")
@@ -107,14 +107,14 @@ def server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
 
 def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
-    server = selectors.default_server(kind=kind, is_4k=is_4k)
+    server = selectors.arr_server_default(kind=kind, is_4k=is_4k)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     id_key, prefix = ("tmdbId", "tmdb") if kind == MediaRequest.Kind.MOVIE else ("tvdbId", "tvdb")
     try:
         found = arr_client(server, retries=1).lookup(f"{prefix}:{external_id}") or []
     except ArrError as exc:
-        raise server_unavailable(server, exc) from exc
+        raise arr_server_unavailable(server, exc) from exc
     match = next((item for item in found if isinstance(item, dict) and item.get(id_key) == external_id), None)
     if match is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})
@@ -183,7 +183,7 @@ def request_create(
     with transaction.atomic():
         request_event("request.created", request)
         if auto:
-            _approve(request, by=None, server=selectors.default_server(kind=kind, is_4k=is_4k))
+            _approve(request, by=None, server=selectors.arr_server_default(kind=kind, is_4k=is_4k))
     return request, True
 
 
@@ -216,7 +216,7 @@ def request_approve(
             expected = ArrServer.Kind.RADARR if request.kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
             if server.kind != expected or not server.enabled:
                 raise ValidationError({"server": f"an enabled {expected.label} server is needed for a {request.kind}"})
-        chosen = server or selectors.default_server(kind=request.kind, is_4k=request.is_4k)
+        chosen = server or selectors.arr_server_default(kind=request.kind, is_4k=request.is_4k)
         if chosen is None:
             raise NoServer(f"no enabled default server for {request.kind}s{' in 4K' if request.is_4k else ''}")
         request.quality_profile_id = quality_profile_id or None

@@ -60,7 +60,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        sessions.logout_current(request=request)
+        sessions.request_logout(request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -74,7 +74,7 @@ class LogoutAllView(APIView):
         form = LogoutAllSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         owner = session_selectors.device_owner(viewer=request.user, user_id=form.validated_data.get("user"))
-        ended = sessions.logout_all(user=owner, by=request.user)
+        ended = sessions.user_logout_everywhere(user=owner, by=request.user)
         if owner.pk == request.user.pk:
             request.session.flush()  # this session was ended too: drop its cookie as well
         return Response(LogoutAllResultSerializer(ended).data)

@@ -87,7 +87,7 @@ def roles_setup() -> list[Role]:
     return roles
 
 
-def default_role() -> Role | None:
+def role_default() -> Role | None:
     return Role.objects.filter(group__name=Role.USER).first()
 
 
@@ -171,7 +171,7 @@ def role_delete(*, role: Role, by: User | None) -> None:
         raise ValidationError({"role": ["built-in roles cannot be deleted"]})
     _require_rank(by, role, "delete a role")
     with transaction.atomic():
-        fallback = default_role()
+        fallback = role_default()
         for user in role.users.all():
             _apply_role(user, fallback)
             user.save()

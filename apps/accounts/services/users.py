@@ -10,7 +10,7 @@ from django.db import transaction
 from apps.accounts import role_settings, rules
 from apps.accounts.models import Role, User
 from apps.accounts.services.passwords import password_set
-from apps.accounts.services.roles import _apply_role, _require_rank, default_role
+from apps.accounts.services.roles import _apply_role, _require_rank, role_default
 from apps.core import events
 
 
@@ -57,7 +57,7 @@ def user_create(
     *, username: str, password: str, by: User | None, role: Role | None = None, email: str = "", **fields
 ) -> User:
     """Create a user with a role (the built-in "user" role by default) the creator may give."""
-    role = role or default_role()
+    role = role or role_default()
     _require_may_assign(by, role)
     user = User(username=username, email=email, **fields)
     user.settings_overrides = settings_overrides_clean(user.settings_overrides or {})

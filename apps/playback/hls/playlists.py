@@ -28,7 +28,7 @@ def _quoted(value: str) -> str:
     return '"' + re.sub(r'["\r\n]', "'", value)[:200] + '"'
 
 
-def master_playlist(
+def playlist_master(
     *,
     variants: list,
     video_codec: str,
@@ -70,7 +70,7 @@ def master_playlist(
     return "\n".join([*lines, ""])
 
 
-def transcode_playlist(duration: float) -> str:
+def playlist_transcode(duration: float) -> str:
     """The whole grid up front (a VOD playlist): any segment may be asked for; a far one restarts the transcode."""
     lines = [
         "#EXTM3U",
@@ -86,7 +86,7 @@ def transcode_playlist(duration: float) -> str:
     return "\n".join(lines)
 
 
-def remux_playlist_for_players(muxer_playlist: str) -> str:
+def playlist_remux_for_players(muxer_playlist: str) -> str:
     """A remux follows the source's keyframes, so its playlist grows as the muxer writes it; until it ends,
     players are told to start at the beginning rather than at the live edge."""
     if "#EXT-X-ENDLIST" in muxer_playlist:
@@ -96,7 +96,7 @@ def remux_playlist_for_players(muxer_playlist: str) -> str:
     )
 
 
-def subtitle_playlist(*, key: str, duration: float) -> str:
+def playlist_subtitle(*, key: str, duration: float) -> str:
     """A WebVTT rendition: one segment, the whole track."""
     seconds = max(1, int(duration + 0.999))
     return "\n".join(

@@ -182,7 +182,7 @@ def test_an_older_transcode_session_still_encodes_its_sound_with_the_picture(use
     body = {"file": two_sounds.pk, "device_profile": "apple", "video_codecs": "vp9", "containers": "webm"}
     session = PlaybackSession.objects.get(pk=client_of(user).post(SESSIONS, body, format="json").json()["id"])
     old = {key: session.decision[key] for key in ("method", "profile", "container", "video", "reasons")}
-    old["audio"] = {"action": "copy", "codec": "ac3"}  # as decide() stored it when the sound could be copied
+    old["audio"] = {"action": "copy", "codec": "ac3"}  # as plan_decide() stored it when the sound could be copied
     PlaybackSession.objects.filter(pk=session.pk).update(decision=old)
     session.refresh_from_db()
     plan = transcoding.transcode_plan(session)
