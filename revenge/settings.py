@@ -46,8 +46,8 @@ WATCH_STABLE_SECONDS = env.float("REVENGE_WATCH_STABLE_SECONDS", 2.0, minimum=0.
 NOTIFY_RETRY_SECONDS = env.float("REVENGE_NOTIFY_RETRY_SECONDS", 60.0, minimum=0.01)
 # First wait before an approved request is sent to a Radarr/Sonarr that did not answer; doubled each time, 5 retries.
 REQUEST_RETRY_SECONDS = env.float("REVENGE_REQUEST_RETRY_SECONDS", 30.0, minimum=0.01)
-NOTIFY_SMTP_URL = env.str("REVENGE_SMTP_URL")
-NOTIFY_PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
+SMTP_URL = env.str("REVENGE_SMTP_URL")
+PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
 # nginx in front: it sends the file bytes from this internal location (X-Accel-Redirect) once we said yes.
 ACCEL_REDIRECT_PREFIX = env.str("REVENGE_ACCEL_REDIRECT_PREFIX", "")
 # Playback: HLS output, its limits and the hardware encoder (apps/playback).

@@ -164,7 +164,7 @@ def message_render(name: str, payload: dict[str, Any], *, extra: dict[str, Any] 
         "event": name,
         "category": entry.category if entry else "",
         "description": entry.description if entry else "",
-        "base_url": getattr(settings, "NOTIFY_PUBLIC_URL", "").rstrip("/"),
+        "base_url": getattr(settings, "PUBLIC_URL", "").rstrip("/"),
     }
     override = routing.template_override(name)
     defaults = default_parts(name)

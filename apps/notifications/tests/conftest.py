@@ -62,7 +62,7 @@ def discord():
 @pytest.fixture
 def smtp(settings):
     server = SmtpServer()
-    settings.NOTIFY_SMTP_URL = server.url
+    settings.SMTP_URL = server.url
     yield server
     server.close()
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_event_of_the_catalogue_renders_a_title(settings):
-    settings.NOTIFY_PUBLIC_URL = "https://media.example.org/"
+    settings.PUBLIC_URL = "https://media.example.org/"
     for name, entry in CATALOGUE.items():
         payload = dict.fromkeys(entry.payload, 1)
         message = messages.message_render(name, payload)
@@ -21,7 +21,7 @@ def test_every_event_of_the_catalogue_renders_a_title(settings):
 
 
 def test_the_default_says_what_happened_and_links_to_it(settings):
-    settings.NOTIFY_PUBLIC_URL = "https://media.example.org/"
+    settings.PUBLIC_URL = "https://media.example.org/"
     message = messages.message_render(
         "movie.available", {"movie_id": 7, "library_id": 1, "title": "Heat", "year": 1995}
     )
@@ -30,7 +30,7 @@ def test_the_default_says_what_happened_and_links_to_it(settings):
 
 
 def test_no_link_without_a_public_url(settings):
-    settings.NOTIFY_PUBLIC_URL = ""
+    settings.PUBLIC_URL = ""
     assert messages.message_render("movie.added", {"movie_id": 7, "title": "Heat"}).link == ""
 
 
