@@ -160,7 +160,7 @@ class WatchStateSerializer(serializers.ModelSerializer):
 
 
 class NextUpSerializer(serializers.Serializer):
-    """An episode from episodes_next_up(), with the viewer's progress in it when they started it."""
+    """An episode from next_up(), with the viewer's progress in it when they started it."""
 
     item = serializers.SerializerMethodField()
 
