@@ -35,9 +35,9 @@ def api_client() -> APIClient:
 @pytest.fixture
 def user(django_user_model, db):
     """An ordinary member: the built-in "user" role."""
-    from apps.accounts import services
+    from apps.accounts.services import users
 
-    return services.user_create(username="alice", password="correct horse battery staple", by=None)
+    return users.user_create(username="alice", password="correct horse battery staple", by=None)
 
 
 @pytest.fixture(scope="session")

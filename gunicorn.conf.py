@@ -66,7 +66,7 @@ def post_worker_init(worker) -> None:
     def drain_then_stop(sig, frame) -> None:
         if health.is_draining():
             return
-        health.start_draining()
+        health.draining_start()
         worker.log.info("SIGTERM: draining for %ss before shutdown", drain_seconds)
         timer = threading.Timer(drain_seconds, stop, args=(sig, frame))
         timer.daemon = True

@@ -36,24 +36,24 @@ TARGET_P99_MS, TARGET_QUERIES = 50, 8
 
 def setup_people(scratch: Path) -> tuple:
     """20 movie libraries, a superuser, and a role limited to 5 libraries and age 13 with one user."""
-    from apps.accounts import services as accounts
     from apps.accounts.models import Role
+    from apps.accounts.services import roles, users
     from apps.libraries import services as libraries
 
-    admin = accounts.user_create(
+    admin = users.user_create(
         username="bench-admin", password=secrets.token_urlsafe(), by=None, role=Role.objects.get(group__name="admin")
     )
     assert admin.is_superuser
-    role = accounts.role_create(name=ROLE_NAME, rank=15, by=None, max_parental_age=MAX_AGE)
-    kid = accounts.user_create(username="bench-kid", password=secrets.token_urlsafe(), by=None, role=role)
+    role = roles.role_create(name=ROLE_NAME, rank=15, by=None, max_parental_age=MAX_AGE)
+    kid = users.user_create(username="bench-kid", password=secrets.token_urlsafe(), by=None, role=role)
     libs = []
     for i in range(LIBRARIES):
         folder = scratch / f"lib{i:02d}"
         folder.mkdir()
         libs.append(libraries.library_create(name=f"Movies {i:02d}", kind="movies", paths=[str(folder)]))
     for i, library in enumerate(libs):
-        roles = {ROLE_NAME: ["view_library"]} if i < GRANTED else {}
-        libraries.library_grants_set(library=library, roles=roles, users={}, by=admin)
+        granted = {ROLE_NAME: ["view_library"]} if i < GRANTED else {}
+        libraries.library_grants_set(library=library, roles=granted, users={}, by=admin)
     return admin, kid, libs
 
 

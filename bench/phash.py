@@ -1,4 +1,5 @@
-"""Perceptual hash benchmark: apps.media.perceptual.video_hash (seeks to 10 frames) vs decoding the same file through.
+"""Perceptual hash benchmark: apps.media.duplicates.perceptual.video_hash (seeks to 10 frames) vs decoding the same
+file through.
 
 Run: .venv/bin/python bench/phash.py [--seconds 43] [--fps 24] [--gop 4] [--bitrate 8000000] [--runs 3]
 Needs no Django settings or database. The test file is 1080p H.264 (x264 veryfast, B-frames, CABAC) with film-like
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import av  # noqa: E402
 import av.filter  # noqa: E402
 
-from apps.media.perceptual import PERCEPTUAL_THRESHOLD, SAMPLE_FRACTIONS, frame_hash, hamming, video_hash  # noqa: E402
+from apps.media.duplicates.perceptual import PERCEPTUAL_THRESHOLD, SAMPLE_FRACTIONS, frame_hash, hamming, video_hash  # noqa: E402
 from apps.media.tests.patterns import Pattern  # noqa: E402
 
 WIDTH, HEIGHT = 1920, 1080

@@ -1,4 +1,4 @@
-"""Probe benchmark: apps.media.probe.probe_file in-process vs one `ffprobe` subprocess per file.
+"""Probe benchmark: apps.media.probe.file_probe in-process vs one `ffprobe` subprocess per file.
 
 Run: .venv/bin/python bench/probe.py [--files 200] [--ffprobe-files 50] [--kind movies|shows]
 Needs no Django settings or database; the ffprobe baseline needs Debian's ffmpeg (`apt-get install -y ffmpeg`).
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.media.probe import probe_file  # noqa: E402
+from apps.media.probe import file_probe  # noqa: E402
 from apps.media.tests.media_factory import SAMPLES, make_corpus, make_sample  # noqa: E402
 
 
@@ -62,9 +62,9 @@ def main() -> None:
         samples = [make_sample(name, Path(tmp) / "samples") for name in SAMPLES]
         print(f"generated {len(corpus)} corpus files + {len(samples)} samples in {time.perf_counter() - start:.2f} s")
 
-        probe_file(corpus[0])  # first call pays for lazy FFmpeg initialisation
-        ours = describe("probe_file (PyAV, in-process)", time_each(corpus, probe_file))
-        describe("probe_file, codec samples", time_each(samples * 10, probe_file))
+        file_probe(corpus[0])  # first call pays for lazy FFmpeg initialisation
+        ours = describe("probe_file (PyAV, in-process)", time_each(corpus, file_probe))
+        describe("probe_file, codec samples", time_each(samples * 10, file_probe))
 
         if shutil.which("ffprobe") is None:
             print("ffprobe is missing: no baseline. `apt-get install -y ffmpeg` provides it.")
@@ -72,9 +72,9 @@ def main() -> None:
         version = subprocess.run(["ffprobe", "-version"], capture_output=True, text=True, check=True).stdout
         subset = corpus[: args.ffprobe_files]
         baseline = describe("ffprobe subprocess", time_each(subset, run_ffprobe))
-        ours_subset = statistics.fmean(time_each(subset, probe_file))
+        ours_subset = statistics.fmean(time_each(subset, file_probe))
         print(f"({version.splitlines()[0]})")
-        print(f"ffprobe / probe_file on the same {len(subset)} files: {baseline / ours_subset:.1f}x")
+        print(f"ffprobe / file_probe on the same {len(subset)} files: {baseline / ours_subset:.1f}x")
         print(f"probe_file mean over all {len(corpus)} files: {ours:.2f} ms")
 
 

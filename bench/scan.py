@@ -20,11 +20,11 @@ from benchdb import ROOT, bench_database
 
 
 def bench_probe(files: list[Path], ffprobe_count: int) -> None:
-    from apps.media.probe import probe_file
+    from apps.media.probe import file_probe
 
     start = time.perf_counter()
     for path in files:
-        probe_file(path)
+        file_probe(path)
     ours = (time.perf_counter() - start) / len(files) * 1000
     print(f"probe     PyAV in-process        {ours:8.2f} ms/file  ({len(files)} files)")
     ffprobe = shutil.which("ffprobe")

@@ -28,11 +28,11 @@ def run(seconds: float) -> None:
     from rest_framework.test import APIClient
     from transcode import first_segment_seconds, interleaved
 
-    from apps.accounts import services as accounts
+    from apps.accounts.services import users
     from apps.libraries import services as libraries
     from apps.media.models import MediaFile
     from apps.media.tests.media_factory import make_clip
-    from apps.playback.transcoding import segment_at
+    from apps.playback.hls.transcoding import segment_at
     from apps.scanning import services as scanning
     from revenge.celery import app
 
@@ -48,7 +48,7 @@ def run(seconds: float) -> None:
         library = libraries.library_create(name="Movies", kind="movies", paths=[str(work / "movies")])
         scanning.scan_run(scan=scanning.scan_begin(library=library))
         media_file = MediaFile.objects.get()
-        viewer = accounts.user_create(username="viewer", password="x" * 16, by=None)
+        viewer = users.user_create(username="viewer", password="x" * 16, by=None)
         client = APIClient()
         client.force_authenticate(viewer)
         direct = first_segment_seconds(Path(media_file.path), work / "direct")

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 def first_segment_seconds(source: Path, out: Path) -> float:
     """Seconds from the start of a 720p transcode until its first segment is listed in the playlist."""
-    from apps.playback.hls import PLAYLIST, TranscodeStopped, hls_write
+    from apps.playback.hls.writer import PLAYLIST, TranscodeStopped, hls_write
 
     stop = threading.Event()
 
@@ -65,7 +65,7 @@ def session_plan():
     """What a playback session transcodes with: 720p on the session grid (three 2 s lead segments, then 6 s)."""
     import dataclasses
 
-    from apps.playback.transcoding import GRID
+    from apps.playback.hls.transcoding import GRID
 
     return dataclasses.replace(GRID, height=720, video_bitrate=2_800_000)
 
@@ -79,8 +79,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
     django.setup()
     from apps.media.tests.media_factory import make_clip
-    from apps.playback.hls import HlsPlan, hls_write
-    from apps.playback.transcoding import segment_durations
+    from apps.playback.hls.transcoding import segment_durations
+    from apps.playback.hls.writer import HlsPlan, hls_write
 
     work = Path(tempfile.mkdtemp(prefix="revenge-bench-transcode-"))
     try:

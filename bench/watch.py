@@ -28,7 +28,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def run(files: int, interval: float, stable: float) -> None:
-    from apps.accounts import services as accounts
+    from apps.accounts.services import users
     from apps.libraries import services
     from apps.media.models import Movie
     from apps.media.selectors import movies_visible_to
@@ -43,7 +43,7 @@ def run(files: int, interval: float, stable: float) -> None:
         root = work / "movies"
         root.mkdir()
         library = services.library_create(name="Bench movies", kind="movies", paths=[str(root)])
-        viewer = accounts.user_create(username="viewer", password="x" * 16, by=None)
+        viewer = users.user_create(username="viewer", password="x" * 16, by=None)
 
         def sync(library_id: int, paths: list[str], forced: list[str]) -> None:
             while True:

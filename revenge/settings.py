@@ -46,8 +46,8 @@ WATCH_STABLE_SECONDS = env.float("REVENGE_WATCH_STABLE_SECONDS", 2.0, minimum=0.
 NOTIFY_RETRY_SECONDS = env.float("REVENGE_NOTIFY_RETRY_SECONDS", 60.0, minimum=0.01)
 # First wait before an approved request is sent to a Radarr/Sonarr that did not answer; doubled each time, 5 retries.
 REQUEST_RETRY_SECONDS = env.float("REVENGE_REQUEST_RETRY_SECONDS", 30.0, minimum=0.01)
-NOTIFY_SMTP_URL = env.str("REVENGE_SMTP_URL")
-NOTIFY_PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
+SMTP_URL = env.str("REVENGE_SMTP_URL")
+PUBLIC_URL = env.str("REVENGE_PUBLIC_URL")
 # nginx in front: it sends the file bytes from this internal location (X-Accel-Redirect) once we said yes.
 ACCEL_REDIRECT_PREFIX = env.str("REVENGE_ACCEL_REDIRECT_PREFIX", "")
 # Playback: HLS output, its limits and the hardware encoder (apps/playback).
@@ -167,10 +167,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "apps.core.storage.StaticStorage"},
 }
 
-# Lockout: django-axes decides with Revenge's tiered handler (apps.accounts.lockout), state in the database.
-AXES_HANDLER = "apps.accounts.lockout.TieredLockoutHandler"
+# Lockout: django-axes decides with Revenge's tiered handler (apps.accounts.services.lockout), state in the database.
+AXES_HANDLER = "apps.accounts.services.lockout.TieredLockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "apps.core.client_ip.client_ip"
-AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.services.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = config.lockout_parameters(env)
 AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the activity log instead
 AXES_RESET_ON_SUCCESS = False  # the handler resets what a success may reset (not the client IP's count)

@@ -8,9 +8,10 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
-from apps.accounts import lockout, passwords, rules, services, sessions
+from apps.accounts import rules
 from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
 from apps.accounts.selectors import roles_visible_to, users_visible_to
+from apps.accounts.services import lockout, passwords, roles, sessions, tokens, users
 
 
 class PasswordForm(AdminPasswordChangeForm):
@@ -90,20 +91,20 @@ class UserAdmin(DjangoUserAdmin):
         wanted = form.cleaned_data.get("role")
         if not change:
             password = form.cleaned_data.get("password1") if obj.has_usable_password() else ""
-            user = services.user_create(username=obj.username, password=password or "", by=request.user, role=wanted)
+            user = users.user_create(username=obj.username, password=password or "", by=request.user, role=wanted)
             obj.pk, obj.password, obj.role = user.pk, user.password, user.role
             return
         stored = User.objects.select_related("role__group").get(pk=obj.pk)
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in ("role", "password")}
         role = wanted if wanted is not None and wanted != stored.role else None
-        services.user_update(user=stored, by=request.user, role=role, **fields)
+        users.user_update(user=stored, by=request.user, role=role, **fields)
 
     def delete_model(self, request, obj: User) -> None:
-        services.user_delete(user=obj, by=request.user)
+        users.user_delete(user=obj, by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for user in queryset:
-            services.user_delete(user=user, by=request.user)
+            users.user_delete(user=user, by=request.user)
 
 
 class RoleForm(forms.ModelForm):
@@ -128,7 +129,7 @@ class RoleForm(forms.ModelForm):
         # The service's own check, so that a taken name is a form error rather than a failed save.
         role = self.instance if self.instance.pk else None
         try:
-            return services.role_name_clean(name=self.cleaned_data["name"], role=role)
+            return roles.role_name_clean(name=self.cleaned_data["name"], role=role)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict.get("name", exc.messages)) from exc
 
@@ -150,9 +151,9 @@ class RoleAdmin(admin.ModelAdmin):
         data = {k: v for k, v in form.cleaned_data.items() if k in SETTING_FIELDS or k in ("rank", "description")}
         name, permissions = form.cleaned_data["name"], list(form.cleaned_data["permissions"])
         if change:
-            services.role_update(role=obj, by=request.user, name=name, permissions=permissions, **data)
+            roles.role_update(role=obj, by=request.user, name=name, permissions=permissions, **data)
         else:
-            role = services.role_create(name=name, by=request.user, permissions=permissions, **data)
+            role = roles.role_create(name=name, by=request.user, permissions=permissions, **data)
             obj.pk, obj.group = role.pk, role.group
 
     def has_delete_permission(self, request, obj: Role | None = None) -> bool:
@@ -160,11 +161,11 @@ class RoleAdmin(admin.ModelAdmin):
         return allowed and not (obj and (obj.is_builtin or not rules.outranks(actor=request.user, target=obj)))
 
     def delete_model(self, request, obj: Role) -> None:
-        services.role_delete(role=obj, by=request.user)
+        roles.role_delete(role=obj, by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for role in queryset:
-            services.role_delete(role=role, by=request.user)
+            roles.role_delete(role=role, by=request.user)
 
 
 @admin.register(ApiToken)
@@ -180,7 +181,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj: ApiToken, form, change: bool) -> None:
-        token, raw_key = services.api_token_create(
+        token, raw_key = tokens.api_token_create(
             user=obj.user, name=obj.name, expires_at=obj.expires_at, by=request.user
         )
         obj.pk = token.pk
@@ -197,11 +198,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return response
 
     def delete_model(self, request, obj: ApiToken) -> None:
-        sessions.token_revoke(token=obj, by=request.user)
+        tokens.token_revoke(token=obj, by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for token in queryset.select_related("user"):
-            sessions.token_revoke(token=token, by=request.user)
+            tokens.token_revoke(token=token, by=request.user)
 
 
 @admin.register(IPRule)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from apps.accounts import ip_rules, services
+from apps.accounts import ip_rules
 from apps.accounts.models import ApiToken, User
+from apps.accounts.services import tokens
 from apps.core.client_ip import client_ip
 
 KEYWORDS = (b"token", b"bearer")
@@ -29,7 +30,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw_key = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header: the token has invalid characters.")) from exc
-        token = ApiToken.objects.select_related("user").filter(key_hash=services.token_hash(raw_key)).first()
+        token = ApiToken.objects.select_related("user").filter(key_hash=tokens.token_hash(raw_key)).first()
         if token is None or token.is_expired:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         if not token.user.is_active:
@@ -40,7 +41,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if kind is not None:
             ip_rules.refusal_record(django_request, kind)
             raise IPRefused()
-        services.api_token_touch(token=token, ip=client_ip(request))
+        tokens.api_token_touch(token=token, ip=client_ip(request))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

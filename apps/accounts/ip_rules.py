@@ -20,7 +20,7 @@ REFUSED_MESSAGE = "Access from your network is not allowed."
 BLOCK_ENTRY_INTERVAL = 60  # seconds: one activity entry per address and rule kind, so a flood is not a DB flood
 
 
-def active_rules() -> dict[str, list]:
+def ip_rules_active() -> dict[str, list]:
     """Enabled rules by kind, as parsed networks; cached until a rule changes."""
     key = f"ip-rules:{caching.version('ip-rules')}"
     rules = cache.get(key)
@@ -39,7 +39,7 @@ def active_rules() -> dict[str, list]:
 
 def refusal(request: HttpRequest, *, user=None) -> str | None:
     """The kind of rule that refuses this request (made by `user`, else request.user), or None when it may go on."""
-    rules = active_rules()
+    rules = ip_rules_active()
     if not any(rules.values()):
         return None
     try:

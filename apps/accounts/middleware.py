@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from apps.accounts import sessions
+from apps.accounts.services import sessions
 
 
 class SessionActivityMiddleware:

@@ -184,7 +184,7 @@ class IPRule(models.Model):
 
 
 class LoginLockout(models.Model):
-    """Failed logins of one username, client IP or pair, and the lock they earned (see accounts.lockout)."""
+    """Failed logins of one username, client IP or pair, and the lock they earned (see accounts.services.lockout)."""
 
     class Scope(models.TextChoices):
         USERNAME = "username", "Username"

@@ -11,7 +11,16 @@ from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
 
 from apps.accounts.models import Role, User
-from apps.accounts.roles import rank_of
+
+ADMIN_RANK, MODERATOR_RANK, USER_RANK, GUEST_RANK = 100, 50, 20, 10
+STAFF_RANK = MODERATOR_RANK
+
+
+def rank_of(user: User) -> int:
+    """A user's rank: superusers outrank everyone, users without a role rank lowest."""
+    if user.is_superuser:
+        return 10_000
+    return user.role.rank if user.role_id else 0
 
 
 def _rank(target: User | Role | int | None) -> int:

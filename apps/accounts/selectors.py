@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.models import SETTING_FIELDS, Role, User
 from apps.accounts.role_settings import setting_values_valid
-from apps.accounts.roles import rank_of
+from apps.accounts.rules import rank_of
 
 CACHE_SECONDS = 3600
 

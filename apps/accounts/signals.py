@@ -10,10 +10,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from apps.accounts import sessions
 from apps.accounts.models import IPRule, Role, User
-from apps.accounts.roles import roles_setup
 from apps.accounts.selectors import effective_settings_forget
+from apps.accounts.services import sessions
+from apps.accounts.services.roles import roles_setup
 from apps.core import caching
 
 

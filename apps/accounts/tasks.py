@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.accounts import lockout, sessions
+from apps.accounts.services import lockout, sessions
 
 
 @shared_task(name="accounts.lockouts_prune")

@@ -41,7 +41,7 @@ def _timed(probe: Callable[[], None]) -> CheckResult:
     return CheckResult(True, (time.perf_counter() - start) * 1000)
 
 
-def check_database() -> CheckResult:
+def database_check() -> CheckResult:
     def probe() -> None:
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -50,7 +50,7 @@ def check_database() -> CheckResult:
     return _timed(probe)
 
 
-def check_cache() -> CheckResult:
+def cache_check() -> CheckResult:
     def probe() -> None:
         key, token = "health:probe", uuid.uuid4().hex
         cache.set(key, token, timeout=30)
@@ -60,7 +60,7 @@ def check_cache() -> CheckResult:
     return _timed(probe)
 
 
-def check_broker() -> CheckResult:
+def broker_check() -> CheckResult:
     def probe() -> None:
         options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options) as conn:
@@ -73,7 +73,7 @@ def readiness() -> tuple[int, dict]:
     """(HTTP status, body): the database is required; a failing cache or broker only degrades."""
     if _draining.is_set():
         return 503, {"status": "draining", "checks": {}}
-    results = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+    results = {"database": database_check(), "cache": cache_check(), "broker": broker_check()}
     body: dict = {"checks": {name: result.as_dict() for name, result in results.items()}}
     failing = [name for name, result in results.items() if not result.ok]
     if "database" in failing:
@@ -96,7 +96,7 @@ def migrations_applied() -> bool:
     return _migrated
 
 
-def start_draining() -> None:
+def draining_start() -> None:
     """Called on SIGTERM: readiness fails so load balancers stop sending traffic while requests finish."""
     _draining.set()
 

@@ -3,11 +3,8 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from apps.media import (
-    admin_duplicates,  # noqa: F401 - registers the duplicate review admin
-    edits,
-    selectors,
-)
+import apps.media.duplicates.admin  # noqa: F401 - registers the duplicate review admin
+from apps.media import edits, selectors
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
 
 

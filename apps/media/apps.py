@@ -8,7 +8,5 @@ class MediaConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which exist only once the app registry is ready.
-        from apps.media import (
-            duplicate_subscribers,  # noqa: F401 - duplicate refresh after scans
-            subscribers,  # noqa: F401 - cache invalidation on catalogue events
-        )
+        from apps.media import subscribers  # noqa: F401 - cache invalidation on catalogue events
+        from apps.media.duplicates import subscribers as duplicate_subscribers  # noqa: F401 - duplicate refresh after scans

@@ -21,7 +21,7 @@ def _playable_main(owner: str) -> Exists:
     )
 
 
-def playable_items(*, movie_ids: Iterable[int] = (), episode_ids: Iterable[int] = ()) -> tuple[set[int], set[int]]:
+def items_playable(*, movie_ids: Iterable[int] = (), episode_ids: Iterable[int] = ()) -> tuple[set[int], set[int]]:
     """(movie ids, episode ids) among these that have a playable main file now."""
     movies = set(
         Movie.objects.filter(pk__in=set(movie_ids)).filter(_playable_main("movie")).values_list("pk", flat=True)
@@ -35,8 +35,8 @@ def playable_items(*, movie_ids: Iterable[int] = (), episode_ids: Iterable[int] 
 def availability_announce(
     *, movie_ids: Iterable[int], episode_ids: Iterable[int], before: tuple[set[int], set[int]]
 ) -> None:
-    """Emit the availability events of the items that became playable since `before` (from playable_items)."""
-    movies_now, episodes_now = playable_items(movie_ids=movie_ids, episode_ids=episode_ids)
+    """Emit the availability events of the items that became playable since `before` (from items_playable)."""
+    movies_now, episodes_now = items_playable(movie_ids=movie_ids, episode_ids=episode_ids)
     for movie in Movie.objects.filter(pk__in=movies_now - before[0]).order_by("pk"):
         events.emit(
             "movie.available", movie_id=movie.pk, library_id=movie.library_id, title=movie.title, year=movie.year

@@ -134,7 +134,7 @@ def _build() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 _LOOKUP, _NAMES, _TAGS = _build()
 
 
-def normalize_language(token: str) -> str:
+def language_normalize(token: str) -> str:
     """The ISO 639-2/B code for a language code or name ("en", "deu", "Deutsch", "pt-BR"), or "" when unknown."""
     if not isinstance(token, str):
         return ""
@@ -161,9 +161,9 @@ def normalize_language(token: str) -> str:
 
 def language_name(code: str) -> str:
     """The English name of a language code or name ("ger" -> "German"), or "" when unknown."""
-    return _NAMES.get(normalize_language(code), "")
+    return _NAMES.get(language_normalize(code), "")
 
 
 def language_tag(code: str) -> str:
     """The BCP 47 tag players expect ("ger" -> "de", "haw" stays "haw"), or "" when unknown."""
-    return _TAGS.get(normalize_language(code), "")
+    return _TAGS.get(language_normalize(code), "")

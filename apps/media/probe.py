@@ -460,7 +460,7 @@ def _read(container: av.container.InputContainer, path: str, size: int) -> Probe
     )
 
 
-def probe_file(
+def file_probe(
     path: str | bytes | os.PathLike,
     *,
     probesize: int | None = None,

@@ -17,8 +17,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.core import events
-from apps.media.availability import availability_announce, playable_items
-from apps.media.languages import normalize_language
+from apps.media.availability import availability_announce, items_playable
+from apps.media.languages import language_normalize
 from apps.media.models import Artwork, Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
 from apps.media.ratings import certification_age
 
@@ -99,7 +99,7 @@ def files_index(*, library: Library, records: list[IndexedFile]) -> IndexCounts:
             owners = _episodes_for(library, [r for r in records if r.probe is not None])
         movie_ids_now = {o.pk for o in owners.values() if isinstance(o, Movie)}
         episode_ids_now = {o.pk for o in owners.values() if isinstance(o, Episode)}
-        playable_before = playable_items(movie_ids=movie_ids_now, episode_ids=episode_ids_now)
+        playable_before = items_playable(movie_ids=movie_ids_now, episode_ids=episode_ids_now)
         new_files, changed_files = [], []
         for record in records:
             row = existing.get(record.path) or MediaFile(library=library, path=record.path)
@@ -180,7 +180,7 @@ def _write_streams_and_subtitles(records: list[IndexedFile], files_by_path: dict
             for name, value in values.items():
                 if isinstance(value, str):
                     values[name] = fit(MediaStream, name, value)
-            values["language"] = normalize_language(info.language) or fit(MediaStream, "language", info.language)
+            values["language"] = language_normalize(info.language) or fit(MediaStream, "language", info.language)
             streams.append(MediaStream(file=row, **values))
         for path, found in record.subtitles:
             subtitles.append(

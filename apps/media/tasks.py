@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from apps.libraries.models import Library
-from apps.media import duplicates
+from apps.media.duplicates import detection
 
 
 @shared_task(name="media.duplicates_refresh", acks_late=True)
@@ -14,7 +14,7 @@ def duplicates_refresh(library_id: int) -> dict:
     library = Library.objects.filter(pk=library_id).first()
     if library is None:
         return {}
-    result = duplicates.duplicates_refresh(library=library)
+    result = detection.duplicates_refresh(library=library)
     if result.pending:
         duplicates_refresh.delay(library_id)
     return {"hashed": result.hashed, "failed": result.failed, "pending": result.pending, "groups": result.groups}

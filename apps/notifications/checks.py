@@ -13,7 +13,7 @@ from apps.notifications.kinds import smtp_server_from_url
 
 @checks.register(TAG)
 def smtp_url_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    url = getattr(settings, "NOTIFY_SMTP_URL", "")
+    url = getattr(settings, "SMTP_URL", "")
     if not url:
         return []
     try:

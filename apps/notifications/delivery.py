@@ -66,7 +66,7 @@ def event_publish(*, event: events.Event) -> list[int]:
     in_app = [r.user for r in recipients if r.in_app]
     if not agents and not in_app:
         return []
-    message = messages.render(event.name, event.payload)
+    message = messages.message_render(event.name, event.payload)
     row.message, now = message.as_dict(), timezone.now()
     try:
         with transaction.atomic():
@@ -116,7 +116,11 @@ def delivery_attempt(*, delivery_id: int, timeout: float = ATTEMPT_TIMEOUT) -> O
     if agent is None:  # turned off (or its owner's account) since the event; the snapshot renews on each change
         _finish(delivery, status=Status.CANCELLED, last_error="the agent is disabled")
         return Outcome(Status.CANCELLED)
-    message = messages.Message.from_dict(event.message) if event.message else messages.render(event.name, event.payload)
+    message = (
+        messages.Message.from_dict(event.message)
+        if event.message
+        else messages.message_render(event.name, event.payload)
+    )
     envelope = senders.Envelope(
         key=delivery.idempotency_key,
         event=event.name,

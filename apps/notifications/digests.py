@@ -66,7 +66,7 @@ def digest_send(*, user, frequency: str, now: datetime | None = None) -> list[in
         "episode_count": episode_count,
         "more": movie_count + episode_count - len(movie_rows) - len(episode_rows),
     }
-    message = messages.render("digest", payload)
+    message = messages.message_render("digest", payload)
     preference = selectors.preference_of(user)
     with transaction.atomic():
         event, created = NotificationEvent.objects.get_or_create(

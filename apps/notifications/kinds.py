@@ -122,7 +122,7 @@ def smtp_server_from_url(url: str) -> SmtpServer:
 
 def site_smtp_server() -> SmtpServer | None:
     """The server that mails people at their own address, from REVENGE_SMTP_URL; None when unset."""
-    url = getattr(settings, "NOTIFY_SMTP_URL", "")
+    url = getattr(settings, "SMTP_URL", "")
     return smtp_server_from_url(url) if url else None
 
 

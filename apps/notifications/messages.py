@@ -154,7 +154,7 @@ def _render(source: str, context: dict[str, Any]) -> str:
     return _compiled(source).render(Context(context, autoescape=False)).strip()
 
 
-def render(name: str, payload: dict[str, Any], *, extra: dict[str, Any] | None = None) -> Message:
+def message_render(name: str, payload: dict[str, Any], *, extra: dict[str, Any] | None = None) -> Message:
     """The message of an event: each part from the operator's override if it renders, else the default."""
     entry = CATALOGUE.get(name)
     context = {
@@ -164,7 +164,7 @@ def render(name: str, payload: dict[str, Any], *, extra: dict[str, Any] | None =
         "event": name,
         "category": entry.category if entry else "",
         "description": entry.description if entry else "",
-        "base_url": getattr(settings, "NOTIFY_PUBLIC_URL", "").rstrip("/"),
+        "base_url": getattr(settings, "PUBLIC_URL", "").rstrip("/"),
     }
     override = routing.template_override(name)
     defaults = default_parts(name)

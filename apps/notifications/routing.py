@@ -81,7 +81,7 @@ def _take(token: str) -> Snapshot:
     )
 
 
-def snapshot() -> Snapshot:
+def routing_snapshot() -> Snapshot:
     """The current snapshot of agents, channels, preferences and message overrides."""
     global _snapshot
     try:
@@ -106,16 +106,16 @@ def routing_changed() -> None:
 
 def listened_to(name: str, category: str) -> bool:
     """Whether anyone could want this event; events nobody listens to are not recorded at all."""
-    return matches(snapshot().patterns, name, category)
+    return matches(routing_snapshot().patterns, name, category)
 
 
 def template_override(name: str) -> MessageTemplate | None:
-    return snapshot().templates.get(name)
+    return routing_snapshot().templates.get(name)
 
 
 def enabled_agent(pk: int) -> NotificationAgent | None:
     """The agent if it is enabled (and its owner active): from the snapshot, else from the database; else None."""
-    found = snapshot().by_pk.get(pk)
+    found = routing_snapshot().by_pk.get(pk)
     if found is None:  # turned off, or newer than this snapshot (when the shared cache could not say so)
         found = (
             NotificationAgent.objects.filter(pk=pk, enabled=True)
@@ -136,7 +136,7 @@ class Recipient:
 
 def recipients_of(event: NotificationEvent) -> list[Recipient]:
     """Everyone who wants this event and may hear of it (selectors.may_hear), with the channels it goes to."""
-    shot, name, category = snapshot(), event.name, event.category
+    shot, name, category = routing_snapshot(), event.name, event.category
     requesters = selectors.requesters_of(event.payload) if name in selectors.REQUESTER_DEFAULTS else set()
     candidates = set(requesters)
     if matches(selectors.MANAGER_DEFAULTS, name, category):
@@ -167,7 +167,7 @@ def recipients_of(event: NotificationEvent) -> list[Recipient]:
 def operator_agents_for(event: NotificationEvent) -> list[NotificationAgent]:
     """The operator's enabled agents subscribed to the event whose conditions (library, user, kind) it meets."""
     payload, found = event.payload, []
-    for agent, libraries, users in snapshot().agents:
+    for agent, libraries, users in routing_snapshot().agents:
         if not matches(agent.events, event.name, event.category):
             continue
         if libraries and not (selectors.ids_of(payload.get("library_id")) & libraries):

@@ -59,7 +59,7 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
-def unread_count(user) -> int:
+def notifications_unread_count(user) -> int:
     return notifications_visible_to(user).filter(read_at=None).count()
 
 

@@ -16,27 +16,27 @@ from apps.notifications import delivery, digests
     soft_time_limit=45,
     time_limit=60,
 )
-def deliver(delivery_pk: int) -> str:
+def delivery_attempt(delivery_pk: int) -> str:
     """One attempt of one delivery; a failure queues the next attempt with its backoff."""
     outcome = delivery.delivery_attempt(delivery_id=delivery_pk)
     if outcome.retry_in is not None:
-        deliver.apply_async((delivery_pk,), countdown=outcome.retry_in)
+        delivery_attempt.apply_async((delivery_pk,), countdown=outcome.retry_in)
     return outcome.status
 
 
 @shared_task(name="notifications.sweep")
-def sweep() -> int:
+def deliveries_sweep() -> int:
     """Every minute: queue again deliveries left stuck by a dead worker or late after a lost task."""
     again = delivery.deliveries_sweep()
     for delivery_pk in again:
-        deliver.delay(delivery_pk)
+        delivery_attempt.delay(delivery_pk)
     return len(again)
 
 
 @shared_task(name="notifications.digests")
-def send_digests() -> int:
+def digests_send_due() -> int:
     """Every hour: the daily and weekly digests that are due (each at most once per person and period)."""
     pending = digests.digests_send_due()
     for delivery_pk in pending:
-        deliver.delay(delivery_pk)
+        delivery_attempt.delay(delivery_pk)
     return len(pending)

@@ -3,9 +3,9 @@
 from django.contrib import admin, messages
 
 from apps.playback import services
+from apps.playback.hls.transcoding import segment_durations
 from apps.playback.models import PlaybackSession, WatchState
 from apps.playback.selectors import MANAGE_SESSIONS, may_terminate, sessions_visible_to
-from apps.playback.transcoding import segment_durations
 from apps.playback.watch_selectors import watch_states_visible_to
 
 

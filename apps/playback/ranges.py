@@ -37,7 +37,7 @@ def _number(text: str) -> int | None:
     return HUGE if len(text) > 18 else int(text)
 
 
-def parse_range(header: str | None, size: int) -> list[ByteRange] | None:
+def range_parse(header: str | None, size: int) -> list[ByteRange] | None:
     """The ranges to send, sorted and merged; None means "send the whole file" (no or malformed header).
 
     A malformed header is ignored as the RFC allows; a well-formed one that fits nothing raises

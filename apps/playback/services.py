@@ -17,10 +17,10 @@ from apps.accounts.devices import device_label
 from apps.accounts.selectors import effective_settings
 from apps.core import events
 from apps.media.models import MediaFile
-from apps.playback import encoders, transcoding
+from apps.playback.hls import encoders, transcoding
+from apps.playback.hls.transcoding import session_dir
 from apps.playback.models import PlaybackSession
-from apps.playback.plan import Capabilities, decide
-from apps.playback.transcoding import session_dir
+from apps.playback.plan import Capabilities, plan_decide
 
 logger = logging.getLogger(__name__)
 LIVE_STATES = (PlaybackSession.State.PLAYING, PlaybackSession.State.PAUSED)
@@ -119,7 +119,7 @@ def session_start(
 ) -> PlaybackSession:
     """Plan how the file is played for this client and role, check the limits, and start the session."""
     limits = effective_settings(user)
-    plan = decide(
+    plan = plan_decide(
         media_file=media_file,
         client=client,
         role_max_height=limits.max_transcode_height,

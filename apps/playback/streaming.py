@@ -14,7 +14,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from apps.libraries.containment import open_contained
 from apps.media.models import MediaFile
-from apps.playback.ranges import ByteRange, UnsatisfiableRange, parse_range
+from apps.playback.ranges import ByteRange, UnsatisfiableRange, range_parse
 
 CHUNK = 256 * 1024
 # Container names as probed (ffmpeg's format names) -> the type players expect.
@@ -128,7 +128,7 @@ def _response(request: HttpRequest, media_file: MediaFile, handle, download: boo
     if wanted and not _if_range_holds(request, etag, int(st.st_mtime)):
         wanted = None  # the client's copy is stale: send the whole file
     try:
-        ranges = parse_range(wanted, size)
+        ranges = range_parse(wanted, size)
     except UnsatisfiableRange:
         handle.close()
         response = HttpResponse(status=416)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.playback import services, transcoding
+from apps.playback import services
+from apps.playback.hls import transcoding
 
 
 # A film transcodes for as long as it plays: a day, not the hour other tasks get; the session stops it sooner.

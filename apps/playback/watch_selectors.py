@@ -42,7 +42,7 @@ def watch_states_visible_to(user: User) -> QuerySet[WatchState]:
     return states.filter(user=user)
 
 
-def continue_watching(user: User) -> QuerySet[WatchState]:
+def watch_states_in_progress(user: User) -> QuerySet[WatchState]:
     """The user's started, unfinished movies and episodes that they may still see, last played first."""
     if not user or not user.is_authenticated:
         return WatchState.objects.none()
@@ -59,7 +59,7 @@ def _episode_states(user: User) -> QuerySet[WatchState]:
     return WatchState.objects.filter(user=user, episode__isnull=False).exclude(episode__season__season_number=0)
 
 
-def next_up(user: User, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]:
+def episodes_next_up(user: User, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]:
     """Per show with a watched episode: the first unwatched one after the last watched, newest show activity first.
 
     Specials (season 0) are neither counted nor offered. Each episode carries `resume_position` and

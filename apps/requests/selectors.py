@@ -14,7 +14,7 @@ from apps.media.selectors import movies_visible_to, shows_visible_to
 from apps.requests.arr import ArrError
 from apps.requests.errors import NoServer
 from apps.requests.models import ArrServer, MediaRequest
-from apps.requests.servers import arr_client, poster_of, server_unavailable
+from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
 
 REQUEST_PERMISSION = "requests.add_mediarequest"
 
@@ -26,7 +26,7 @@ def arr_servers_visible_to(user) -> QuerySet[ArrServer]:
     return ArrServer.objects.none()
 
 
-def default_server(*, kind: str, is_4k: bool = False) -> ArrServer | None:
+def arr_server_default(*, kind: str, is_4k: bool = False) -> ArrServer | None:
     """The enabled default Radarr (movies) or Sonarr (shows) server for the 4K flag."""
     server_kind = ArrServer.Kind.RADARR if kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
     return ArrServer.objects.filter(kind=server_kind, is_4k=is_4k, is_default=True, enabled=True).first()
@@ -121,13 +121,13 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
 
     Raises NoServer or ServerUnavailable (apps.requests.errors) when the server cannot be asked.
     """
-    server = default_server(kind=kind)
+    server = arr_server_default(kind=kind)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     try:
         found = arr_client(server, retries=1).lookup(q) or []
     except ArrError as exc:
-        raise server_unavailable(server, exc) from exc
+        raise arr_server_unavailable(server, exc) from exc
     movie = kind == MediaRequest.Kind.MOVIE
     id_key = "tmdbId" if movie else "tvdbId"
     items = [i for i in found if isinstance(i, dict) and isinstance(i.get(id_key), int)][:50]

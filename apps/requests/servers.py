@@ -18,7 +18,7 @@ def arr_client(server: ArrServer, **options) -> ArrClient:
     )
 
 
-def server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
+def arr_server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailable:
     """What a requester hears when the server cannot be asked: not its address, nor what answered there."""
     logger.warning("looking up a title on %s failed: %s", server, exc)
     return ServerUnavailable(f"{server.name} cannot be asked right now; an admin can see why in the server log")

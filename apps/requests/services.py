@@ -17,7 +17,7 @@ from apps.requests import selectors
 from apps.requests.arr import ArrError
 from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused
 from apps.requests.models import ArrServer, MediaRequest
-from apps.requests.servers import arr_client, poster_of, server_unavailable
+from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
 
 logger = logging.getLogger(__name__)
 Status = MediaRequest.Status
@@ -95,14 +95,14 @@ def request_event(name: str, request: MediaRequest, **extra) -> None:
 
 def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
-    server = selectors.default_server(kind=kind, is_4k=is_4k)
+    server = selectors.arr_server_default(kind=kind, is_4k=is_4k)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     id_key, prefix = ("tmdbId", "tmdb") if kind == MediaRequest.Kind.MOVIE else ("tvdbId", "tvdb")
     try:
         found = arr_client(server, retries=1).lookup(f"{prefix}:{external_id}") or []
     except ArrError as exc:
-        raise server_unavailable(server, exc) from exc
+        raise arr_server_unavailable(server, exc) from exc
     match = next((item for item in found if isinstance(item, dict) and item.get(id_key) == external_id), None)
     if match is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})
@@ -164,7 +164,7 @@ def request_create(
     with transaction.atomic():
         request_event("request.created", request)
         if auto:
-            _approve(request, by=None, server=selectors.default_server(kind=kind, is_4k=is_4k))
+            _approve(request, by=None, server=selectors.arr_server_default(kind=kind, is_4k=is_4k))
     return request, True
 
 
@@ -197,7 +197,7 @@ def request_approve(
             expected = ArrServer.Kind.RADARR if request.kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
             if server.kind != expected or not server.enabled:
                 raise ValidationError({"server": f"an enabled {expected.label} server is needed for a {request.kind}"})
-        chosen = server or selectors.default_server(kind=request.kind, is_4k=request.is_4k)
+        chosen = server or selectors.arr_server_default(kind=request.kind, is_4k=request.is_4k)
         if chosen is None:
             raise NoServer(f"no enabled default server for {request.kind}s{' in 4K' if request.is_4k else ''}")
         request.quality_profile_id = quality_profile_id or None

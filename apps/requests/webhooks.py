@@ -44,7 +44,7 @@ class WebhookEvent:
     paths: list[str] = field(default_factory=list)
 
 
-def server_for_token(*, kind: str, token: str) -> ArrServer | None:
+def arr_server_for_token(*, kind: str, token: str) -> ArrServer | None:
     """The enabled server of `kind` whose webhook secret is `token` (compared in constant time)."""
     if not token or len(token) > 200:
         return None
@@ -122,7 +122,7 @@ def webhook_parse(*, kind: str, body: object) -> WebhookEvent:
     return event
 
 
-def map_path(server: ArrServer, path: str) -> str:
+def path_map(server: ArrServer, path: str) -> str:
     """The server's path as Revenge sees it: the longest matching `remote` prefix becomes its `local` one."""
     best = None
     for mapping in server.path_mappings or []:
@@ -154,7 +154,7 @@ def webhook_handle(*, server: ArrServer, event: WebhookEvent) -> dict:
         for request in requests:
             services.request_fail(request=request, reason=f"{event.title or 'it'} was removed from {server.name}")
     elif event.paths:
-        local = sorted({map_path(server, path) for path in event.paths})
+        local = sorted({path_map(server, path) for path in event.paths})
         dispatch.task_enqueue(
             "requests.import", args=(server.pk, event.arr_id, event.external_id, local, event.event_type == "Download")
         )

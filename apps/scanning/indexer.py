@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 
 from apps.libraries.containment import LEAVES, allowed_folders, resolves_inside
-from apps.media.probe import ProbeError, ProbeResult, probe_file
+from apps.media.probe import ProbeError, ProbeResult, file_probe
 from apps.scanning import nfo as nfo_reader
 from apps.scanning import sidecars
 from apps.scanning.fingerprint import file_fingerprint
@@ -127,7 +127,7 @@ def read_file(
     )
     if probe:
         try:
-            record.probe = probe_file(path)
+            record.probe = file_probe(path)
         except ProbeError as exc:
             record.probe_error = str(exc) or "unreadable media file"
             problems.append(Skipped(path, record.probe_error))

@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from apps.media.languages import normalize_language
+from apps.media.languages import language_normalize
 
 VIDEO_EXTENSIONS = frozenset(
     {
@@ -126,7 +126,7 @@ def subtitle_for(video_name: str, candidate_name: str) -> SubtitleSidecar | None
             sdh = True
         elif lowered in _DEFAULT:
             default = True
-        elif not language and (code := normalize_language(token)):
+        elif not language and (code := language_normalize(token)):
             language = code
         else:
             leftovers.append(token)

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import origin, session_selectors, sessions
+from apps.accounts import origin, session_selectors
 from apps.accounts.api.serializers import UserMeSerializer
 from apps.accounts.api.session_serializers import (
     DeviceSerializer,
@@ -19,6 +19,7 @@ from apps.accounts.api.session_serializers import (
     LogoutAllSerializer,
 )
 from apps.accounts.models import ApiToken
+from apps.accounts.services import sessions, tokens
 from apps.core.api.throttling import AuthRateThrottle
 
 
@@ -59,7 +60,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        sessions.logout_current(request=request)
+        sessions.request_logout(request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -73,7 +74,7 @@ class LogoutAllView(APIView):
         form = LogoutAllSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         owner = session_selectors.device_owner(viewer=request.user, user_id=form.validated_data.get("user"))
-        ended = sessions.logout_all(user=owner, by=request.user)
+        ended = sessions.user_logout_everywhere(user=owner, by=request.user)
         if owner.pk == request.user.pk:
             request.session.flush()  # this session was ended too: drop its cookie as well
         return Response(LogoutAllResultSerializer(ended).data)
@@ -108,7 +109,7 @@ class SessionDetailView(APIView):
         if found is None:
             raise exceptions.NotFound("No such session or token.")
         if isinstance(found, ApiToken):
-            sessions.token_revoke(token=found, by=request.user)
+            tokens.token_revoke(token=found, by=request.user)
         else:
             sessions.session_revoke(user=found.user, session_id=found.pk, by=request.user)
             if found.session_key == _current(request)["session_key"]:

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import lockout, selectors, services
+from apps.accounts import selectors
 from apps.accounts.api.serializers import (
     RoleSerializer,
     TokenCreatedSerializer,
@@ -17,6 +17,7 @@ from apps.accounts.api.serializers import (
     UserSerializer,
 )
 from apps.accounts.models import User
+from apps.accounts.services import lockout, roles, tokens, users
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.throttling import AuthRateThrottle
 from apps.core.api.viewsets import SelectorModelViewSet
@@ -42,7 +43,7 @@ class TokenCreateView(APIView):
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        created = services.api_token_login(request=request, **form.validated_data)
+        created = tokens.api_token_login(request=request, **form.validated_data)
         if created is None:
             raise exceptions.AuthenticationFailed("Invalid username or password.")
         token, raw_key = created
@@ -72,16 +73,16 @@ class UserViewSet(SelectorModelViewSet):
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.user_create(by=self.request.user, password=data.pop("password", ""), **data)
+        serializer.instance = users.user_create(by=self.request.user, password=data.pop("password", ""), **data)
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.user_update(
+        serializer.instance = users.user_update(
             user=serializer.instance, by=self.request.user, request=self.request, **data
         )
 
     def perform_destroy(self, instance: User) -> None:
-        services.user_delete(user=instance, by=self.request.user)
+        users.user_delete(user=instance, by=self.request.user)
 
     @extend_schema(request=None, responses={200: UnlockSerializer})
     @action(detail=True, methods=["post"])
@@ -114,14 +115,14 @@ class RoleViewSet(SelectorModelViewSet):
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         group = data.pop("group", {})
-        serializer.instance = services.role_create(
+        serializer.instance = roles.role_create(
             by=self.request.user, name=group.get("name", ""), permissions=group.get("permissions", []), **data
         )
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
         group = data.pop("group", {})
-        serializer.instance = services.role_update(
+        serializer.instance = roles.role_update(
             role=serializer.instance,
             by=self.request.user,
             name=group.get("name"),
@@ -130,4 +131,4 @@ class RoleViewSet(SelectorModelViewSet):
         )
 
     def perform_destroy(self, instance) -> None:
-        services.role_delete(role=instance, by=self.request.user)
+        roles.role_delete(role=instance, by=self.request.user)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import roles, tokens, users
 from apps.audit.models import Activity
 from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
@@ -49,12 +49,10 @@ class World:
             scanning.scan_run(scan=scanning.scan_begin(library=library))
 
         self.roles = {role.name: role for role in Role.objects.select_related("group")}
-        kids = account_services.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+        kids = roles.role_create(name="kids", rank=15, by=None, max_parental_age=10)
         self.roles["kids"] = kids
-        self.disposable_role = account_services.role_create(name="disposable", rank=5, by=None)
-        granter = account_services.user_create(
-            username="granter", password="x" * 12, by=None, role=self.roles[Role.ADMIN]
-        )
+        self.disposable_role = roles.role_create(name="disposable", rank=5, by=None)
+        granter = users.user_create(username="granter", password="x" * 12, by=None, role=self.roles[Role.ADMIN])
         everyone = {"user": ["view_library", "download_library"], "guest": ["view_library"], "kids": ["view_library"]}
         for library in (self.movies, self.shows):
             library_services.library_grants_set(library=library, roles=everyone, users={}, by=granter)
@@ -62,7 +60,7 @@ class World:
             library_services.library_grants_set(library=library, roles={}, users={}, by=granter)
 
         self.users = {
-            name: account_services.user_create(username=name, password="x" * 12, by=None, role=self.roles[name])
+            name: users.user_create(username=name, password="x" * 12, by=None, role=self.roles[name])
             for name in ("guest", "kids", "user", "moderator", "admin")
         }
         self.scans = {
@@ -109,8 +107,8 @@ class World:
         if kind == "device":
             owners = self.objects("user", f"{who}-device")
             owners["own"] = self.users.get(who, owners["granted"])
-            tokens = {case: account_services.api_token_create(user=u, name="tv")[0] for case, u in owners.items()}
-            return {case: SimpleNamespace(pk=f"token-{token.pk}") for case, token in tokens.items()}
+            made = {case: tokens.api_token_create(user=u, name="tv")[0] for case, u in owners.items()}
+            return {case: SimpleNamespace(pk=f"token-{token.pk}") for case, token in made.items()}
         if kind == "playback_session":
             owners = self.objects("user", f"{who}-session")
             owners["own"] = self.users.get(who, owners["granted"])
@@ -118,10 +116,8 @@ class World:
             return {case: session_for(owner, movie=family) for case, owner in owners.items()}
         if kind == "user":
             # Fresh targets per principal, so that one's delete does not change the next one's answer.
-            plain = account_services.user_create(username=f"plain-{who}", password="x" * 12, by=None)
-            boss = account_services.user_create(
-                username=f"boss-{who}", password="x" * 12, by=None, role=self.roles[Role.ADMIN]
-            )
+            plain = users.user_create(username=f"plain-{who}", password="x" * 12, by=None)
+            boss = users.user_create(username=f"boss-{who}", password="x" * 12, by=None, role=self.roles[Role.ADMIN])
             return {"granted": plain, "hidden": boss}
         raise AssertionError(kind)
 
@@ -131,7 +127,7 @@ class World:
             ArrServer.objects.create(
                 kind="radarr", name="matrix-default", base_url="http://127.0.0.1:9", api_key="k", is_default=True
             )
-        plain = account_services.user_create(username=f"asker-{who}", password="x" * 12, by=None)
+        plain = users.user_create(username=f"asker-{who}", password="x" * 12, by=None)
         owners = {"own": self.users.get(who, plain), "granted": plain, "hidden": self.users["admin"]}
         found = {}
         for case, owner in owners.items():
@@ -155,4 +151,4 @@ class World:
 
 
 def fresh_role(world, who):
-    return account_services.role_create(name=f"disposable-{who}-{Role.objects.count()}", rank=5, by=None)
+    return roles.role_create(name=f"disposable-{who}-{Role.objects.count()}", rank=5, by=None)

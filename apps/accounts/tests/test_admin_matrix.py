@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.accounts.tests.matrix_world import World
 from apps.libraries import services as library_services
 
@@ -19,15 +19,13 @@ ADMIN_PRINCIPALS = ["guest", "kids", "user", "moderator", "librarian", "admin"]
 @pytest.fixture
 def world(tmp_path, place, db):
     world = World(tmp_path, place)
-    librarian = account_services.user_create(
-        username="librarian", password="x" * 12, by=None, role=world.roles[Role.MODERATOR]
-    )
+    librarian = users.user_create(username="librarian", password="x" * 12, by=None, role=world.roles[Role.MODERATOR])
     library_services.library_grants_set(
         library=world.movies, roles={}, users={"librarian": ["manage_library", "view_library"]}, by=None
     )
     world.users["librarian"] = librarian
-    world.plain = account_services.user_create(username="plain", password="x" * 12, by=None)
-    world.boss = account_services.user_create(username="boss", password="x" * 12, by=None, role=world.roles["admin"])
+    world.plain = users.user_create(username="plain", password="x" * 12, by=None)
+    world.boss = users.user_create(username="boss", password="x" * 12, by=None, role=world.roles["admin"])
     return world
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 
-from apps.accounts import services
 from apps.accounts.models import ApiToken
+from apps.accounts.services import users
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -52,7 +52,7 @@ def test_passwords_are_hashed_with_argon2(settings):
         "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
-    member = services.user_create(username="bob", password="a long password 123", by=None)
+    member = users.user_create(username="bob", password="a long password 123", by=None)
     assert identify_hasher(member.password).algorithm == "argon2"
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from apps.accounts import services
-from apps.accounts.models import IPRule, Role
+from apps.accounts.models import IPRule, Role, User
+from apps.accounts.services import tokens, users
 
 pytestmark = pytest.mark.django_db
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
@@ -36,10 +36,8 @@ def test_allowlist_and_ipv6(client):
 
 def test_staff_only_from_listed_networks(client):
     IPRule.objects.create(network="192.168.1.0/24", kind="staff_only")
-    admin = services.user_create(
-        username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
-    )
-    member = services.user_create(username="m", password="x" * 12, by=None)
+    admin = users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
+    member = users.user_create(username="m", password="x" * 12, by=None)
     client.force_login(admin)
     assert client.get("/api/v1/users/me/", **OUTSIDE).status_code == 403
     assert client.get("/api/v1/users/me/", REMOTE_ADDR="192.168.1.20").status_code == 200
@@ -67,12 +65,10 @@ def test_bad_networks_are_refused(network):
 
 def test_staff_only_applies_to_api_tokens(client):
     IPRule.objects.create(network="192.168.1.0/24", kind="staff_only")
-    admin = services.user_create(
-        username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
-    )
-    member = services.user_create(username="m", password="x" * 12, by=None)
-    token, admin_key = services.api_token_create(user=admin, name="tv")
-    _, member_key = services.api_token_create(user=member, name="tv")
+    admin = users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
+    member = users.user_create(username="m", password="x" * 12, by=None)
+    token, admin_key = tokens.api_token_create(user=admin, name="tv")
+    _, member_key = tokens.api_token_create(user=member, name="tv")
     for keyword in ("Token", "Bearer"):
         refused = client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"{keyword} {admin_key}", **OUTSIDE)
         assert refused.status_code == 403
@@ -96,13 +92,13 @@ def test_staff_only_applies_to_api_tokens(client):
         **OUTSIDE,
     )
     assert created.status_code == 403
-    assert not services.User.objects.filter(username="sneaky").exists()
+    assert not User.objects.filter(username="sneaky").exists()
 
 
 def test_blocklist_refuses_api_tokens(client):
     IPRule.objects.create(network="203.0.113.0/24", kind="block")
-    member = services.user_create(username="m", password="x" * 12, by=None)
-    _, key = services.api_token_create(user=member, name="tv")
+    member = users.user_create(username="m", password="x" * 12, by=None)
+    _, key = tokens.api_token_create(user=member, name="tv")
     assert client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {key}", **OUTSIDE).status_code == 403
     assert (
         client.get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {key}", REMOTE_ADDR="198.51.100.1").status_code

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.accounts import lockout, services
 from apps.accounts.models import LoginLockout, Role
+from apps.accounts.services import lockout, users
 from apps.core.api.throttling import ClientIPRateThrottle
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_unlock_by_a_moderator_through_the_api(api_client, user):
         attempt(api_client)
         age_locks()
     assert attempt(api_client, RIGHT, ip="192.0.2.10").status_code == 403
-    moderator = services.user_create(
+    moderator = users.user_create(
         username="mod", password="x" * 12, by=None, role=Role.objects.get(group__name=Role.MODERATOR)
     )
     staff = APIClient()
@@ -86,7 +86,7 @@ def test_unlock_by_a_moderator_through_the_api(api_client, user):
 
 
 def test_a_user_cannot_unlock_anyone(api_client, user):
-    other = services.user_create(username="bob", password="x" * 12, by=None)
+    other = users.user_create(username="bob", password="x" * 12, by=None)
     member = APIClient()
     member.force_authenticate(user)
     assert member.post(f"/api/v1/users/{other.pk}/unlock/").status_code == 404

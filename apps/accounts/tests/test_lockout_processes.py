@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.accounts import services
 from apps.accounts.models import LoginLockout, Role
+from apps.accounts.services import tokens, users
 from apps.core.tests.test_server import Server
 
 RIGHT = "correct horse battery staple"
@@ -60,11 +60,11 @@ def two_web_processes(tmp_path, settings):
 @pytest.mark.django_db(transaction=True)
 def test_tiers_hold_exactly_across_two_web_processes(two_web_processes, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # what the servers verify
-    alice = services.user_create(username="alice", password=RIGHT, by=None)
-    admin = services.user_create(
+    alice = users.user_create(username="alice", password=RIGHT, by=None)
+    admin = users.user_create(
         username="root", password="x" * 16, by=None, role=Role.objects.get(group__name=Role.ADMIN)
     )
-    _, admin_token = services.api_token_create(user=admin, name="test")
+    _, admin_token = tokens.api_token_create(user=admin, name="test")
     ports = two_web_processes
     wrong = {"username": "alice", "password": "wrong", "device_name": "tv"}
 

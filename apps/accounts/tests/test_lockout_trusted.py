@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.accounts import lockout, services
 from apps.accounts.models import LoginLockout, Role
+from apps.accounts.services import lockout, users
 from apps.accounts.tests.test_lockout import _no_rate_limit  # noqa: F401 - autouse: the rate limit answers 429 first
 from revenge import config
 
@@ -21,7 +21,7 @@ HOME, HOME_ATTACKER = "192.168.1.20", "192.168.1.66"
 
 @pytest.fixture
 def boss():
-    return services.user_create(username="admin", password=RIGHT, by=None, role=Role.objects.get(group__name="admin"))
+    return users.user_create(username="admin", password=RIGHT, by=None, role=Role.objects.get(group__name="admin"))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.accounts import services
 from apps.accounts.models import ApiToken, LoginSession, Role, User
 from apps.accounts.tests.test_sessions import PASSWORD, make_user, signed_in, with_token
 from apps.audit.models import Activity
@@ -145,7 +144,7 @@ def test_changepassword_command_ends_sessions_and_tokens(monkeypatch):
     result = call_command("changepassword", "alice")
     assert "1 sessions and 1 API tokens ended" in result
     assert phone.get(ME).status_code in (401, 403) and tv.get(ME).status_code == 401
-    assert services.User.objects.get(username="alice").check_password(NEW)
+    assert User.objects.get(username="alice").check_password(NEW)
 
 
 def test_changepassword_refuses_unknown_users_and_gives_up_after_three_tries(monkeypatch):

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.accounts import role_settings, rules, services
+from apps.accounts import role_settings, rules
 from apps.accounts.models import SETTING_FIELDS, Role, User
-from apps.accounts.roles import permissions_by_name
+from apps.accounts.services import roles, users
+from apps.accounts.services.roles import permissions_by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,13 @@ def role(name: str) -> Role:
 
 
 def make_user(name: str, role_name: str) -> User:
-    return services.user_create(username=name, password="x" * 12, by=None, role=role(role_name))
+    return users.user_create(username=name, password="x" * 12, by=None, role=role(role_name))
 
 
 @pytest.fixture
 def strong_role():
     """Ranked below moderators, but holding permissions moderators do not have."""
-    return services.role_create(name="librarians", rank=30, by=None, permissions=permissions_by_name(STRONG))
+    return roles.role_create(name="librarians", rank=30, by=None, permissions=permissions_by_name(STRONG))
 
 
 @pytest.fixture
@@ -73,12 +74,12 @@ def test_a_moderator_may_not_give_a_stronger_role_by_update(api_client, moderato
     assert member.role.name == "user"
     assert not member.has_perm("libraries.add_library")
     with pytest.raises(PermissionDenied):
-        services.user_update(user=member, by=moderator, role=strong_role)
+        users.user_update(user=member, by=moderator, role=strong_role)
 
 
 def test_a_moderator_may_not_take_over_a_stronger_account(api_client, moderator, strong_role):
     """Ranked lower, but its role holds what the moderator lacks: a new password would hand those over."""
-    librarian = services.user_create(username="li", password="x" * 12, by=None, role=strong_role)
+    librarian = users.user_create(username="li", password="x" * 12, by=None, role=strong_role)
     api_client.force_authenticate(moderator)
     response = api_client.patch(f"/api/v1/users/{librarian.pk}/", {"password": "taken over 1234"}, format="json")
     assert response.status_code == 403
@@ -129,8 +130,8 @@ def test_users_created_without_a_password_cannot_sign_in(api_client):
 def test_renaming_a_role_onto_a_taken_name_is_a_400(api_client):
     admin = make_user("ad", "admin")
     api_client.force_authenticate(admin)
-    teens = services.role_create(name="teens", rank=15, by=None)
-    services.role_create(name="kids", rank=12, by=None)
+    teens = roles.role_create(name="teens", rank=15, by=None)
+    roles.role_create(name="kids", rank=12, by=None)
     for method in ("patch", "put"):
         response = getattr(api_client, method)(
             f"/api/v1/roles/{teens.pk}/", {"name": "kids", "rank": 15}, format="json"
@@ -143,12 +144,12 @@ def test_renaming_a_role_onto_a_taken_name_is_a_400(api_client):
     assert created.status_code == 400
     assert role("teens").rank == 15 and Role.objects.filter(group__name="kids").count() == 1
     with pytest.raises(ValidationError):
-        services.role_update(role=teens, by=None, name="kids")
+        roles.role_update(role=teens, by=None, name="kids")
 
 
 def test_the_admin_refuses_a_taken_role_name_in_the_form(client):
     admin = make_user("ad", "admin")
-    teens = services.role_create(name="teens", rank=15, by=None)
+    teens = roles.role_create(name="teens", rank=15, by=None)
     client.force_login(admin)
     data = {"name": "user", "rank": 15, "description": "", "request_quota_days": 7, "max_streams": 0}
     data |= {"max_transcode_height": 0, "max_transcode_bitrate_kbps": 0, "request_quota_movies": 0}
@@ -192,7 +193,7 @@ COERCED = [("max_streams", True), ("may_download", "yes"), ("max_parental_age", 
 @pytest.mark.parametrize(("field", "value"), [bad for bad in BAD_SETTINGS if bad not in COERCED])
 def test_bad_role_settings_are_a_400_and_change_nothing(api_client, field, value):
     admin = make_user("ad", "admin")
-    teens = services.role_create(name="teens", rank=15, by=None, max_streams=2)
+    teens = roles.role_create(name="teens", rank=15, by=None, max_streams=2)
     api_client.force_authenticate(admin)
     before = {name: getattr(teens, name) for name in SETTING_FIELDS}
     response = api_client.patch(f"/api/v1/roles/{teens.pk}/", {field: value}, format="json")
@@ -201,13 +202,13 @@ def test_bad_role_settings_are_a_400_and_change_nothing(api_client, field, value
     teens.refresh_from_db()
     assert {name: getattr(teens, name) for name in SETTING_FIELDS} == before
     with pytest.raises(ValidationError):
-        services.role_update(role=teens, by=None, **{field: value})
+        roles.role_update(role=teens, by=None, **{field: value})
 
 
 @pytest.mark.parametrize(("field", "value"), [*BAD_SETTINGS[:-1], ("no_such_setting", 1)])
 def test_bad_overrides_are_a_400_and_change_nothing(api_client, field, value):
     admin, member = make_user("ad", "admin"), make_user("u", "user")
-    services.user_update(user=member, by=None, settings_overrides={"max_streams": 4})
+    users.user_update(user=member, by=None, settings_overrides={"max_streams": 4})
     api_client.force_authenticate(admin)
     response = api_client.patch(f"/api/v1/users/{member.pk}/", {"settings_overrides": {field: value}}, format="json")
     assert response.status_code == 400, response.content
@@ -216,7 +217,7 @@ def test_bad_overrides_are_a_400_and_change_nothing(api_client, field, value):
     member.refresh_from_db()
     assert member.settings_overrides == {"max_streams": 4}
     with pytest.raises(ValidationError):
-        services.user_update(user=member, by=None, settings_overrides={field: value})
+        users.user_update(user=member, by=None, settings_overrides={field: value})
     assert api_client.get("/api/v1/users/me/").status_code == 200
 
 
@@ -247,7 +248,7 @@ def test_every_setting_has_a_check():
     good = {name: getattr(role("guest"), name) for name in SETTING_FIELDS}
     assert role_settings.setting_values_clean(good) == good
     perms = Permission.objects.filter(codename="view_user")
-    assert services.role_create(name="ok", rank=5, by=None, permissions=list(perms), allowed_genres=[" Drama "])
+    assert roles.role_create(name="ok", rank=5, by=None, permissions=list(perms), allowed_genres=[" Drama "])
     assert role("ok").allowed_genres == ["Drama"]
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from apps.accounts import roles, selectors, services
+from apps.accounts import rules, selectors
 from apps.accounts.models import Role, User
+from apps.accounts.services import roles, users
 from apps.libraries import services as library_services
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def role(name: str) -> Role:
 
 
 def make_user(name: str, role_name: str) -> User:
-    return services.user_create(username=name, password="x" * 12, by=None, role=role(role_name))
+    return users.user_create(username=name, password="x" * 12, by=None, role=role(role_name))
 
 
 def test_setup_roles_is_idempotent():
@@ -44,23 +45,23 @@ def test_roles_decide_admin_access_and_superuser():
     assert (moderator.is_superuser, moderator.is_staff) == (False, True)
     assert (member.is_superuser, member.is_staff) == (False, False)
     assert list(member.groups.values_list("name", flat=True)) == ["user"]
-    assert services.user_create(username="d", password="x" * 12, by=None).role.name == "user"
+    assert users.user_create(username="d", password="x" * 12, by=None).role.name == "user"
 
 
 def test_nobody_acts_above_their_rank():
     moderator, admin = make_user("m", "moderator"), make_user("a", "admin")
     member = make_user("u", "user")
     with pytest.raises(PermissionDenied):
-        services.user_update(user=admin, by=moderator, display_name="demoted")
+        users.user_update(user=admin, by=moderator, display_name="demoted")
     with pytest.raises(PermissionDenied):
-        services.user_update(user=member, by=moderator, role=role("admin"))
+        users.user_update(user=member, by=moderator, role=role("admin"))
     with pytest.raises(PermissionDenied):
-        services.user_create(username="x", password="x" * 12, by=moderator, role=role("admin"))
+        users.user_create(username="x", password="x" * 12, by=moderator, role=role("admin"))
     with pytest.raises(PermissionDenied):
-        services.role_create(name="bosses", rank=60, by=moderator)
+        roles.role_create(name="bosses", rank=60, by=moderator)
     with pytest.raises(PermissionDenied):
-        services.user_delete(user=moderator, by=moderator)
-    services.user_update(user=member, by=moderator, role=role("guest"))
+        users.user_delete(user=moderator, by=moderator)
+    users.user_update(user=member, by=moderator, role=role("guest"))
     assert User.objects.get(pk=member.pk).role.name == "guest"
 
 
@@ -70,23 +71,23 @@ def test_nobody_grants_a_permission_they_do_not_hold():
     moderator = make_user("m", "moderator")
     delete_user = Permission.objects.get(codename="delete_user")
     with pytest.raises(PermissionDenied, match=r"accounts\.delete_user"):
-        services.role_create(name="cleaners", rank=30, by=moderator, permissions=[delete_user])
+        roles.role_create(name="cleaners", rank=30, by=moderator, permissions=[delete_user])
     view_user = Permission.objects.get(codename="view_user")
-    created = services.role_create(name="viewers", rank=30, by=moderator, permissions=[view_user])
+    created = roles.role_create(name="viewers", rank=30, by=moderator, permissions=[view_user])
     assert list(created.group.permissions.all()) == [view_user]
 
 
 def test_built_in_roles_cannot_be_deleted_or_renamed():
     with pytest.raises(ValidationError):
-        services.role_delete(role=role("guest"), by=None)
+        roles.role_delete(role=role("guest"), by=None)
     with pytest.raises(ValidationError):
-        services.role_update(role=role("guest"), by=None, name="visitors")
+        roles.role_update(role=role("guest"), by=None, name="visitors")
 
 
 def test_deleting_a_custom_role_moves_its_members_to_user():
-    custom = services.role_create(name="friends", rank=25, by=None)
-    friend = services.user_create(username="f", password="x" * 12, by=None, role=custom)
-    services.role_delete(role=custom, by=None)
+    custom = roles.role_create(name="friends", rank=25, by=None)
+    friend = users.user_create(username="f", password="x" * 12, by=None, role=custom)
+    roles.role_delete(role=custom, by=None)
     friend.refresh_from_db()
     assert friend.role.name == "user"
     assert list(friend.groups.values_list("name", flat=True)) == ["user"]
@@ -96,12 +97,12 @@ def test_effective_settings_user_override_then_role_then_default():
     member = make_user("u", "user")
     settings = selectors.effective_settings(member)
     assert (settings.max_streams, settings.may_download) == (3, False)
-    services.user_update(user=member, by=None, settings_overrides={"max_streams": 5})
+    users.user_update(user=member, by=None, settings_overrides={"max_streams": 5})
     assert selectors.effective_settings(member).max_streams == 5
     orphan = User.objects.create_user(username="o", password="x" * 12)
     assert selectors.effective_settings(orphan).max_streams == selectors.SERVER_DEFAULTS["max_streams"]
     with pytest.raises(ValidationError, match="unknown settings"):
-        services.user_update(user=member, by=None, settings_overrides={"root": True})
+        users.user_update(user=member, by=None, settings_overrides={"root": True})
 
 
 def test_effective_settings_follow_every_change(django_assert_num_queries):
@@ -113,9 +114,9 @@ def test_effective_settings_follow_every_change(django_assert_num_queries):
     user_role.max_streams = 7
     user_role.save()
     assert selectors.effective_settings(member).max_streams == 7
-    services.user_update(user=member, by=None, role=role("guest"))
+    users.user_update(user=member, by=None, role=role("guest"))
     assert selectors.effective_settings(member).max_streams == 1
-    services.user_update(user=member, by=None, settings_overrides={"max_streams": 9})
+    users.user_update(user=member, by=None, settings_overrides={"max_streams": 9})
     assert selectors.effective_settings(member).max_streams == 9
 
 
@@ -128,8 +129,8 @@ def test_me_shows_role_and_effective_settings(api_client):
 
 
 def test_rank_of():
-    assert roles.rank_of(make_user("a", "admin")) > roles.rank_of(make_user("m", "moderator"))
-    assert roles.rank_of(User.objects.create_user(username="n", password="x" * 12)) == 0
+    assert rules.rank_of(make_user("a", "admin")) > rules.rank_of(make_user("m", "moderator"))
+    assert rules.rank_of(User.objects.create_user(username="n", password="x" * 12)) == 0
 
 
 def test_users_and_roles_api_validation(api_client):

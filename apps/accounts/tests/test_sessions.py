@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.accounts import services
 from apps.accounts.models import ApiToken, LoginSession, Role, User
+from apps.accounts.services import tokens, users
 from apps.accounts.tests.test_devices import CHROME, FIREFOX, IPHONE
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ ME = "/api/v1/users/me/"
 
 
 def make_user(username: str, role: str = Role.USER) -> User:
-    return services.user_create(username=username, password=PASSWORD, by=None, role=Role.objects.get(group__name=role))
+    return users.user_create(username=username, password=PASSWORD, by=None, role=Role.objects.get(group__name=role))
 
 
 def signed_in(username: str = "alice", **defaults) -> APIClient:
@@ -190,7 +190,7 @@ def test_a_token_is_listed_current_with_its_device_and_can_be_revoked(
 
 def test_expired_and_dead_ones_are_not_listed(user):
     client = signed_in()
-    services.api_token_create(user=user, name="old", expires_at=timezone.now() - timedelta(minutes=1))
+    tokens.api_token_create(user=user, name="old", expires_at=timezone.now() - timedelta(minutes=1))
     expired, deleted = signed_in(), signed_in()
     Session.objects.filter(session_key=expired.cookies["sessionid"].value).update(
         expire_date=timezone.now() - timedelta(seconds=1)
@@ -202,7 +202,7 @@ def test_expired_and_dead_ones_are_not_listed(user):
     signed_in()
     assert LoginSession.objects.filter(user=user).count() == 2
     # A new password ends every session (Django's auth hash): they leave the list at once.
-    services.user_update(user=user, by=None, password="another long password")
+    users.user_update(user=user, by=None, password="another long password")
     make_user("boss", Role.ADMIN)
     assert signed_in("boss").get(SESSIONS, {"user": user.pk}).json() == []
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.audit.models import Activity
 from apps.audit.services import activity_prune, activity_record
 
@@ -19,9 +19,7 @@ AUTH_EVENTS = {"login", "login_failed", "lockout"}
 
 
 def member(name: str, role: str):
-    return account_services.user_create(
-        username=name, password="x" * 12, by=None, role=Role.objects.get(group__name=role)
-    )
+    return users.user_create(username=name, password="x" * 12, by=None, role=Role.objects.get(group__name=role))
 
 
 def client_for(user) -> APIClient:
@@ -110,7 +108,7 @@ def test_unknown_object_type_finds_nothing(admin_api):
 def test_entries_outlive_their_actor(admin_api):
     gone = member("temp", Role.MODERATOR)
     activity_record(event="login", actor=gone, target=gone)
-    account_services.user_delete(user=gone, by=None)
+    users.user_delete(user=gone, by=None)
     logins = admin_api.get(URL, {"action": "login"}).json()["results"]
     assert logins[0]["actor"] == {"id": None, "username": "temp"}
 

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.accounts import services as account_services
 from apps.accounts.models import ApiToken, LoginSession, Role
+from apps.accounts.services import tokens, users
 from apps.audit.models import Activity
 
 OPERATOR_IP = "203.0.113.7"
@@ -21,10 +21,8 @@ def entries() -> set[tuple[str, str]]:
 @pytest.mark.django_db(transaction=True)
 def test_every_action_of_the_checklist_is_in_the_activity_log(tmp_path, settings):
     settings.AUDIT_RETENTION_DAYS = 90
-    boss = account_services.user_create(
-        username="boss", password=RIGHT, by=None, role=Role.objects.get(group__name=Role.ADMIN)
-    )
-    _, key = account_services.api_token_create(user=boss, name="operator")
+    boss = users.user_create(username="boss", password=RIGHT, by=None, role=Role.objects.get(group__name=Role.ADMIN))
+    _, key = tokens.api_token_create(user=boss, name="operator")
     api = APIClient(REMOTE_ADDR=OPERATOR_IP, HTTP_USER_AGENT="checklist/1.0")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     Activity.objects.all().delete()  # only what the operator does below
@@ -50,7 +48,7 @@ def test_every_action_of_the_checklist_is_in_the_activity_log(tmp_path, settings
     ok(api.delete(f"/api/v1/libraries/{library['id']}/"), 204)
 
     # Sign-in, failures, lockout and unlock, tokens, sessions.
-    alice = account_services.user_create(username="alice", password=RIGHT, by=None)
+    alice = users.user_create(username="alice", password=RIGHT, by=None)
     outsider = APIClient(REMOTE_ADDR="192.0.2.50")
     token_body = {"username": "alice", "password": RIGHT, "device_name": "TV"}
     ok(outsider.post("/api/v1/auth/token/", token_body, format="json"), 201)

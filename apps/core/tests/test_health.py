@@ -59,7 +59,7 @@ def test_startupz_is_ok_once_migrations_are_applied(client):
 
 @pytest.mark.django_db
 def test_readyz_fails_while_draining(client, not_draining):
-    health.start_draining()
+    health.draining_start()
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "draining"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.schemas.generators import EndpointEnumerator
 from rest_framework.test import APIClient
 
-from apps.accounts import services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 
 pytestmark = pytest.mark.django_db
 HOSTILE_IDS = [str(2**70), str(2**63), "-1", "0", "abc", "1e3", "%00", "9" * 400, "..%2F..%2Fetc", "\uff11"]
@@ -41,7 +41,7 @@ def endpoints() -> list[tuple[str, str]]:
 def principals(db) -> dict[str, APIClient]:
     clients = {"anonymous": APIClient()}
     for role in (Role.GUEST, Role.ADMIN):
-        user = services.user_create(
+        user = users.user_create(
             username=f"walker-{role}", password="x" * 12, by=None, role=Role.objects.get(group__name=role)
         )
         clients[role] = APIClient()

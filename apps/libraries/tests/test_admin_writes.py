@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import roles, users
 from apps.libraries import services
 from apps.libraries.models import Library
 
@@ -18,7 +18,7 @@ def role(name: str) -> Role:
 
 @pytest.fixture
 def admin(db):
-    return account_services.user_create(username="ad", password="x" * 12, by=None, role=role("admin"))
+    return users.user_create(username="ad", password="x" * 12, by=None, role=role("admin"))
 
 
 def form(name: str, kind: str, *paths: str, **extra) -> dict:
@@ -54,7 +54,7 @@ def test_a_manager_in_the_admin_keeps_to_the_grant(client, tmp_path):
     for name in ("mine", "other"):
         (tmp_path / name).mkdir()
     library = services.library_create(name="Mine", kind="movies", paths=[str(tmp_path / "mine")])
-    moderator = account_services.user_create(username="mo", password="x" * 12, by=None, role=role("moderator"))
+    moderator = users.user_create(username="mo", password="x" * 12, by=None, role=role("moderator"))
     services.library_grants_set(library=library, roles={}, users={"mo": ["manage_library", "view_library"]}, by=None)
     client.force_login(moderator)
     url = f"/admin/libraries/library/{library.pk}/change/"
@@ -76,8 +76,8 @@ def test_guardian_grant_pages_are_for_superusers_only(client, admin, tmp_path):
     (tmp_path / "mine").mkdir()
     library = services.library_create(name="Mine", kind="movies", paths=[str(tmp_path / "mine")])
     perms = list(Permission.objects.filter(codename__in=["view_library", "change_library"]))
-    librarians = account_services.role_create(name="librarians", rank=60, by=None, permissions=perms)
-    librarian = account_services.user_create(username="li", password="x" * 12, by=None, role=librarians)
+    librarians = roles.role_create(name="librarians", rank=60, by=None, permissions=perms)
+    librarian = users.user_create(username="li", password="x" * 12, by=None, role=librarians)
     url = f"/admin/libraries/library/{library.pk}/permissions/"
     client.force_login(librarian)
     assert client.get(f"/admin/libraries/library/{library.pk}/change/").status_code == 200

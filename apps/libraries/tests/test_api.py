@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def manager(db):
-    from apps.accounts import services
     from apps.accounts.models import Role
+    from apps.accounts.services import users
 
     admin = Role.objects.get(group__name=Role.ADMIN)
-    return services.user_create(username="mona", password="pw-for-mona-123", by=None, role=admin)
+    return users.user_create(username="mona", password="pw-for-mona-123", by=None, role=admin)
 
 
 def test_managers_create_libraries_with_validated_folders(api_client, manager, tmp_path):

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from guardian.shortcuts import get_perms
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import rules, services
 from apps.libraries.models import Library
 
@@ -27,8 +27,8 @@ def world(tmp_path):
     mine = services.library_create(name="Mine", kind="movies", paths=[str(tmp_path / "mine")])
     theirs = services.library_create(name="Theirs", kind="movies", paths=[str(tmp_path / "theirs")])
     services.library_grants_set(library=theirs, roles={}, users={}, by=None)  # nobody but admins sees it
-    manager = account_services.user_create(username="mo", password="x" * 12, by=None, role=role("moderator"))
-    admin = account_services.user_create(username="ad", password="x" * 12, by=None, role=role("admin"))
+    manager = users.user_create(username="mo", password="x" * 12, by=None, role=role("moderator"))
+    admin = users.user_create(username="ad", password="x" * 12, by=None, role=role("admin"))
     services.library_grants_set(
         library=mine,
         roles={"user": ["download_library", "view_library"], "guest": ["view_library"]},
@@ -101,10 +101,10 @@ def test_a_manager_may_not_give_manage_to_their_own_role_or_anyone_level(api_cli
     own_role = {**before["roles"], "moderator": ["manage_library", "view_library"]}
     response = api_client.put(grants_url(mine), {"roles": own_role, "users": before["users"]}, format="json")
     assert response.status_code == 403 and "lower ranks" in response.json()["detail"]
-    peer = account_services.user_create(username="peer", password="x" * 12, by=None, role=role("moderator"))
-    users = {**before["users"], peer.username: ["manage_library"]}
+    peer = users.user_create(username="peer", password="x" * 12, by=None, role=role("moderator"))
+    people = {**before["users"], peer.username: ["manage_library"]}
     assert (
-        api_client.put(grants_url(mine), {"roles": before["roles"], "users": users}, format="json").status_code == 403
+        api_client.put(grants_url(mine), {"roles": before["roles"], "users": people}, format="json").status_code == 403
     )
     assert current(mine) == before
     assert "manage_library" not in get_perms(peer, mine)

@@ -14,7 +14,8 @@ from apps.core.api.viewsets import SelectorReadOnlyViewSet
 from apps.core.api.visible_filters import visible_choice
 from apps.libraries.api.paths import may_see_paths
 from apps.libraries.selectors import libraries_visible_to
-from apps.media import duplicate_review, selectors
+from apps.media import selectors
+from apps.media.duplicates import review
 from apps.media.models import DuplicateGroup, DuplicateMember, MediaStream
 
 
@@ -150,7 +151,7 @@ class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
         group = self.get_object()
         choice = FileChoiceSerializer(data=request.data)
         choice.is_valid(raise_exception=True)
-        duplicate_review.duplicate_keep(group=group, file_id=choice.validated_data["file"], by=request.user)
+        review.duplicate_keep(group=group, file_id=choice.validated_data["file"], by=request.user)
         return Response(self._current(group))
 
     @extend_schema(request=None, responses=DuplicateGroupSerializer)
@@ -158,7 +159,7 @@ class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
     def dismiss(self, request: Request, pk: str | None = None) -> Response:
         """Not a duplicate: remembered until a new file joins the group."""
         group = self.get_object()
-        duplicate_review.duplicate_dismiss(group=group, by=request.user)
+        review.duplicate_dismiss(group=group, by=request.user)
         return Response(self._current(group))
 
     @extend_schema(request=DeleteFileSerializer, responses=DeleteResultSerializer)
@@ -169,7 +170,7 @@ class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
         body = DeleteFileSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         file_id = body.validated_data["file"]
-        remaining = duplicate_review.duplicate_file_delete(
+        remaining = review.duplicate_file_delete(
             group=group, file_id=file_id, confirm=body.validated_data["confirm"], by=request.user
         )
         return Response({"deleted": file_id, "group": self._current(remaining) if remaining else None})

@@ -35,9 +35,9 @@ class MediaFile(models.Model):
     is_3d = models.BooleanField(default=False)
     added_at = models.DateTimeField(auto_now_add=True)
     last_scanned_at = models.DateTimeField(null=True, blank=True)
-    # Duplicate detection (apps/media/duplicates.py). Each hash keeps the state_key of the file it was computed
-    # for, so it is recomputed only when the file changes; a perceptual key with an empty hash means "tried, not
-    # hashable" (perceptual_error says why).
+    # Duplicate detection (apps/media/duplicates/detection.py). Each hash keeps the state_key of the file it was
+    # computed for, so it is recomputed only when the file changes; a perceptual key with an empty hash means
+    # "tried, not hashable" (perceptual_error says why).
     full_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the whole file, when needed.")
     full_hash_key = models.CharField(max_length=100, blank=True)
     perceptual_hash = models.CharField(max_length=400, blank=True, help_text="dHash of sampled frames.")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from apps.libraries import services as library_services
-from apps.media import duplicates
+from apps.media.duplicates import detection
 from apps.media.models import DuplicateGroup, MediaFile
 from apps.media.tests.media_factory import make_clip, reencode
 from apps.scanning import services as scanning
@@ -46,10 +46,10 @@ class ClipLibrary:
     def scan(self) -> None:
         scanning.scan_run(scan=scanning.scan_begin(library=self.library))
 
-    def refresh(self, **options) -> duplicates.RefreshResult:
+    def refresh(self, **options) -> detection.RefreshResult:
         """Scan, then hash and group as the worker would, without a time budget."""
         self.scan()
-        return duplicates.duplicates_refresh(library=self.library, budget_seconds=None, **options)
+        return detection.duplicates_refresh(library=self.library, budget_seconds=None, **options)
 
     def file(self, relative: str) -> MediaFile:
         return MediaFile.objects.get(library=self.library, path=str(self.root / relative))

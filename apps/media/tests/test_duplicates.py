@@ -8,7 +8,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from apps.media import duplicate_review, duplicates
+from apps.media.duplicates import detection, review
 from apps.media.models import DuplicateGroup, MediaFile
 from apps.media.tests.factories import ClipLibrary
 from revenge.celery import app
@@ -33,7 +33,7 @@ def test_a_reencode_is_a_perceptual_duplicate_and_another_clip_of_the_same_lengt
     assert movies.groups() == [{"Clip A (2001)/Clip A (2001).mkv", "Clip A Remux (2002)/Clip A Remux (2002).mp4"}]
     group = movies.group("perceptual")
     assert group.status == DuplicateGroup.Status.OPEN
-    assert group.distance <= 4 < duplicates.PERCEPTUAL_THRESHOLD
+    assert group.distance <= 4 < detection.PERCEPTUAL_THRESHOLD
     original, copy = (
         movies.file("Clip A (2001)/Clip A (2001).mkv"),
         movies.file("Clip A Remux (2002)/Clip A Remux (2002).mp4"),
@@ -151,7 +151,7 @@ def test_not_a_duplicate_is_remembered_until_a_new_file_joins(movies):
         (movies.root / name).mkdir()
     shutil.copyfile(one, movies.root / "Two (2002)" / "Two (2002).mkv")
     movies.refresh()
-    duplicate_review.duplicate_dismiss(group=movies.group("exact"))
+    review.duplicate_dismiss(group=movies.group("exact"))
 
     DuplicateGroup.objects.all().delete()  # even rebuilt from nothing, the same files stay dismissed
     movies.refresh()
@@ -169,7 +169,7 @@ def test_a_decision_survives_a_rebuild_while_the_members_stay_the_same(movies):
     movies.reencode("A (2001)/A (2001).mkv", "B (2002)/B (2002).mp4")
     movies.refresh()
     original = movies.file("A (2001)/A (2001).mkv")
-    group = duplicate_review.duplicate_keep(group=movies.group("perceptual"), file_id=original.pk)
+    group = review.duplicate_keep(group=movies.group("perceptual"), file_id=original.pk)
     movies.refresh()
     rebuilt = movies.group("perceptual")
     assert (rebuilt.pk, rebuilt.status, rebuilt.kept_file_id) == (group.pk, "kept", original.pk)
@@ -185,14 +185,14 @@ def test_broken_files_are_skipped_and_the_rest_is_grouped(movies):
     movies.write("Truncated (2006)/Truncated (2006).mkv", data[: len(data) // 3])
     movies.scan()
     (movies.root / "Good Copy (2002)" / "Good Copy (2002).mp4").rename(movies.root / "moved-away.mp4")
-    result = duplicates.duplicates_refresh(library=movies.library, budget_seconds=None)
+    result = detection.duplicates_refresh(library=movies.library, budget_seconds=None)
     assert result.complete
     truncated = movies.file("Truncated (2006)/Truncated (2006).mkv")
     assert truncated.probe_status == "ok" and truncated.perceptual_hash == ""
     assert "decoded" in truncated.perceptual_error
     assert movies.groups("exact") == []  # two empty files are no duplicates
     (movies.root / "moved-away.mp4").rename(movies.root / "Good Copy (2002)" / "Good Copy (2002).mp4")
-    duplicates.duplicates_refresh(library=movies.library, budget_seconds=None)
+    detection.duplicates_refresh(library=movies.library, budget_seconds=None)
     assert movies.groups() == [{"Good (2001)/Good (2001).mkv", "Good Copy (2002)/Good Copy (2002).mp4"}]
 
 
@@ -200,16 +200,16 @@ def test_a_time_budget_leaves_the_rest_for_the_next_run(movies):
     for seed in range(1, 4):
         movies.clip(f"Clip {seed} (200{seed})/Clip {seed} (200{seed}).mkv", seed=seed)
     movies.scan()
-    first = duplicates.hashes_update(library=movies.library, budget_seconds=1e-9)
+    first = detection.hashes_update(library=movies.library, budget_seconds=1e-9)
     assert (first.perceptual_hashed, first.pending, first.complete) == (1, 2, False)
-    assert duplicates.hashes_update(library=movies.library).perceptual_hashed == 2
+    assert detection.hashes_update(library=movies.library).perceptual_hashed == 2
 
 
 def test_a_second_refresh_of_the_same_library_waits_its_turn(movies):
     from django.core.cache import cache
 
     cache.add(f"duplicates-refresh:{movies.library.pk}", 1)
-    assert duplicates.duplicates_refresh(library=movies.library).busy
+    assert detection.duplicates_refresh(library=movies.library).busy
 
 
 @pytest.mark.django_db(transaction=True)
@@ -227,7 +227,7 @@ def test_a_scan_that_changed_files_refreshes_the_groups_in_a_worker(movies):
 
 def test_only_a_scan_that_changed_files_starts_a_refresh(django_capture_on_commit_callbacks):
     from apps.core.events import Event
-    from apps.media.duplicate_subscribers import duplicates_after_scan
+    from apps.media.duplicates.subscribers import duplicates_after_scan
 
     quiet = {"added": 0, "updated": 0, "moved": 0, "removed": 0, "unchanged": 12}
     with django_capture_on_commit_callbacks() as enqueued:

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import services as library_services
 from apps.media.models import DuplicateGroup, DuplicateMember, MediaFile
 from apps.media.tests.factories import ClipLibrary
@@ -30,7 +30,7 @@ def mine(tmp_path) -> ClipLibrary:
 @pytest.fixture
 def manager(mine):
     user_role = Role.objects.get(group__name=Role.USER)
-    user = account_services.user_create(username="mona", password="x" * 12, by=None, role=user_role)
+    user = users.user_create(username="mona", password="x" * 12, by=None, role=user_role)
     library_services.library_grants_set(
         library=mine.library, roles={}, users={"mona": ["manage_library", "view_library"]}, by=None
     )

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from guardian.shortcuts import assign_perm
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.audit.models import Activity
 from apps.media.models import DuplicateGroup, MediaFile
 from apps.media.tests.factories import ClipLibrary
@@ -33,7 +33,7 @@ def movies(tmp_path) -> ClipLibrary:
 @pytest.fixture
 def admin_user(db):
     role = Role.objects.get(group__name=Role.ADMIN)
-    return account_services.user_create(username="boss", password="x" * 12, by=None, role=role)
+    return users.user_create(username="boss", password="x" * 12, by=None, role=role)
 
 
 def test_managers_list_groups_with_members(api_client, movies, admin_user):
@@ -191,7 +191,7 @@ def test_admin_bulk_dismiss_and_what_others_cannot_reach(movies, admin_user, use
     client.post("/admin/media/duplicategroup/", {"action": "dismiss_selected", "_selected_action": ids})
     assert set(DuplicateGroup.objects.values_list("status", flat=True)) == {"dismissed"}
 
-    moderator = account_services.user_create(
+    moderator = users.user_create(
         username="mod", password="x" * 12, by=None, role=Role.objects.get(group__name=Role.MODERATOR)
     )
     client.force_login(moderator)

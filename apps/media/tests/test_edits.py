@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import roles, users
 from apps.audit.models import Activity
 from apps.core import caching
 from apps.libraries import services as library_services
@@ -21,7 +21,7 @@ MOVIE_NFO = b"<movie><title>Heat</title><year>1995</year><mpaa>PG</mpaa></movie>
 @pytest.fixture
 def admin(db):
     role = Role.objects.get(group__name=Role.ADMIN)
-    return account_services.user_create(username="boss", password="x" * 12, by=None, role=role)
+    return users.user_create(username="boss", password="x" * 12, by=None, role=role)
 
 
 @pytest.fixture
@@ -74,9 +74,9 @@ def test_a_certification_saved_in_the_admin_sets_the_age(client, admin, catalogu
     entry = Activity.objects.get(event="catalogue_changed")
     assert entry.actor == admin and entry.object_pk == str(heat.pk)
     assert entry.additional_data == {"kind": "movie", "fields": ["certification", "age_rating"]}
-    kid = account_services.user_create(username="kid", password="x" * 12, by=None)
-    kid_role = account_services.role_create(name="kids", rank=15, by=None, max_parental_age=12)
-    account_services.user_update(user=kid, by=None, role=kid_role)
+    kid = users.user_create(username="kid", password="x" * 12, by=None)
+    kid_role = roles.role_create(name="kids", rank=15, by=None, max_parental_age=12)
+    users.user_update(user=kid, by=None, role=kid_role)
     library_services.library_grants_set(library=heat.library, roles={"kids": ["view_library"]}, users={}, by=None)
     assert not selectors.movies_visible_to(kid).filter(pk=heat.pk).exists()
     unrated = client.post(url, {**data, "certification": ""})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.media.languages import _LANGUAGES, language_name, normalize_language
+from apps.media.languages import _LANGUAGES, language_name, language_normalize
 
 # 639-1 code, 639-2/B code, English name: the languages media libraries meet most.
 COMMON = [
@@ -61,11 +61,11 @@ COMMON = [
 
 @pytest.mark.parametrize(("one", "bib", "name"), COMMON)
 def test_common_languages_by_code_and_name(one, bib, name):
-    assert normalize_language(one) == bib
-    assert normalize_language(one.upper()) == bib
-    assert normalize_language(bib) == bib
-    assert normalize_language(name) == bib
-    assert normalize_language(name.upper()) == bib
+    assert language_normalize(one) == bib
+    assert language_normalize(one.upper()) == bib
+    assert language_normalize(bib) == bib
+    assert language_normalize(name) == bib
+    assert language_normalize(name.upper()) == bib
     assert language_name(bib) == name
     assert language_name(one) == name
 
@@ -91,7 +91,7 @@ def test_common_languages_by_code_and_name(one, bib, name):
     ],
 )
 def test_terminology_codes_become_bibliographic(token, expected):
-    assert normalize_language(token) == expected
+    assert language_normalize(token) == expected
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_terminology_codes_become_bibliographic(token, expected):
     ],
 )
 def test_region_and_script_subtags_are_dropped(token, expected):
-    assert normalize_language(token) == expected
+    assert language_normalize(token) == expected
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_region_and_script_subtags_are_dropped(token, expected):
     ],
 )
 def test_english_and_native_names(token, expected):
-    assert normalize_language(token) == expected
+    assert language_normalize(token) == expected
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_english_and_native_names(token, expected):
     ["", "   ", "und", "UND", "unknown", "Unknown", "zxx", "mul", "xx", "Commentary", "forced", "sdh", "default", "zz"],
 )
 def test_unknown_tokens_give_empty(token):
-    assert normalize_language(token) == ""
+    assert language_normalize(token) == ""
     assert language_name(token) == ""
 
 
@@ -175,20 +175,20 @@ def test_unknown_tokens_give_empty(token):
     "token", ["\udcff", "\udcffen", "x" * 10_000, "\x00", "-", "()", "en" * 100, "🎬", "e\u0301n", "..."]
 )
 def test_hostile_tokens_never_raise(token):
-    assert isinstance(normalize_language(token), str)
+    assert isinstance(language_normalize(token), str)
     assert isinstance(language_name(token), str)
 
 
 def test_non_string_is_unknown():
-    assert normalize_language(None) == ""  # type: ignore[arg-type]
+    assert language_normalize(None) == ""  # type: ignore[arg-type]
 
 
 def test_every_table_entry_round_trips():
     for bib, term, one, name, _aliases in _LANGUAGES:
         assert len(bib) == 3 and bib.isascii() and bib.islower()
-        assert normalize_language(bib) == bib
+        assert language_normalize(bib) == bib
         assert language_name(bib) == name
         if term:
-            assert normalize_language(term) == bib
+            assert language_normalize(term) == bib
         if one:
-            assert normalize_language(one) == bib
+            assert language_normalize(one) == bib

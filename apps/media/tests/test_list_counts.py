@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import services as library_services
 from apps.scanning import services as scanning
 
@@ -17,7 +17,7 @@ def test_counts_follow_scans_grants_and_limits(api_client, tmp_path, place):
     place(root, "One (2001)/One (2001).mkv")
     library = library_services.library_create(name="M", kind="movies", paths=[str(root)])
     scanning.scan_run(scan=scanning.scan_begin(library=library))
-    member = account_services.user_create(username="m", password="x" * 12, by=None)
+    member = users.user_create(username="m", password="x" * 12, by=None)
     api_client.force_authenticate(member)
     assert api_client.get("/api/v1/movies/").json()["count"] == 1
 
@@ -25,13 +25,11 @@ def test_counts_follow_scans_grants_and_limits(api_client, tmp_path, place):
     scanning.scan_run(scan=scanning.scan_begin(library=library))
     assert api_client.get("/api/v1/movies/").json()["count"] == 2
 
-    boss = account_services.user_create(
-        username="b", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
-    )
+    boss = users.user_create(username="b", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
     library_services.library_grants_set(library=library, roles={}, users={}, by=boss)
     assert api_client.get("/api/v1/movies/").json()["count"] == 0
 
     library_services.library_grants_set(library=library, roles={"user": ["view_library"]}, users={}, by=boss)
     assert api_client.get("/api/v1/movies/").json()["count"] == 2
-    account_services.user_update(user=member, by=None, settings_overrides={"block_unrated": True})
+    users.user_update(user=member, by=None, settings_overrides={"block_unrated": True})
     assert api_client.get("/api/v1/movies/").json()["count"] == 0

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from apps.media.duplicates import PERCEPTUAL_THRESHOLD
-from apps.media.perceptual import (
+from apps.media.duplicates.detection import PERCEPTUAL_THRESHOLD
+from apps.media.duplicates.perceptual import (
     SAMPLE_FRACTIONS,
     PerceptualError,
     VideoHash,

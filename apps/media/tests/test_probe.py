@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.media.probe import ProbeError, ProbeResult, probe_file
+from apps.media.probe import ProbeError, ProbeResult, file_probe
 from apps.media.tests import media_factory
 from apps.media.tests.media_factory import SAMPLES, has_codec, make_clip, make_corpus, make_sample
 
@@ -50,14 +50,14 @@ def samples(tmp_path_factory) -> dict[str, Path]:
 
 def reason(path, **kwargs) -> str:
     with pytest.raises(ProbeError) as caught:
-        probe_file(path, **kwargs)
+        file_probe(path, **kwargs)
     return str(caught.value)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_sample_container_codecs_and_geometry(samples, name):
     container, codecs = EXPECTED[name]
-    result = probe_file(samples[name])
+    result = file_probe(samples[name])
 
     assert result.container == container
     assert [s.codec for s in result.streams] == codecs
@@ -73,13 +73,13 @@ def test_sample_container_codecs_and_geometry(samples, name):
 
 @pytest.mark.parametrize("name", [n for n in EXPECTED if n != "hdr10_mkv"])
 def test_sdr_samples_are_sdr_8_bit(samples, name):
-    video = probe_file(samples[name]).streams[0]
+    video = file_probe(samples[name]).streams[0]
     assert (video.hdr, video.bit_depth, video.pixel_format) == ("SDR", 8, "yuv420p")
     assert video.color_transfer == ""
 
 
 def test_hdr10_sample(samples):
-    video = probe_file(samples["hdr10_mkv"]).streams[0]
+    video = file_probe(samples["hdr10_mkv"]).streams[0]
     assert video.hdr == "HDR10"
     assert (video.pixel_format, video.bit_depth) == ("yuv420p10le", 10)
     assert (video.color_transfer, video.color_primaries, video.color_space) == ("smpte2084", "bt2020", "bt2020nc")
@@ -90,7 +90,7 @@ def test_hdr10_sample(samples):
 
 def test_hlg_is_detected(tmp_path):
     clip = make_clip(tmp_path / "hlg.mkv", **{**HDR10_CLIP, "color_transfer": "arib-std-b67"})
-    assert probe_file(clip).streams[0].hdr == "HLG"
+    assert file_probe(clip).streams[0].hdr == "HLG"
 
 
 @pytest.mark.skipif(not has_codec("libx265"), reason="needs libx265 in PyAV's FFmpeg")
@@ -98,11 +98,11 @@ def test_hlg_is_detected(tmp_path):
 @pytest.mark.parametrize("kind", ["HDR10+", "DV"])
 def test_dynamic_hdr_markers_in_the_bitstream(tmp_path, suffix, kind):
     clip = make_clip(tmp_path / f"clip{suffix}", dynamic_hdr=kind, **HDR10_CLIP)
-    assert probe_file(clip).streams[0].hdr == kind
+    assert file_probe(clip).streams[0].hdr == kind
 
 
 def test_languages_titles_and_text_subtitles(samples):
-    streams = probe_file(samples["multi_audio_mkv"]).streams
+    streams = file_probe(samples["multi_audio_mkv"]).streams
     assert [(s.type, s.language) for s in streams] == [
         ("video", ""),
         ("audio", "eng"),
@@ -114,7 +114,7 @@ def test_languages_titles_and_text_subtitles(samples):
 
 
 def test_und_language_is_blank_and_mp4_dispositions(samples):
-    streams = probe_file(samples["h264_mp4"]).streams
+    streams = file_probe(samples["h264_mp4"]).streams
     assert [s.language for s in streams] == ["", ""]
     assert all(s.default and not s.forced for s in streams)
     assert all(s.bitrate for s in streams)
@@ -123,7 +123,7 @@ def test_und_language_is_blank_and_mp4_dispositions(samples):
 @pytest.mark.parametrize(("suffix", "codec", "container"), [(".mp4", "mov_text", "mp4"), (".webm", "webvtt", "webm")])
 def test_text_subtitles_in_other_containers(tmp_path, suffix, codec, container):
     kwargs = {"video_codec": "libvpx-vp9", "audio_codec": "libopus"} if suffix == ".webm" else {}
-    result = probe_file(make_clip(tmp_path / f"sub{suffix}", subtitle_text=True, **kwargs))
+    result = file_probe(make_clip(tmp_path / f"sub{suffix}", subtitle_text=True, **kwargs))
     assert result.container == container
     assert (result.streams[-1].type, result.streams[-1].codec, result.streams[-1].language) == (
         "subtitle",
@@ -133,7 +133,7 @@ def test_text_subtitles_in_other_containers(tmp_path, suffix, codec, container):
 
 
 def test_audio_only_file_is_accepted(tmp_path):
-    result = probe_file(make_clip(tmp_path / "audio.mka", container="matroska", video_codec=None))
+    result = file_probe(make_clip(tmp_path / "audio.mka", container="matroska", video_codec=None))
     assert result.container == "mka"
     assert [s.type for s in result.streams] == ["audio"]
 
@@ -141,20 +141,20 @@ def test_audio_only_file_is_accepted(tmp_path):
 def test_path_types_and_explicit_limits(samples):
     path = samples["h264_mkv"]
     for arg in (path, str(path), os.fsencode(path)):
-        assert probe_file(arg, probesize=100_000, analyze_duration_ms=1_000, timeout=5).container == "mkv"
+        assert file_probe(arg, probesize=100_000, analyze_duration_ms=1_000, timeout=5).container == "mkv"
 
 
 def test_non_utf8_file_name(samples, tmp_path):
     raw = os.fsencode(tmp_path) + b"/caf\xe9 \xff.mkv"
     shutil.copyfile(samples["h264_mkv"], raw)
-    assert probe_file(raw).container == "mkv"
-    assert probe_file(os.fsdecode(raw)).streams[0].codec == "h264"
+    assert file_probe(raw).container == "mkv"
+    assert file_probe(os.fsdecode(raw)).streams[0].codec == "h264"
 
 
 def test_long_file_names(samples, tmp_path):
     longest = tmp_path / ("x" * 251 + ".mkv")
     shutil.copyfile(samples["h264_mkv"], longest)
-    assert probe_file(longest).container == "mkv"
+    assert file_probe(longest).container == "mkv"
     assert reason(tmp_path / ("x" * 300 + ".mkv")) == "file name too long"
 
 
@@ -174,7 +174,7 @@ def test_fifo_is_rejected_without_blocking(tmp_path):
 
     def run() -> None:
         try:
-            probe_file(fifo)
+            file_probe(fifo)
         except ProbeError as exc:
             outcome.append(exc)
 
@@ -225,7 +225,7 @@ def test_a_header_without_packets_is_no_media_data(tmp_path):
     # One readable packet is enough: a file cut after its first cluster still probes.
     some = tmp_path / "some.mkv"
     some.write_bytes(data[: len(data) // 2])
-    assert probe_file(some).container == "mkv"
+    assert file_probe(some).container == "mkv"
 
 
 def test_random_bytes_named_mkv(tmp_path):
@@ -261,7 +261,7 @@ def _probe_as_nobody(path: Path) -> str:
             os.setgid(nobody.pw_gid)
             os.setuid(nobody.pw_uid)
             try:
-                probe_file(path)
+                file_probe(path)
                 message = "probed"
             except ProbeError as exc:
                 message = str(exc)
@@ -308,7 +308,7 @@ def test_corpus_files_are_distinct_and_probe(tmp_path):
     assert shows[11].relative_to(tmp_path / "shows").as_posix() == "Show 01/Season 02/Show 01 - S02E02.mkv"
     assert len({p.read_bytes() for p in movies + shows}) == 20
     for path in movies + shows:
-        result = probe_file(path)
+        result = file_probe(path)
         assert isinstance(result, ProbeResult)
         assert result.container == "mkv"
         assert result.streams[0].type == "video"

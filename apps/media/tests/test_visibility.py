@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import roles, users
 from apps.libraries import services as library_services
 from apps.media.models import Movie
 from apps.scanning import services as scanning
@@ -34,9 +34,9 @@ def catalogue(tmp_path, place):
 
 
 def member(**overrides):
-    user = account_services.user_create(username="kid", password="x" * 12, by=None)
+    user = users.user_create(username="kid", password="x" * 12, by=None)
     if overrides:
-        account_services.user_update(user=user, by=None, settings_overrides=overrides)
+        users.user_update(user=user, by=None, settings_overrides=overrides)
     return user
 
 
@@ -74,7 +74,7 @@ def member_with_new_overrides(**overrides):
     from apps.accounts.models import User
 
     user = User.objects.get(username="kid")
-    account_services.user_update(user=user, by=None, settings_overrides=overrides)
+    users.user_update(user=user, by=None, settings_overrides=overrides)
     return user
 
 
@@ -92,12 +92,10 @@ def test_grant_and_role_changes_take_effect_on_the_next_request(api_client, cata
         library=catalogue,
         roles={"guest": ["view_library"]},
         users={},
-        by=account_services.user_create(
-            username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
-        ),
+        by=users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")),
     )
     assert titles(api_client) == []
-    account_services.user_update(user=kid, by=None, role=Role.objects.get(group__name="guest"))
+    users.user_update(user=kid, by=None, role=Role.objects.get(group__name="guest"))
     assert len(titles(api_client)) == 4
     guest = Role.objects.get(group__name="guest")
     guest.max_parental_age = 0
@@ -123,8 +121,8 @@ def add_catalogue(place, tmp_path, first: int, last: int) -> None:
         movie(place, movies_root, f"Film {i}", "PG", ("Drama", "Comedy"))
         place(shows_root, f"Show {i}/Season 01/Show {i} - S01E01.mkv")
         place(shows_root, f"Show {i}/Season 01/Show {i} - S01E02.mkv")
-        account_services.user_create(username=f"u{i}", password="x" * 12, by=None)
-        account_services.role_create(name=f"r{i}", rank=5, by=None)
+        users.user_create(username=f"u{i}", password="x" * 12, by=None)
+        roles.role_create(name=f"r{i}", rank=5, by=None)
     for name, kind, root in ((f"M{first}", "movies", movies_root), (f"S{first}", "shows", shows_root)):
         library = library_services.library_create(name=name, kind=kind, paths=[str(root)])
         scanning.scan_run(scan=scanning.scan_begin(library=library))
@@ -145,10 +143,10 @@ def queries_per_list(api_client) -> dict[str, int]:
 
 
 def test_lists_cost_the_same_queries_for_1_and_for_50_results(api_client, tmp_path, place):
-    limited = account_services.user_create(
+    limited = users.user_create(
         username="teen", password="x" * 12, by=None, role=Role.objects.get(group__name="moderator")
     )
-    account_services.user_update(user=limited, by=None, settings_overrides={"max_parental_age": 17})
+    users.user_update(user=limited, by=None, settings_overrides={"max_parental_age": 17})
     api_client.force_authenticate(limited)
     add_catalogue(place, tmp_path, 0, 1)
     small = queries_per_list(api_client)

@@ -117,7 +117,7 @@ class NotificationViewSet(SelectorReadOnlyViewSet):
     @extend_schema(responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.unread_count(request.user)})
+        return Response({"unread": selectors.notifications_unread_count(request.user)})
 
 
 class PreferenceView(generics.GenericAPIView):

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.core.tests.workers import running_worker
 from apps.libraries import services as libraries
 from apps.media.models import Episode, Movie, Season, Show
@@ -62,7 +62,7 @@ def discord():
 @pytest.fixture
 def smtp(settings):
     server = SmtpServer()
-    settings.NOTIFY_SMTP_URL = server.url
+    settings.SMTP_URL = server.url
     yield server
     server.close()
 
@@ -79,8 +79,8 @@ def worker(transactional_db, settings):
 def people(db):
     """An admin, a moderator, a member, a guest and a kids account (age limit 10)."""
     roles = {role.name: role for role in Role.objects.select_related("group")}
-    kids_role = accounts.role_create(name="kids", rank=15, by=None, max_parental_age=10)
-    make = accounts.user_create
+    kids_role = roles.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+    make = users.user_create
     return SimpleNamespace(
         admin=make(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN], email="boss@example.org"),
         moderator=make(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR]),

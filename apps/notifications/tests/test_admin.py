@@ -103,9 +103,9 @@ def test_message_wording_pages_show_the_defaults(admin_client):
 def test_staff_who_are_not_admins_see_the_opt_in_but_cannot_set_it(people, webhook):
     from django.contrib.auth.models import Permission
 
-    from apps.accounts import services as accounts
+    from apps.accounts.services import users
 
-    keeper = accounts.user_create(username="keeper", password="x" * 12, by=None)
+    keeper = users.user_create(username="keeper", password="x" * 12, by=None)
     keeper.is_staff = True
     keeper.save()
     keeper.user_permissions.add(*Permission.objects.filter(codename__endswith="_notificationagent"))

@@ -161,14 +161,14 @@ def test_the_delivery_log_is_for_managers(people, webhook):
 
 
 def test_agent_conditions_name_only_what_the_manager_may_see(people, webhook, tmp_path):
-    from apps.accounts import services as accounts
-    from apps.accounts.roles import permissions_by_name
+    from apps.accounts.services import roles, users
+    from apps.accounts.services.roles import permissions_by_name
     from apps.libraries import services as library_services
 
     hidden = library_services.library_create(name="Hidden", kind="movies", paths=[str(tmp_path)])
     library_services.library_grants_set(library=hidden, roles={}, users={}, by=people.admin)
-    ops = accounts.role_create(name="ops", rank=30, by=None, permissions=permissions_by_name(["accounts.change_user"]))
-    operator = accounts.user_create(username="ops", password="x" * 12, by=None, role=ops)
+    ops = roles.role_create(name="ops", rank=30, by=None, permissions=permissions_by_name(["accounts.change_user"]))
+    operator = users.user_create(username="ops", password="x" * 12, by=None, role=ops)
     body = {"name": "ops", "kind": "webhook", "url": "http://hooks.invalid/in", "secret": SECRET, "events": ["*"]}
     outranked = client_for(people.moderator).post(AGENTS, {**body, "users": [people.admin.pk]}, format="json")
     assert outranked.status_code == 400 and "users" in outranked.json()["errors"]

@@ -46,7 +46,7 @@ def test_a_delivery_queued_three_times_is_sent_once(worker, webhook):
         dispatched(EVENT, request_id=i, title="Film", media_kind="movie", requester_id=None)
     pending = list(NotificationDelivery.objects.filter(agent=agent).values_list("pk", flat=True))
     for pk in pending * 3:
-        tasks.deliver.delay(pk)
+        tasks.delivery_attempt.delay(pk)
     assert wait_until(lambda: statuses(agent) == {Status.DELIVERED: 30}, timeout=60), statuses(agent)
     time.sleep(1)
     assert len(webhook.received) == 30 and len(set(webhook.deliveries())) == 30
@@ -101,13 +101,13 @@ def test_the_sweep_picks_up_a_delivery_left_sending_by_a_dead_worker(worker, web
     row = NotificationDelivery.objects.get(event=event, agent=agent)
     # Another worker is sending it right now: a second copy of the task leaves it alone.
     NotificationDelivery.objects.filter(pk=row.pk).update(status=Status.SENDING, claimed_at=timezone.now(), attempts=1)
-    tasks.deliver.delay(row.pk)
+    tasks.delivery_attempt.delay(row.pk)
     time.sleep(0.5)
     assert webhook.received == []
     # That worker died: past STUCK_AFTER the sweep hands the row out again.
     long_ago = timezone.now() - delivery.STUCK_AFTER - timedelta(seconds=5)
     NotificationDelivery.objects.filter(pk=row.pk).update(claimed_at=long_ago)
-    assert tasks.sweep.delay().get(timeout=20) == 1
+    assert tasks.deliveries_sweep.delay().get(timeout=20) == 1
     assert wait_until(lambda: NotificationDelivery.objects.get(pk=row.pk).status == Status.DELIVERED, timeout=20)
     assert len(webhook.received) == 1 and NotificationDelivery.objects.get(pk=row.pk).attempts == 2
 
@@ -117,7 +117,7 @@ def test_the_sweep_queues_a_delivery_whose_task_was_lost(worker, webhook):
     event = dispatched(EVENT, request_id=9, title="Film", media_kind="movie", requester_id=None)
     late = timezone.now() - delivery.LATE_AFTER - timedelta(seconds=5)
     NotificationDelivery.objects.filter(event=event, agent=agent).update(next_attempt_at=late)
-    assert tasks.sweep.delay().get(timeout=20) == 1
+    assert tasks.deliveries_sweep.delay().get(timeout=20) == 1
     assert wait_until(lambda: len(webhook.received) == 1, timeout=20)
     assert webhook.received[0].headers["X-Revenge-Delivery"] == f"{event.event_id}.{agent.pk}"
 

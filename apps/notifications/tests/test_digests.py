@@ -30,7 +30,7 @@ def test_each_person_gets_a_digest_of_only_what_they_may_see(worker, people, cat
         services.preference_update(user=user, digest="daily")
     services.preference_update(user=people.guest, digest="daily")  # no mail channel: in the app only
 
-    assert tasks.send_digests.delay().get(timeout=30) == 2
+    assert tasks.digests_send_due.delay().get(timeout=30) == 2
     assert wait_until(lambda: len(smtp.messages) == 2, timeout=30), smtp.messages
     member = mail_to(smtp, "member@example.org")
     assert "Your daily digest: 2 movies, 1 episode" in member
@@ -41,7 +41,7 @@ def test_each_person_gets_a_digest_of_only_what_they_may_see(worker, people, cat
     assert Notification.objects.get(user=people.guest, name="digest.daily").title.startswith("Your daily digest")
 
     # The hourly task runs again: nobody gets yesterday's digest twice.
-    assert tasks.send_digests.delay().get(timeout=30) == 0
+    assert tasks.digests_send_due.delay().get(timeout=30) == 0
     assert NotificationEvent.objects.filter(name="digest.daily").count() == 3
 
 

@@ -68,9 +68,9 @@ def test_targets_are_shown_without_credentials():
 def test_personal_channels_are_limited_to_personal_kinds_and_the_own_address(people, settings):
     errors = refused(kind="webhook", url="http://h/", secret=SECRET, owner=people.member)
     assert "personal channel" in errors["kind"][0]
-    settings.NOTIFY_SMTP_URL = ""
+    settings.SMTP_URL = ""
     assert "REVENGE_SMTP_URL" in refused(kind="email", owner=people.member)["kind"][0]
-    settings.NOTIFY_SMTP_URL = "smtp://127.0.0.1:25"
+    settings.SMTP_URL = "smtp://127.0.0.1:25"
     assert "no email address" in refused(kind="email", owner=people.moderator)["kind"][0]
     channel = services.agent_create(name="me", kind="email", owner=people.member, config={"to": ["x@evil.org"]})
     assert channel.config == {} and kinds.target_display(channel) == "mailto:member@example.org"
@@ -88,10 +88,10 @@ def test_the_smtp_url_is_read_and_checked():
 def test_a_broken_smtp_url_stops_the_start(settings):
     from apps.notifications.checks import smtp_url_check
 
-    settings.NOTIFY_SMTP_URL = "mail.example.org:25"
+    settings.SMTP_URL = "mail.example.org:25"
     [error] = smtp_url_check()
     assert error.id == "revenge.E030" and "REVENGE_SMTP_URL" in error.msg
-    settings.NOTIFY_SMTP_URL = "smtp://mail.example.org:25"
+    settings.SMTP_URL = "smtp://mail.example.org:25"
     assert smtp_url_check() == []
 
 

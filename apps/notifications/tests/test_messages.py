@@ -13,33 +13,35 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_event_of_the_catalogue_renders_a_title(settings):
-    settings.NOTIFY_PUBLIC_URL = "https://media.example.org/"
+    settings.PUBLIC_URL = "https://media.example.org/"
     for name, entry in CATALOGUE.items():
         payload = dict.fromkeys(entry.payload, 1)
-        message = messages.render(name, payload)
+        message = messages.message_render(name, payload)
         assert message.title and "{{" not in message.title + message.body, name
 
 
 def test_the_default_says_what_happened_and_links_to_it(settings):
-    settings.NOTIFY_PUBLIC_URL = "https://media.example.org/"
-    message = messages.render("movie.available", {"movie_id": 7, "library_id": 1, "title": "Heat", "year": 1995})
+    settings.PUBLIC_URL = "https://media.example.org/"
+    message = messages.message_render(
+        "movie.available", {"movie_id": 7, "library_id": 1, "title": "Heat", "year": 1995}
+    )
     assert message.title == "Now available: Heat (1995)"
     assert message.link == "https://media.example.org/api/v1/movies/7/"
 
 
 def test_no_link_without_a_public_url(settings):
-    settings.NOTIFY_PUBLIC_URL = ""
-    assert messages.render("movie.added", {"movie_id": 7, "title": "Heat"}).link == ""
+    settings.PUBLIC_URL = ""
+    assert messages.message_render("movie.added", {"movie_id": 7, "title": "Heat"}).link == ""
 
 
 def test_text_is_not_html_escaped():
-    message = messages.render("request.declined", {"title": "Tom & Jerry <3", "reason": "'no'"})
+    message = messages.message_render("request.declined", {"title": "Tom & Jerry <3", "reason": "'no'"})
     assert message.title == "Request declined: Tom & Jerry <3" and "'no'" in message.body
 
 
 def test_an_override_changes_only_the_parts_it_has():
     MessageTemplate.objects.create(event="movie.added", title="🎬 {{ title|upper }} is in")
-    message = messages.render("movie.added", {"movie_id": 1, "title": "Heat", "year": 1995})
+    message = messages.message_render("movie.added", {"movie_id": 1, "title": "Heat", "year": 1995})
     assert message.title == "🎬 HEAT is in"
     assert message.body == "Heat (1995) was added."
 
@@ -47,13 +49,13 @@ def test_an_override_changes_only_the_parts_it_has():
 def test_a_broken_override_falls_back_to_the_default_with_a_warning(caplog):
     MessageTemplate.objects.create(event="movie.added", title="{% if %}", body="{{ title|no_such_filter }}")
     with caplog.at_level(logging.WARNING, logger="apps.notifications.messages"):
-        message = messages.render("movie.added", {"movie_id": 1, "title": "Heat", "year": None})
+        message = messages.message_render("movie.added", {"movie_id": 1, "title": "Heat", "year": None})
     assert message.title == "New movie: Heat" and message.body == "Heat was added."
     assert len([r for r in caplog.records if "is broken, using the default" in r.getMessage()]) == 2
 
 
 def test_unknown_events_get_a_generic_message():
-    message = messages.render("digest", {"frequency": "daily", "movies": [], "episodes": [], "movie_count": 0})
+    message = messages.message_render("digest", {"frequency": "daily", "movies": [], "episodes": [], "movie_count": 0})
     assert message.title.startswith("Your daily digest")
 
 

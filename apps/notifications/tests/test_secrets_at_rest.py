@@ -14,7 +14,7 @@ from apps.core.crypto import PREFIX
 from apps.notifications.models import NotificationAgent
 from apps.notifications.tests.helpers import make_agent
 from apps.requests.models import ArrServer
-from apps.requests.webhooks import server_for_token
+from apps.requests.webhooks import arr_server_for_token
 
 pytestmark = pytest.mark.django_db
 OLD, NEW = "old-secret-key-" + "o" * 40, "new-secret-key-" + "n" * 40
@@ -42,8 +42,8 @@ def test_arr_keys_and_webhook_secrets_are_encrypted_and_the_webhook_still_finds_
     assert stored_key.startswith(PREFIX) and "K" * 32 not in stored_key
     assert stored_secret.startswith(PREFIX) and server.webhook_secret not in stored_secret
     assert ArrServer.objects.get(pk=server.pk).api_key == "K" * 32
-    assert server_for_token(kind="radarr", token=server.webhook_secret) == server
-    assert server_for_token(kind="radarr", token=stored_secret) is None
+    assert arr_server_for_token(kind="radarr", token=server.webhook_secret) == server
+    assert arr_server_for_token(kind="radarr", token=stored_secret) is None
 
 
 def test_a_rotated_key_still_decrypts_and_secrets_reencrypt_moves_everything_to_the_new_key(settings):

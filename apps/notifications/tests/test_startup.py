@@ -6,8 +6,8 @@ import pytest
 from celery import signals
 from django.db import connection
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.core.tests.test_server import Server
 from apps.notifications.models import Notification
 
@@ -19,7 +19,7 @@ def test_a_worker_that_is_ready_says_so(transactional_db, received):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_web_process_says_it_started_once_whatever_its_workers(tmp_path, settings):
-    admin = accounts.user_create(
+    admin = users.user_create(
         username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name=Role.ADMIN)
     )
     db = connection.settings_dict

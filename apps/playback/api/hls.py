@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 from apps.accounts import ip_rules
 from apps.accounts.authentication import IPRefused
 from apps.media.languages import language_name, language_tag
-from apps.playback import playlists, services, serving
+from apps.playback import services
+from apps.playback.hls import playlists, serving
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_audio_track
-from apps.playback.subtitles import SubtitleUnavailable, text_tracks, webvtt
+from apps.playback.subtitles.text import SubtitleUnavailable, text_tracks, webvtt
 
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 
@@ -78,7 +79,7 @@ class MasterPlaylistView(HlsView):
             playlists.Rendition(t.key, t.name, t.language, default=t.key == session.subtitle, forced=t.forced)
             for t in text_tracks(media_file)
         ]
-        text = playlists.master_playlist(
+        text = playlists.playlist_master(
             variants=serving.variants(session),
             video_codec=session.video_codec,
             audio=rendition,
@@ -97,14 +98,14 @@ class MediaPlaylistView(HlsView):
             raise exceptions.NotFound(f"This stream has no {variant} variant.")
         services.session_seen(session=session)
         if session.method == PlaybackSession.Method.TRANSCODE:
-            return _playlist(playlists.transcode_playlist(session.duration or 0))
+            return _playlist(playlists.playlist_transcode(session.duration or 0))
         try:
-            text = serving.remux_playlist_wait(session=session)
+            text = serving.playlist_remux_wait(session=session)
         except serving.SessionGone as exc:
             raise Gone(str(exc)) from exc
         except serving.SegmentUnavailable as exc:
             return _unavailable(str(exc))
-        return _playlist(playlists.remux_playlist_for_players(text))
+        return _playlist(playlists.playlist_remux_for_players(text))
 
 
 class SegmentView(HlsView):
@@ -139,7 +140,7 @@ class SubtitlePlaylistView(HlsView):
         session = self.session(token)
         if key not in {t.key for t in text_tracks(session.media_file)}:
             raise exceptions.NotFound("No such subtitle track.")
-        return _playlist(playlists.subtitle_playlist(key=key, duration=session.duration or 1))
+        return _playlist(playlists.playlist_subtitle(key=key, duration=session.duration or 1))
 
 
 class SubtitleView(HlsView):

@@ -8,9 +8,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from apps.playback.api.serializers import ClientSerializer
+from apps.playback.hls.transcoding import segment_durations
 from apps.playback.models import PlaybackSession
 from apps.playback.plan import DEVICE_PROFILES, PROFILES, Capabilities
-from apps.playback.transcoding import segment_durations
 
 QUALITY_PROFILES = ["auto", "original", *(name for name, _, _ in PROFILES)]
 

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.accounts.selectors import users_visible_to
-from apps.accounts.sessions import request_ip, request_user_agent
+from apps.accounts.services.sessions import request_ip, request_user_agent
 from apps.core.api.visible_filters import visible_choice
 from apps.media.selectors import files_streamable_to
 from apps.playback import selectors, services, watch_selectors

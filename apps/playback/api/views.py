@@ -12,7 +12,7 @@ from apps.accounts.selectors import effective_settings
 from apps.media.selectors import files_downloadable_to, files_streamable_to, files_visible_to
 from apps.playback.api.serializers import DecisionQuerySerializer, DecisionSerializer
 from apps.playback.models import PlaybackSession
-from apps.playback.plan import decide
+from apps.playback.plan import plan_decide
 from apps.playback.selectors import sessions_active
 from apps.playback.services import session_seen
 from apps.playback.streaming import FileUnavailable, stream_response
@@ -69,7 +69,7 @@ class PlaybackDecisionView(APIView):
         if media_file is None:
             raise exceptions.NotFound("No such file.")
         limits = effective_settings(request.user)
-        decision = decide(
+        decision = plan_decide(
             media_file=media_file,
             client=query.capabilities(),
             role_max_height=limits.max_transcode_height,

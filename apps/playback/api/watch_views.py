@@ -111,7 +111,7 @@ class ContinueWatchingView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return watch_selectors.continue_watching(self.request.user)
+        return watch_selectors.watch_states_in_progress(self.request.user)
 
 
 class NextUpView(generics.ListAPIView):
@@ -122,7 +122,7 @@ class NextUpView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return watch_selectors.next_up(self.request.user)
+        return watch_selectors.episodes_next_up(self.request.user)
 
 
 class WatchedView(APIView):

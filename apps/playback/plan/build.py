@@ -41,7 +41,7 @@ def container_name(media_file: MediaFile) -> str:
     return CONTAINER_NAMES.get(media_file.container, media_file.container.split(",")[0] or "unknown")
 
 
-def decide(
+def plan_decide(
     *,
     media_file: MediaFile,
     client: Capabilities,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from apps.media.models import MediaFile
-from apps.playback.subtitles import burnable_tracks
+from apps.playback.subtitles.text import burnable_tracks
 
 
 def subtitle_burned(media_file: MediaFile, *, subtitle: str, burn: bool) -> bool:

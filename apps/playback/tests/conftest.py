@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import roles, tokens, users
 from apps.core.tests.workers import running_worker
 from apps.libraries import services as libraries
 from apps.media.models import MediaFile, Movie
@@ -43,7 +43,7 @@ class Http:
 
     def __init__(self, base: str, user) -> None:
         self.base = base
-        self.key = accounts.api_token_create(user=user, name="tv")[1] if user else None
+        self.key = tokens.api_token_create(user=user, name="tv")[1] if user else None
 
     def call(self, method: str, path: str, body: dict | None = None) -> SimpleNamespace:
         headers = {"Content-Type": "application/json", "User-Agent": "Kodi/21.0 (X11; Linux x86_64)"}
@@ -107,14 +107,14 @@ def catalogue(tmp_path, place, user) -> SimpleNamespace:
     )
     hide(private)
     hide(secret_tv)
-    kids = accounts.role_create(name="kids", rank=15, by=None, max_parental_age=10)
-    kid = accounts.user_create(username="kid", password="x" * 12, by=None, role=kids)
-    boss = accounts.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
+    kids = roles.role_create(name="kids", rank=15, by=None, max_parental_age=10)
+    kid = users.user_create(username="kid", password="x" * 12, by=None, role=kids)
+    boss = users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
     for library in (movies, tv):
         libraries.library_grants_set(
             library=library, roles={"user": ["view_library"], "kids": ["view_library"]}, users={}, by=boss
         )
-    moderator = accounts.user_create(
+    moderator = users.user_create(
         username="mod", password="x" * 12, by=None, role=Role.objects.get(group__name="moderator")
     )
     return SimpleNamespace(

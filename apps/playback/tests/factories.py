@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import services as libraries
 from apps.libraries.models import Library
 from apps.media.models import Episode, MediaFile, Movie
@@ -27,7 +27,7 @@ def scanned(place, root: Path, *, name: str, kind: str, files: dict[str, str | N
 
 def hide(library: Library) -> None:
     """Grant the library to nobody (admins see it anyway)."""
-    boss = accounts.user_create(
+    boss = users.user_create(
         username=f"granter-{library.pk}", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
     )
     libraries.library_grants_set(library=library, roles={}, users={}, by=boss)

@@ -9,9 +9,9 @@ from pathlib import Path
 import av
 import pytest
 
-from apps.playback.bitmap_subtitles import read_pictures
-from apps.playback.hls import HlsPlan, hls_write
-from apps.playback.subtitles import BurnIn
+from apps.playback.hls.writer import HlsPlan, hls_write
+from apps.playback.subtitles.bitmap import pictures_read
+from apps.playback.subtitles.text import BurnIn
 from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles, dark_clip
 
 FFMPEG = shutil.which("ffmpeg")
@@ -45,7 +45,7 @@ def test_a_text_cue_is_drawn_while_it_shows_and_only_then(tmp_path):
 @pytest.mark.parametrize("kind", ["pgs", "vobsub"])
 def test_bitmap_subtitles_are_read_and_laid_over_their_place(tmp_path, kind):
     source = clip_with_bitmap_subtitles(tmp_path / f"{kind}.mkv", kind=kind, box=(100, 180, 64, 16))
-    (picture,) = read_pictures(str(source), 2)
+    (picture,) = pictures_read(str(source), 2)
     assert (picture.x, picture.y, picture.width, picture.height) == (100, 180, 64, 16)
     assert abs(picture.start - 1.0) < 0.01 and abs(picture.end - 2.0) < 0.01
     plan = HlsPlan(burn=BurnIn(path=str(source), stream_index=2, format=kind, bitmap=True))
@@ -84,7 +84,7 @@ def test_broken_bitmap_packets_show_nothing_and_break_nothing(tmp_path, payload)
             )
             out.mux(packet)
     for index in (2, 3):
-        assert read_pictures(str(broken), index) == []
+        assert pictures_read(str(broken), index) == []
         plan = HlsPlan(burn=BurnIn(path=str(broken), stream_index=index, bitmap=True))
         playlist = hls_write(source=broken, out_dir=tmp_path / f"out{index}", plan=plan)
         if FFMPEG:
@@ -119,7 +119,7 @@ def test_a_pgs_file_beside_the_video_is_burned_in(tmp_path, user):
     (media_file,) = library_of(tmp_path / "movies")
     sidecar = media_file.subtitles.get()
     assert sidecar.format == "sup"
-    (picture,) = read_pictures(sidecar.path, 0)
+    (picture,) = pictures_read(sidecar.path, 0)
     assert (picture.x, picture.y, round(picture.start, 2), round(picture.end, 2)) == (100, 180, 1.0, 2.0)
     api = APIClient()
     api.force_authenticate(user)

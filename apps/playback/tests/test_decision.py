@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from apps.accounts import services as accounts
+from apps.accounts.services import users
 from apps.libraries import services
 from apps.media.models import MediaFile
 from apps.media.tests.media_factory import make_clip
@@ -76,7 +76,7 @@ def test_limits_of_the_client_and_the_role_and_no_upscaling(client, root, user):
     big = files["Big (2001).mp4"]
     capped = decision(client, big, profile="browser", max_height=720)
     assert (capped["method"], capped["profile"], capped["video"]["height"]) == ("transcode", "720p", 720)
-    accounts.user_update(user=user, by=None, settings_overrides={"max_transcode_height": 480})
+    users.user_update(user=user, by=None, settings_overrides={"max_transcode_height": 480})
     by_role = decision(client, big, profile="browser")
     assert (by_role["profile"], by_role["video"]["height"]) == ("480p", 480)
     tiny = decision(client, files["Tiny (2002).mkv"], video_codecs="hevc", containers="mp4")
@@ -127,7 +127,7 @@ def test_bad_queries_are_400(client, query):
 def test_invisible_files_are_404(client, root, user):
     files = indexed(root, user, ("A (2001)/A (2001).mp4", {}))
     library = files["A (2001).mp4"].library
-    boss = accounts.user_create(
+    boss = users.user_create(
         username="boss", password="x" * 12, by=None, role=user.role.__class__.objects.get(group__name="admin")
     )
     services.library_grants_set(library=library, roles={}, users={}, by=boss)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from apps.media.tests.media_factory import has_codec, make_clip
-from apps.playback.hls import HlsPlan, TranscodeStopped, hls_write
+from apps.playback.hls.writer import HlsPlan, TranscodeStopped, hls_write
 
 FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")
 pytestmark = pytest.mark.skipif(not FFMPEG, reason="Debian's ffmpeg is the reference client (.ci/run installs it)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from apps.accounts import services as accounts
 from apps.accounts.models import IPRule, Role
+from apps.accounts.services import users
 from apps.playback.models import PlaybackSession
 from apps.playback.tests.conftest import library_of
 
@@ -24,8 +24,8 @@ def test_staff_only_holds_for_hls_tokens(tmp_path, place):
     [media_file] = library_of(tmp_path / "movies")
     IPRule.objects.create(network="192.168.1.0/24", kind="staff_only")
     admin_role = Role.objects.get(group__name="admin")
-    admin = accounts.user_create(username="boss", password="x" * 12, by=None, role=admin_role)
-    member = accounts.user_create(username="m", password="x" * 12, by=None)
+    admin = users.user_create(username="boss", password="x" * 12, by=None, role=admin_role)
+    member = users.user_create(username="m", password="x" * 12, by=None)
     staff_url = f"/api/v1/playback/hls/{hls_session(admin, media_file).token}/master.m3u8"
     member_url = f"/api/v1/playback/hls/{hls_session(member, media_file).token}/master.m3u8"
     outside, inside = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="192.168.1.5")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.media.tests.media_factory import make_clip
-from apps.playback import serving, transcoding
+from apps.playback.hls import serving, transcoding
 from apps.playback.models import PlaybackSession
 from apps.playback.tests.conftest import library_of
 
@@ -182,7 +182,7 @@ def test_an_older_transcode_session_still_encodes_its_sound_with_the_picture(use
     body = {"file": two_sounds.pk, "device_profile": "apple", "video_codecs": "vp9", "containers": "webm"}
     session = PlaybackSession.objects.get(pk=client_of(user).post(SESSIONS, body, format="json").json()["id"])
     old = {key: session.decision[key] for key in ("method", "profile", "container", "video", "reasons")}
-    old["audio"] = {"action": "copy", "codec": "ac3"}  # as decide() stored it when the sound could be copied
+    old["audio"] = {"action": "copy", "codec": "ac3"}  # as plan_decide() stored it when the sound could be copied
     PlaybackSession.objects.filter(pk=session.pk).update(decision=old)
     session.refresh_from_db()
     plan = transcoding.transcode_plan(session)

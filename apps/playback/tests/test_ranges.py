@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.playback.ranges import MAX_RANGES, ByteRange, UnsatisfiableRange, parse_range
+from apps.playback.ranges import MAX_RANGES, ByteRange, UnsatisfiableRange, range_parse
 
 
 @pytest.mark.parametrize(
@@ -28,13 +28,13 @@ from apps.playback.ranges import MAX_RANGES, ByteRange, UnsatisfiableRange, pars
     ],
 )
 def test_parse(header, expected):
-    assert parse_range(header, 1000) == expected
+    assert range_parse(header, 1000) == expected
 
 
 @pytest.mark.parametrize("header", ["bytes=1000-", "bytes=5000-6000", "bytes=-0", f"bytes={'0-1,' * MAX_RANGES}5-6"])
 def test_unsatisfiable(header):
     with pytest.raises(UnsatisfiableRange):
-        parse_range(header, 1000)
+        range_parse(header, 1000)
 
 
 def test_content_range():
@@ -56,10 +56,10 @@ def test_content_range():
     ],
 )
 def test_hostile_numbers(header, expected):
-    assert parse_range(header, 1000) == expected
+    assert range_parse(header, 1000) == expected
 
 
 @pytest.mark.parametrize("header", [f"bytes={'9' * 5000}-", f"bytes={'9' * 5000}-{'9' * 5001}"])
 def test_a_start_past_every_file_is_unsatisfiable(header):
     with pytest.raises(UnsatisfiableRange):
-        parse_range(header, 1000)
+        range_parse(header, 1000)

@@ -9,12 +9,13 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import services as libraries
 from apps.media.tests.media_factory import make_clip
-from apps.playback import encoders, services
-from apps.playback.hls import HlsPlan
+from apps.playback import services
+from apps.playback.hls import encoders
+from apps.playback.hls.writer import HlsPlan
 from apps.playback.models import PlaybackSession
 from apps.playback.tests.conftest import library_of
 
@@ -84,7 +85,7 @@ def test_role_stream_limit_answers_429_with_the_reason(user, movie_file, roles):
 
 def test_server_transcode_limit_answers_429_but_direct_play_goes_on(user, movie_file, settings):
     settings.MAX_TRANSCODES = 1
-    other = accounts.user_create(username="bob", password="x" * 12, by=None)
+    other = users.user_create(username="bob", password="x" * 12, by=None)
     assert start(other, movie_file, **TRANSCODE).status_code == 201
     refused = start(user, movie_file, **TRANSCODE)
     assert refused.status_code == 429 and "REVENGE_MAX_TRANSCODES" in refused.json()["detail"]
@@ -93,7 +94,7 @@ def test_server_transcode_limit_answers_429_but_direct_play_goes_on(user, movie_
 
 def test_a_manager_terminates_a_stream_with_a_message(user, movie_file, roles, django_capture_on_commit_callbacks):
     session = start(user, movie_file, **TRANSCODE).json()
-    moderator = accounts.user_create(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR])
+    moderator = users.user_create(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR])
     with django_capture_on_commit_callbacks(execute=True):
         ended = client_of(moderator).post(f"{URL}{session['id']}/terminate/", {"message": "Server maintenance"})
     assert ended.status_code == 200 and ended.json()["state"] == "stopped"
@@ -110,7 +111,7 @@ def test_a_manager_terminates_a_stream_with_a_message(user, movie_file, roles, d
 
 def test_only_managers_terminate_and_members_never_see_others(user, movie_file):
     session = start(user, movie_file).json()
-    bob = accounts.user_create(username="bob", password="x" * 12, by=None)
+    bob = users.user_create(username="bob", password="x" * 12, by=None)
     assert client_of(bob).post(f"{URL}{session['id']}/terminate/").status_code == 404
     assert client_of(bob).get(f"{URL}{session['id']}/").status_code == 404
     assert client_of(bob).get(URL).json()["count"] == 0
@@ -119,7 +120,7 @@ def test_only_managers_terminate_and_members_never_see_others(user, movie_file):
 
 def test_a_file_without_a_grant_is_404_and_a_revoked_grant_ends_the_stream(user, movie_file, roles):
     session = start(user, movie_file, **TRANSCODE).json()
-    boss = accounts.user_create(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN])
+    boss = users.user_create(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN])
     libraries.library_grants_set(library=movie_file.library, roles={}, users={}, by=boss)
     assert start(user, movie_file).status_code == 404
     assert APIClient().get(session["master_url"]).status_code == 404
@@ -127,7 +128,7 @@ def test_a_file_without_a_grant_is_404_and_a_revoked_grant_ends_the_stream(user,
 
 def test_managers_do_not_get_the_viewers_stream_urls(user, movie_file, roles):
     session = start(user, movie_file, **TRANSCODE).json()
-    admin = accounts.user_create(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN])
+    admin = users.user_create(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN])
     seen = client_of(admin).get(f"{URL}{session['id']}/").json()
     assert seen["username"] == "alice" and seen["master_url"] is None
 
@@ -184,7 +185,7 @@ def test_unknown_files_and_tokens_are_404(user, movie_file):
 
 def test_a_hardware_encoder_that_does_not_open_falls_back_to_software_with_a_log(caplog):
     plan = HlsPlan(height=720)
-    with caplog.at_level(logging.WARNING, logger="apps.playback.encoders"):
+    with caplog.at_level(logging.WARNING, logger="apps.playback.hls.encoders"):
         used, note = encoders.usable_plan(plan, hwaccel="nvenc")
     assert used.encoder == "libx264" and "fell back to libx264" in note
     assert "h264_nvenc does not open" in caplog.text
@@ -193,7 +194,7 @@ def test_a_hardware_encoder_that_does_not_open_falls_back_to_software_with_a_log
 
 
 def test_a_start_position_starts_the_transcode_at_its_segment(user, movie_file):
-    from apps.playback import transcoding
+    from apps.playback.hls import transcoding
 
     assert [transcoding.segment_at(t) for t in (0, 1.9, 2, 5.99, 6, 11.9, 12, 100)] == [0, 0, 1, 2, 3, 3, 4, 18]
     session = start(user, movie_file, **TRANSCODE, start_position=1.5).json()
@@ -218,7 +219,7 @@ def test_text_subtitles_are_burned_in_on_request_and_bitmap_ones_always(tmp_path
 
 
 def test_a_transcode_task_delivered_twice_runs_once_and_a_stale_one_is_taken_over(user, movie_file, transcode_dir):
-    from apps.playback import transcoding
+    from apps.playback.hls import transcoding
 
     session = PlaybackSession.objects.get(pk=start(user, movie_file, **TRANSCODE).json()["id"])
     generation = session.transcode_generation

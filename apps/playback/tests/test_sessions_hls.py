@@ -165,7 +165,7 @@ def test_a_transcode_whose_worker_died_is_restarted_by_the_next_segment_request(
     """A real worker process is killed (SIGKILL) mid-transcode; the player's next request brings it back."""
     from django.db import connection
 
-    from apps.playback import transcoding
+    from apps.playback.hls import transcoding
 
     monkeypatch.setattr(transcoding, "STALE_SECONDS", 2)
     make_clip(tmp_path / "movies" / "Long (2000)" / "Long (2000).mkv", width=640, height=480, seconds=90, fps=24)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import services
 from apps.media.models import MediaFile
 from apps.scanning import services as scanning
@@ -116,9 +116,7 @@ def test_invisible_missing_and_anonymous(client, files, tmp_path, place):
     private = services.library_create(name="Private", kind="movies", paths=[str(other_root)])
     scanning.scan_run(scan=scanning.scan_begin(library=private))
     secret = MediaFile.objects.get(library=private)
-    owner = accounts.user_create(
-        username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin")
-    )
+    owner = users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
     services.library_grants_set(library=private, roles={}, users={}, by=owner)
     assert client.get(url(secret)).status_code == 404
     assert client.get("/api/v1/files/999999/stream/").status_code == 404
@@ -131,7 +129,7 @@ def test_invisible_missing_and_anonymous(client, files, tmp_path, place):
 def test_download_needs_the_role_setting(client, files, user):
     refused = client.get(url(files["mkv"]), {"download": "1"})
     assert refused.status_code == 403  # the built-in user role may not download
-    accounts.user_update(user=user, by=None, settings_overrides={"may_download": True})
+    users.user_update(user=user, by=None, settings_overrides={"may_download": True})
     allowed = client.get(url(files["mkv"]), {"download": "1"})
     assert allowed.status_code == 200
     assert allowed["Content-Disposition"] == "attachment; filename*=UTF-8''Heat%20%281995%29.mkv"

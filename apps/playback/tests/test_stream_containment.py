@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import roles, users
 from apps.libraries import services as libraries
 from apps.libraries.containment import PathRefused, open_contained
 from apps.media.models import MediaFile, Subtitle
-from apps.playback import transcoding
+from apps.playback.hls import transcoding
 from apps.playback.models import PlaybackSession
 from apps.scanning import services as scanning
 
@@ -48,7 +48,7 @@ def heat(tmp_path, place, transcode_dir) -> MediaFile:
 
 @pytest.fixture
 def admin(db):
-    return accounts.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
+    return users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
 
 
 def client_of(user) -> APIClient:
@@ -155,20 +155,20 @@ def test_a_file_whose_probe_failed_and_that_belongs_to_nothing_is_not_served(tmp
 
 def test_a_download_needs_the_library_grant_and_the_role_setting(heat, admin, user):
     boss = admin
-    guest = accounts.user_create(username="g", password="x" * 12, by=None, role=Role.objects.get(group__name="guest"))
+    guest = users.user_create(username="g", password="x" * 12, by=None, role=Role.objects.get(group__name="guest"))
     user_role, guest_role = (Role.objects.get(group__name=name) for name in ("user", "guest"))
     library = heat.library
 
     assert stream(user, heat).status_code == 200
     assert stream(user, heat, "?download=1").status_code == 403  # granted, but the role may not download
-    accounts.role_update(role=user_role, by=None, may_download=True)
+    roles.role_update(role=user_role, by=None, may_download=True)
     assert stream(user, heat, "?download=1").status_code == 200
     viewing = {"user": ["view_library"], "guest": ["view_library"]}  # the grants replace the defaults
     libraries.library_grants_set(library=library, roles=viewing, users={}, by=boss)
     assert stream(user, heat, "?download=1").status_code == 403  # the role may, but not from this library
     assert stream(user, heat).status_code == 200
 
-    accounts.role_update(role=guest_role, by=None, may_download=True)
+    roles.role_update(role=guest_role, by=None, may_download=True)
     assert stream(guest, heat, "?download=1").status_code == 403  # guests are granted viewing only
     libraries.library_grants_set(
         library=library, roles={**viewing, "guest": ["view_library", "download_library"]}, users={}, by=boss

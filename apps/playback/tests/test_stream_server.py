@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from apps.accounts import services as accounts
+from apps.accounts.services import tokens, users
 from apps.core.tests.test_server import Server
 from apps.libraries import services
 from apps.media.models import MediaFile
@@ -22,8 +22,8 @@ def test_ranges_are_exact_with_sendfile(tmp_path, place, settings):
     library = services.library_create(name="Movies", kind="movies", paths=[str(root)])
     scanning.scan_run(scan=scanning.scan_begin(library=library))
     media_file = MediaFile.objects.get()
-    viewer = accounts.user_create(username="viewer", password="x" * 16, by=None)
-    _, key = accounts.api_token_create(user=viewer, name="tv")
+    viewer = users.user_create(username="viewer", password="x" * 16, by=None)
+    _, key = tokens.api_token_create(user=viewer, name="tv")
     db = connection.settings_dict
     (tmp_path / "web").mkdir()
     web = Server(

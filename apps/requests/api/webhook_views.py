@@ -51,7 +51,7 @@ class _ArrWebhook(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        server = webhooks.server_for_token(kind=self.kind, token=token_of(request))
+        server = webhooks.arr_server_for_token(kind=self.kind, token=token_of(request))
         if server is None:
             return Response({"detail": "Unknown or missing webhook token.", "code": "not_authenticated"}, status=401)
         try:

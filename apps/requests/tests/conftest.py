@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.test import APIClient
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.core.tests.workers import running_worker
 from apps.requests.models import ArrServer
 from apps.requests.tests.fake_arr import API_KEY, FakeArr
@@ -61,7 +61,7 @@ def servers(radarr, sonarr, db):
 def people(db):
     """An admin, a moderator, two members (quota: 10 movies and 5 shows a week), a guest."""
     roles = {role.name: role for role in Role.objects.select_related("group")}
-    make = accounts.user_create
+    make = users.user_create
     return SimpleNamespace(
         admin=make(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN]),
         moderator=make(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR]),

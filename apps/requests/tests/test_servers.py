@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from apps.accounts import services as accounts
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.requests.models import ArrServer
 from apps.requests.tests.fake_arr import API_KEY, FakeArr
 
@@ -24,7 +24,7 @@ def radarr():
 
 @pytest.fixture
 def admin_api():
-    boss = accounts.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
+    boss = users.user_create(username="boss", password="x" * 12, by=None, role=Role.objects.get(group__name="admin"))
     client = APIClient()
     client.force_authenticate(boss)
     return client
@@ -182,7 +182,7 @@ def test_only_admins_give_the_opt_in_and_it_is_in_the_activity_log(admin_api, ra
 
     from apps.audit.models import Activity
 
-    keeper = accounts.user_create(username="keeper", password="x" * 12, by=None)
+    keeper = users.user_create(username="keeper", password="x" * 12, by=None)
     keeper.user_permissions.add(*Permission.objects.filter(codename__endswith="_arrserver"))
     keeper = type(keeper).objects.get(pk=keeper.pk)
     keeper_api = APIClient()
@@ -227,7 +227,7 @@ def test_the_admin_page_shows_the_webhook_header_form_and_only_admins_opt_in(adm
 
 def test_a_requester_is_told_the_server_cannot_be_asked_but_not_where_it_is_or_why(radarr):
     ArrServer.objects.create(kind="radarr", name="Films", base_url=radarr.url, api_key=API_KEY, is_default=True)
-    member = accounts.user_create(username="member", password="x" * 12, by=None)
+    member = users.user_create(username="member", password="x" * 12, by=None)
     client = APIClient()
     client.force_authenticate(member)
     answer = client.get("/api/v1/requests/search/?kind=movie&q=heat")

@@ -104,11 +104,11 @@ def test_sonarr_bodies_and_path_mappings():
     }
     event = webhooks.webhook_parse(kind="sonarr", body=body)
     assert (event.arr_id, event.external_id, len(event.paths)) == (3, 371980, 2)
-    assert webhooks.map_path(server, event.paths[0]) == "/srv/tv/Severance/Season 01/Severance - S01E01.mkv"
-    assert webhooks.map_path(server, "/tv/k/x.mkv") == "/k/x.mkv", "the longest remote prefix wins"
-    assert webhooks.map_path(server, "/tvshows/x.mkv") == "/tvshows/x.mkv"
+    assert webhooks.path_map(server, event.paths[0]) == "/srv/tv/Severance/Season 01/Severance - S01E01.mkv"
+    assert webhooks.path_map(server, "/tv/k/x.mkv") == "/k/x.mkv", "the longest remote prefix wins"
+    assert webhooks.path_map(server, "/tvshows/x.mkv") == "/tvshows/x.mkv"
     assert (
-        webhooks.map_path(ArrServer(path_mappings=[{"remote": "D:\\TV", "local": "/tv"}]), "D:\\TV\\a\\b.mkv")
+        webhooks.path_map(ArrServer(path_mappings=[{"remote": "D:\\TV", "local": "/tv"}]), "D:\\TV\\a\\b.mkv")
         == "/tv/a/b.mkv"
     )
     with pytest.raises(webhooks.WebhookInvalid, match="episodeFiles"):

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.accounts import services as accounts
 from apps.accounts.selectors import effective_settings_forget
+from apps.accounts.services import users
 from apps.media.models import Movie
 from apps.notifications.models import Notification
 from apps.requests.models import MediaRequest
@@ -187,7 +187,7 @@ def test_guests_may_not_request(servers, people, api):
 
 
 def test_withdrawing_a_request_leaving_one_and_who_may_remove_what(servers, people, api):
-    third = accounts.user_create(username="third", password="x" * 12, by=None)
+    third = users.user_create(username="third", password="x" * 12, by=None)
     made = api(people.member).post(URL, HEAT, format="json").json()
     api(people.other).post(URL, HEAT, format="json")
     api(third).post(URL, HEAT, format="json")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.accounts import services as account_services
 from apps.accounts.models import Role
+from apps.accounts.services import users
 from apps.libraries import services
 from apps.libraries.models import Library, LibraryScan
 from apps.media.models import MediaFile, Movie
@@ -66,7 +66,7 @@ def test_catalogue_pages_show_files_and_streams(admin_client, library):
 @pytest.fixture
 def admin(db):
     role = Role.objects.select_related("group").get(group__name="admin")
-    return account_services.user_create(username="ad", password="x" * 12, by=None, role=role)
+    return users.user_create(username="ad", password="x" * 12, by=None, role=role)
 
 
 def form(name: str, kind: str, *paths: str, **extra) -> dict:

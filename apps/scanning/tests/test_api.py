@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def manager(db):
-    from apps.accounts import services
     from apps.accounts.models import Role
+    from apps.accounts.services import users
 
     admin = Role.objects.get(group__name=Role.ADMIN)
-    return services.user_create(username="mona", password="pw-for-mona-123", by=None, role=admin)
+    return users.user_create(username="mona", password="pw-for-mona-123", by=None, role=admin)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.accounts import services
 from apps.accounts.models import User
+from apps.accounts.services import tokens
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user named {username!r}")
-        _token, raw_key = services.api_token_create(user=user, name=name)
+        _token, raw_key = tokens.api_token_create(user=user, name=name)
         self.stdout.write(raw_key)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from apps.accounts.models import User
-from apps.accounts.passwords import password_set
+from apps.accounts.services.passwords import password_set
 
 MAX_TRIES = 3
 

@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from apps.accounts import services
+from apps.accounts.services import users
 
 
 class Command(BaseCommand):
     help = "Create the admin user (password from REVENGE_ADMIN_PASSWORD, or generated and printed once)."
 
     def handle(self, *args, **options) -> None:
-        user, password = services.admin_ensure(password=settings.ADMIN_PASSWORD)
+        user, password = users.admin_ensure(password=settings.ADMIN_PASSWORD)
         if user is None:
             self.stdout.write("An admin user exists already.")
         elif settings.ADMIN_PASSWORD:

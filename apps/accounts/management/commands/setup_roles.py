@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from apps.accounts.roles import roles_setup
+from apps.accounts.services.roles import roles_setup
 
 
 class Command(BaseCommand):

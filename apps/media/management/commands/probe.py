@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.media.probe import ProbeError, probe_file
+from apps.media.probe import ProbeError, file_probe
 
 
 def _display(path: str) -> str:
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         failed = 0
         for path in files:
             try:
-                results.append({"path": _display(path), **probe_file(path).as_dict()})
+                results.append({"path": _display(path), **file_probe(path).as_dict()})
             except ProbeError as exc:
                 failed += 1
                 results.append({"path": _display(path), "error": str(exc)})

@@ -133,7 +133,7 @@ def session_rekey(*, old_key: str | None, new_key: str | None) -> None:
         LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
-def end_sessions(keys: list[str]) -> int:
+def sessions_end(keys: list[str]) -> int:
     """Delete these Django sessions and their rows; returns how many were still alive."""
     alive = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).count()
     Session.objects.filter(session_key__in=keys).delete()
@@ -153,7 +153,7 @@ def session_revoke(*, user: User, session_id: int, by: User | None) -> bool:
     row = LoginSession.objects.filter(pk=session_id, user=user).first()
     if row is None:
         return False
-    end_sessions([row.session_key])
+    sessions_end([row.session_key])
     events.emit(
         "auth.session_revoked",
         user_id=user.pk,
@@ -166,36 +166,19 @@ def session_revoke(*, user: User, session_id: int, by: User | None) -> bool:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by: User | None) -> None:
-    """Delete an API token; requests with its key fail from now on."""
-    user = token.user
-    _require_may_manage(by, user)
-    token_id, name = token.pk, token.name
-    token.delete()
-    events.emit(
-        "auth.token_revoked",
-        user_id=user.pk,
-        username=user.get_username(),
-        token_id=token_id,
-        name=name,
-        by_id=by.pk if by else None,
-    )
-
-
-@transaction.atomic
 def credentials_end(*, user: User, keep_session: str | None = None) -> tuple[int, int]:
     """End every recorded session of `user` but `keep_session`, and every API token; returns the live ones ended."""
     recorded = LoginSession.objects.filter(user=user)
     if keep_session:
         recorded = recorded.exclude(session_key=keep_session)
-    sessions = end_sessions(list(recorded.values_list("session_key", flat=True)))
+    sessions = sessions_end(list(recorded.values_list("session_key", flat=True)))
     live_tokens = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
     tokens = ApiToken.objects.filter(user=user).filter(live_tokens).count()
     ApiToken.objects.filter(user=user).delete()
     return sessions, tokens
 
 
-def logout_all(*, user: User, by: User | None) -> dict[str, int]:
+def user_logout_everywhere(*, user: User, by: User | None) -> dict[str, int]:
     """End every session and token of `user`; returns how many live ones were ended."""
     _require_may_manage(by, user)
     sessions, tokens = credentials_end(user=user)
@@ -213,7 +196,7 @@ def logout_all(*, user: User, by: User | None) -> dict[str, int]:
     return {"sessions": sessions, "tokens": tokens}
 
 
-def logout_current(*, request: Request | HttpRequest) -> None:
+def request_logout(*, request: Request | HttpRequest) -> None:
     """Sign out of what this request is signed in with: its API token, or else its session."""
     django_request = getattr(request, "_request", request)
     token = getattr(request, "auth", None)

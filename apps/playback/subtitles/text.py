@@ -16,7 +16,7 @@ import av
 from apps.libraries.containment import library_guard
 from apps.media.languages import language_name, language_tag
 from apps.media.models import MediaFile, MediaStream
-from apps.playback.bitmap_subtitles import BITMAP_CODECS
+from apps.playback.subtitles.bitmap import BITMAP_CODECS
 
 SIDECAR_FORMATS = {"srt", "ass", "ssa", "vtt"}
 EMBEDDED_TEXT_CODECS = {"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text"}

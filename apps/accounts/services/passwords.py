@@ -8,8 +8,8 @@ from django.contrib.auth import HASH_SESSION_KEY
 from django.db import transaction
 from django.http import HttpRequest
 
-from apps.accounts import sessions
 from apps.accounts.models import User
+from apps.accounts.services import sessions
 from apps.core import events
 
 # The admin's password view calls its form's save() without the request; it lends it here for that call.

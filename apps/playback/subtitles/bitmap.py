@@ -32,7 +32,7 @@ class Picture:
     rgba: bytes
 
 
-def read_pictures(path: str, stream_index: int) -> list[Picture]:
+def pictures_read(path: str, stream_index: int) -> list[Picture]:
     """Every picture of a bitmap subtitle track, in order, each ending when the next begins at the latest."""
     pictures: list[Picture] = []
     with av.open(path) as container:

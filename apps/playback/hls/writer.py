@@ -17,9 +17,9 @@ from pathlib import Path
 import av
 from av.video.frame import PictureType
 
-from apps.playback.burnin import Burner
-from apps.playback.subtitles import BurnIn
-from apps.playback.tonemap import ToneMapper
+from apps.playback.hls.tonemap import ToneMapper
+from apps.playback.subtitles.burnin import Burner
+from apps.playback.subtitles.text import BurnIn
 from revenge.config import private_folder
 
 logger = logging.getLogger(__name__)
@@ -51,8 +51,8 @@ class HlsPlan:
     # The first segments of a transcode can be shorter, so a player has its first picture sooner.
     lead_segments: int = 0
     lead_seconds: int = 2
-    tone_map: str = ""  # "pq" or "hlg": the source's HDR transfer, mapped to SDR (apps/playback/tonemap.py)
-    burn: BurnIn | None = None  # a subtitle track drawn into the picture (apps/playback/burnin.py)
+    tone_map: str = ""  # "pq" or "hlg": the source's HDR transfer, mapped to SDR (apps/playback/hls/tonemap.py)
+    burn: BurnIn | None = None  # a subtitle track drawn into the picture (apps/playback/subtitles/burnin.py)
 
     def segment_start(self, number: int) -> float:
         """Where segment `number` starts on the grid (the same for a first run and any restart)."""

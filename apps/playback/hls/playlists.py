@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from apps.playback.transcoding import SEGMENT_SECONDS, segment_durations
+from apps.playback.hls.transcoding import SEGMENT_SECONDS, segment_durations
 
 # RFC 6381 names players need to pick a variant before fetching it.
 VIDEO_CODEC_TAGS = {"h264": "avc1.640028", "hevc": "hvc1.1.6.L120.90", "mpeg4": "mp4v.20.9"}
@@ -28,7 +28,7 @@ def _quoted(value: str) -> str:
     return '"' + re.sub(r'["\r\n]', "'", value)[:200] + '"'
 
 
-def master_playlist(
+def playlist_master(
     *,
     variants: list,
     video_codec: str,
@@ -70,7 +70,7 @@ def master_playlist(
     return "\n".join([*lines, ""])
 
 
-def transcode_playlist(duration: float) -> str:
+def playlist_transcode(duration: float) -> str:
     """The whole grid up front (a VOD playlist): any segment may be asked for; a far one restarts the transcode."""
     lines = [
         "#EXTM3U",
@@ -86,7 +86,7 @@ def transcode_playlist(duration: float) -> str:
     return "\n".join(lines)
 
 
-def remux_playlist_for_players(muxer_playlist: str) -> str:
+def playlist_remux_for_players(muxer_playlist: str) -> str:
     """A remux follows the source's keyframes, so its playlist grows as the muxer writes it; until it ends,
     players are told to start at the beginning rather than at the live edge."""
     if "#EXT-X-ENDLIST" in muxer_playlist:
@@ -96,7 +96,7 @@ def remux_playlist_for_players(muxer_playlist: str) -> str:
     )
 
 
-def subtitle_playlist(*, key: str, duration: float) -> str:
+def playlist_subtitle(*, key: str, duration: float) -> str:
     """A WebVTT rendition: one segment, the whole track."""
     seconds = max(1, int(duration + 0.999))
     return "\n".join(

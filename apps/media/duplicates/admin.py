@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from apps.media import duplicate_review, selectors
+from apps.media import selectors
+from apps.media.duplicates import review
 from apps.media.models import DuplicateGroup, DuplicateMember
 
 
@@ -71,7 +72,7 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
     @admin.action(description="Mark as not a duplicate (remembered)", permissions=["change"])
     def dismiss_selected(self, request: HttpRequest, queryset) -> None:
         for group in queryset:
-            duplicate_review.duplicate_dismiss(group=group, by=request.user)
+            review.duplicate_dismiss(group=group, by=request.user)
         self.message_user(request, f"{queryset.count()} group(s) marked as not a duplicate.", messages.SUCCESS)
 
     def get_urls(self):
@@ -118,7 +119,7 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
     def keep_view(self, request: HttpRequest, group_id: int, file_id: int) -> HttpResponse:
         group = self._group(request, group_id)
         try:
-            duplicate_review.duplicate_keep(group=group, file_id=file_id, by=request.user)
+            review.duplicate_keep(group=group, file_id=file_id, by=request.user)
         except ValidationError as error:
             self.message_user(request, _message(error), messages.ERROR)
         else:
@@ -127,7 +128,7 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
 
     def dismiss_view(self, request: HttpRequest, group_id: int) -> HttpResponse:
         group = self._group(request, group_id)
-        duplicate_review.duplicate_dismiss(group=group, by=request.user)
+        review.duplicate_dismiss(group=group, by=request.user)
         self.message_user(request, "Marked as not a duplicate; these files will not be grouped again.")
         return self._back(group)
 
@@ -140,9 +141,7 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             path_text = member.file.path
             try:
-                remaining = duplicate_review.duplicate_file_delete(
-                    group=group, file_id=file_id, confirm=True, by=request.user
-                )
+                remaining = review.duplicate_file_delete(group=group, file_id=file_id, confirm=True, by=request.user)
             except ValidationError as error:
                 self.message_user(request, _message(error), messages.ERROR)
                 return self._back(group)

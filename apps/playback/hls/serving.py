@@ -9,17 +9,17 @@ from pathlib import Path
 from django.utils import timezone
 
 from apps.media.selectors import files_streamable_to
-from apps.playback.models import PlaybackSession
-from apps.playback.plan.stored import plan_of
-from apps.playback.transcoding import (
+from apps.playback.hls.transcoding import (
     ACTIVE,
     RESTART_AHEAD_SEGMENTS,
-    remux_playlist,
+    playlist_remux,
     segment_durations,
     segment_path,
     transcode_alive,
     transcode_restart,
 )
+from apps.playback.models import PlaybackSession
+from apps.playback.plan.stored import plan_of
 
 SEGMENT_WAIT_SECONDS = 30
 REMUX_PLAYLIST_WAIT_SECONDS = 15
@@ -116,12 +116,12 @@ def _needs_restart(session: PlaybackSession, variant: str, number: int) -> bool:
     return number < session.transcode_start_segment or number > written_up_to + RESTART_AHEAD_SEGMENTS
 
 
-def remux_playlist_wait(*, session: PlaybackSession) -> str:
+def playlist_remux_wait(*, session: PlaybackSession) -> str:
     """The remux's playlist: complete when it finishes soon (most do), else what is written so far."""
     deadline = time.monotonic() + REMUX_PLAYLIST_WAIT_SECONDS
     restarted = False
     while True:
-        text = remux_playlist(session, session.profile)
+        text = playlist_remux(session, session.profile)
         if text is not None and "#EXT-X-ENDLIST" in text:
             return text
         session.refresh_from_db()

@@ -14,7 +14,7 @@ from apps.core import events
 from apps.libraries import rules
 from apps.libraries.models import Library
 from apps.media import services as media_services
-from apps.media.duplicates import signature
+from apps.media.duplicates.detection import signature
 from apps.media.edits import by_pk
 from apps.media.models import DuplicateDismissal, DuplicateGroup, MediaFile
 

@@ -12,8 +12,8 @@ from fractions import Fraction
 import av
 from av.video.frame import VideoFrame
 
-from apps.playback.bitmap_subtitles import Picture, read_pictures
-from apps.playback.subtitles import BurnIn, TextTrack, cues_of, plain_text
+from apps.playback.subtitles.bitmap import Picture, pictures_read
+from apps.playback.subtitles.text import BurnIn, TextTrack, cues_of, plain_text
 
 OVERLAY_FORMATS = {"yuv420p": "yuv420", "yuv420p10le": "yuv420p10"}
 
@@ -64,7 +64,7 @@ class Burner:
     @classmethod
     def for_track(cls, burn: BurnIn, *, width: int, height: int) -> Burner:
         if burn.bitmap:
-            return cls(read_pictures(burn.path, burn.stream_index))
+            return cls(pictures_read(burn.path, burn.stream_index))
         track = TextTrack(
             key="",
             name="",

@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.accounts.models import LoginLockout
-from apps.accounts.services import _require_may_manage
+from apps.accounts.services.users import _require_may_manage
 from apps.core import events, metrics
 from apps.core.client_ip import ip_or_none
 
@@ -73,7 +73,7 @@ def _matching(keys: list[tuple[str, str]]) -> Q:
     return query
 
 
-def tier_for(failures: int) -> tuple[int, timedelta | None] | None:
+def lockout_tier(failures: int) -> tuple[int, timedelta | None] | None:
     """The tier that `failures` reaches exactly, as (tier number, duration or None for until unlocked)."""
     for number, (threshold, duration) in enumerate(settings.LOCKOUT_TIERS, start=1):
         if failures == threshold:
@@ -81,7 +81,7 @@ def tier_for(failures: int) -> tuple[int, timedelta | None] | None:
     return None
 
 
-def active_lock(*, username: str | None, ip: str | None) -> LoginLockout | None:
+def lockout_active(*, username: str | None, ip: str | None) -> LoginLockout | None:
     """The lock that refuses this username or address now (the longest one), or None."""
     now = timezone.now()
     keys = lockout_keys(username=username, ip=ip)
@@ -135,7 +135,7 @@ def failure_record(*, username: str | None, ip: str | None, now: datetime | None
             row.last_failure_at = now
             row.username = (username or "")[:150]
             row.ip = ip or row.ip
-            reached = tier_for(row.failures)
+            reached = lockout_tier(row.failures)
             if reached is not None:
                 number, duration = reached
                 row.permanent = duration is None
@@ -206,7 +206,7 @@ class TieredLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         username, ip = _attempt(request, credentials)
-        return active_lock(username=username, ip=ip) is not None
+        return lockout_active(username=username, ip=ip) is not None
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
         if request is None:
@@ -241,7 +241,7 @@ class TieredLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
 def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
     """429 with Retry-After (403 when locked until unlocked): JSON for the API, a page for the admin."""
     username, ip = _attempt(request, credentials)
-    lock = active_lock(username=username, ip=ip)
+    lock = lockout_active(username=username, ip=ip)
     permanent = lock is None or lock.permanent
     if permanent:
         message = "Too many failed logins: sign-in is locked until an administrator unlocks it."

@@ -22,11 +22,11 @@ from django.utils import timezone
 from apps.core import dispatch
 from apps.libraries.containment import path_contained
 from apps.media.models import MediaFile
-from apps.playback import encoders
-from apps.playback.hls import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
+from apps.playback.hls import encoders
+from apps.playback.hls.writer import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_of, plan_rung
-from apps.playback.subtitles import burnable_tracks
+from apps.playback.subtitles.text import burnable_tracks
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def _burn(session: PlaybackSession):
     return burnable_tracks(media_file).get(session.subtitle) if media_file else None
 
 
-def written_segments(folder: Path) -> list[int]:
+def segments_written(folder: Path) -> list[int]:
     """Numbers of the segments on disk (the muxer writes each under a temporary name, then renames it)."""
     try:
         names = os.listdir(folder)
@@ -228,7 +228,7 @@ class _Heartbeat:
         return self.stop
 
     def record(self) -> bool:
-        done = [n for n in written_segments(self.folder) if n >= self.start]
+        done = [n for n in segments_written(self.folder) if n >= self.start]
         produced = (done[-1] + 1 - self.start) if done else 0
         return bool(
             PlaybackSession.objects.filter(
@@ -237,7 +237,7 @@ class _Heartbeat:
         )
 
 
-def remux_playlist(session: PlaybackSession, variant: str) -> str | None:
+def playlist_remux(session: PlaybackSession, variant: str) -> str | None:
     """The muxer's own playlist of a remux (its cuts follow the source's keyframes), or None before it exists."""
     try:
         return (variant_dir(session, variant) / PLAYLIST).read_text()

@@ -9,7 +9,7 @@ from functools import cache
 
 import av
 
-from apps.playback.hls import HlsPlan
+from apps.playback.hls.writer import HlsPlan
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,14 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, QuerySet, Va
 from django.db.models.functions import Cast, Concat
 
 from apps.libraries.models import Library
+from apps.media.duplicates.perceptual import (
+    PERCEPTUAL_THRESHOLD,
+    PerceptualError,
+    VideoHash,
+    distance_within,
+    video_hash,
+)
 from apps.media.models import DuplicateDismissal, DuplicateGroup, DuplicateKind, DuplicateMember, MediaFile
-from apps.media.perceptual import PERCEPTUAL_THRESHOLD, PerceptualError, VideoHash, distance_within, video_hash
 
 logger = logging.getLogger(__name__)
 

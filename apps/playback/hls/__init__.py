@@ -1,0 +1,1 @@
+"""HLS: the ffmpeg-free segment writer, its encoders and tone mapping, the transcode worker, playlists and serving."""
