@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from apps.accounts.models import Role
-from apps.accounts.services import users
+from apps.accounts.services import roles, users
 from apps.core.tests.workers import running_worker
 from apps.libraries import services as libraries
 from apps.media.models import Episode, Movie, Season, Show
@@ -78,14 +78,14 @@ def worker(transactional_db, settings):
 @pytest.fixture
 def people(db):
     """An admin, a moderator, a member, a guest and a kids account (age limit 10)."""
-    roles = {role.name: role for role in Role.objects.select_related("group")}
+    by_name = {role.name: role for role in Role.objects.select_related("group")}
     kids_role = roles.role_create(name="kids", rank=15, by=None, max_parental_age=10)
     make = users.user_create
     return SimpleNamespace(
-        admin=make(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN], email="boss@example.org"),
-        moderator=make(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR]),
+        admin=make(username="boss", password="x" * 12, by=None, role=by_name[Role.ADMIN], email="boss@example.org"),
+        moderator=make(username="mod", password="x" * 12, by=None, role=by_name[Role.MODERATOR]),
         member=make(username="member", password="x" * 12, by=None, email="member@example.org"),
-        guest=make(username="guest", password="x" * 12, by=None, role=roles[Role.GUEST]),
+        guest=make(username="guest", password="x" * 12, by=None, role=by_name[Role.GUEST]),
         kids=make(username="kid", password="x" * 12, by=None, role=kids_role, email="kid@example.org"),
     )
 
