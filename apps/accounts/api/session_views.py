@@ -11,13 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts import origin, session_selectors, sessions
-from apps.accounts.api.serializers import UserMeSerializer
 from apps.accounts.api.session_serializers import (
     DeviceSerializer,
     LoginSerializer,
     LogoutAllResultSerializer,
     LogoutAllSerializer,
 )
+from apps.accounts.api.user_serializers import UserMeSerializer
 from apps.accounts.models import ApiToken
 from apps.core.api.throttling import AuthRateThrottle
 

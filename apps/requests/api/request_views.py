@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorMixin
 from apps.requests import selectors, services
-from apps.requests.api.filters import MediaRequestFilter
+from apps.requests.api.request_filters import MediaRequestFilter
 from apps.requests.api.request_serializers import (
     ApproveSerializer,
     DeclineSerializer,

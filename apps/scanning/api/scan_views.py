@@ -1,4 +1,3 @@
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -7,11 +6,10 @@ from rest_framework.response import Response
 
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorMixin, SelectorReadOnlyViewSet
-from apps.core.api.visible_filters import visible_choice
-from apps.libraries.models import LibraryScan
 from apps.libraries.selectors import libraries_visible_to
 from apps.scanning import selectors, services
-from apps.scanning.api.serializers import LibraryScanDetailSerializer, LibraryScanSerializer, ScanRequestSerializer
+from apps.scanning.api.scan_filters import LibraryScanFilter
+from apps.scanning.api.scan_serializers import LibraryScanDetailSerializer, LibraryScanSerializer, ScanRequestSerializer
 
 ScanStarted = inline_serializer("ScanStarted", {"scan": serializers.IntegerField()})
 
@@ -39,14 +37,6 @@ class LibraryScanStartViewSet(SelectorMixin, viewsets.GenericViewSet):
             body = {"detail": str(exc), "code": "scan_running", "scan": exc.scan.pk}
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response({"scan": scan.pk}, status=status.HTTP_202_ACCEPTED)
-
-
-class LibraryScanFilter(filters.FilterSet):
-    library = visible_choice(libraries_visible_to)
-
-    class Meta:
-        model = LibraryScan
-        fields = ["library", "status", "kind"]
 
 
 class LibraryScanViewSet(SelectorReadOnlyViewSet):

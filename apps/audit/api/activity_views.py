@@ -1,8 +1,8 @@
 from rest_framework.permissions import BasePermission
 
 from apps.audit import selectors
-from apps.audit.api.filters import ActivityFilter
-from apps.audit.api.serializers import ActivitySerializer
+from apps.audit.api.activity_filters import ActivityFilter
+from apps.audit.api.activity_serializers import ActivitySerializer
 from apps.core.api.viewsets import SelectorReadOnlyViewSet
 
 

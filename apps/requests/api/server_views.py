@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorModelViewSet
 from apps.requests import selectors, services
-from apps.requests.api.serializers import ArrServerSerializer, ConnectionTestSerializer, ServerOptionsSerializer
+from apps.requests.api.server_serializers import ArrServerSerializer, ConnectionTestSerializer, ServerOptionsSerializer
 from apps.requests.arr import ArrError
 
 

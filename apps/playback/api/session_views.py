@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from apps.accounts.selectors import users_visible_to
 from apps.accounts.sessions import request_ip, request_user_agent
-from apps.core.api.visible_filters import visible_choice
 from apps.media.selectors import files_streamable_to
 from apps.playback import selectors, services, watch_selectors
+from apps.playback.api.session_filters import SessionFilter
 from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
-from apps.playback.models import PlaybackSession
 
 
 class TooManyStreams(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "playback_limit"
-
-
-class SessionFilter(filters.FilterSet):
-    user = visible_choice(users_visible_to)
-
-    class Meta:
-        model = PlaybackSession
-        fields = ["state", "method", "user"]
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

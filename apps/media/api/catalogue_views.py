@@ -2,9 +2,9 @@ from django.db.models import Count, Prefetch
 
 from apps.core.api.viewsets import SelectorReadOnlyViewSet
 from apps.media import selectors
-from apps.media.api.filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
-from apps.media.api.pagination import CatalogueCountPagination
-from apps.media.api.serializers import (
+from apps.media.api.catalogue_filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
+from apps.media.api.catalogue_pagination import CatalogueCountPagination
+from apps.media.api.catalogue_serializers import (
     EpisodeSerializer,
     FileSerializer,
     MovieDetailSerializer,

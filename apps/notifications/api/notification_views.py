@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import action
@@ -12,7 +11,8 @@ from rest_framework.response import Response
 
 from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
 from apps.notifications import selectors, services
-from apps.notifications.api.serializers import (
+from apps.notifications.api.notification_filters import DeliveryFilter, NotificationFilter
+from apps.notifications.api.notification_serializers import (
     AgentSerializer,
     ChannelSerializer,
     DeliverySerializer,
@@ -23,7 +23,6 @@ from apps.notifications.api.serializers import (
     TestResultSerializer,
     UnreadCountSerializer,
 )
-from apps.notifications.models import Notification, NotificationDelivery
 
 
 class IsManager(BasePermission):
@@ -66,14 +65,6 @@ class ChannelViewSet(_AgentActions, SelectorModelViewSet):
     ordering_fields = ["name", "created_at"]
 
 
-class DeliveryFilter(filters.FilterSet):
-    event = filters.CharFilter(field_name="event__name", help_text="Event name, e.g. request.available.")
-
-    class Meta:
-        model = NotificationDelivery
-        fields = ["status", "agent", "event"]
-
-
 class DeliveryViewSet(SelectorReadOnlyViewSet):
     """The delivery log: every event to every agent, with attempts, response code and last error. Managers only."""
 
@@ -83,14 +74,6 @@ class DeliveryViewSet(SelectorReadOnlyViewSet):
     filterset_class = DeliveryFilter
     search_fields = ["agent__name", "last_error"]
     ordering_fields = ["created_at", "updated_at"]
-
-
-class NotificationFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", help_text="Only unread (true).")
-
-    class Meta:
-        model = Notification
-        fields = ["unread"]
 
 
 class NotificationViewSet(SelectorReadOnlyViewSet):

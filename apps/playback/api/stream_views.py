@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import effective_settings
 from apps.media.selectors import files_downloadable_to, files_streamable_to, files_visible_to
-from apps.playback.api.serializers import DecisionQuerySerializer, DecisionSerializer
+from apps.playback.api.decision_serializers import DecisionQuerySerializer, DecisionSerializer
 from apps.playback.models import PlaybackSession
 from apps.playback.plan import decide
 from apps.playback.selectors import sessions_active

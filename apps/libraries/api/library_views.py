@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from apps.core.api.permissions import ActionPermissions
 from apps.core.api.viewsets import SelectorModelViewSet
 from apps.libraries import selectors, services
-from apps.libraries.api.serializers import LibraryGrantsSerializer, LibrarySerializer
+from apps.libraries.api.library_serializers import LibraryGrantsSerializer, LibrarySerializer
 
 
 class LibraryViewSet(SelectorModelViewSet):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts import lockout, selectors, services
-from apps.accounts.api.serializers import (
+from apps.accounts.api.user_serializers import (
     RoleSerializer,
     TokenCreatedSerializer,
     TokenRequestSerializer,
