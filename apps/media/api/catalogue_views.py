@@ -28,7 +28,7 @@ class MovieViewSet(SelectorReadOnlyViewSet):
     def get_queryset(self):
         movies = super().get_queryset().prefetch_related("genres")
         if self.action == "retrieve":
-            files = selectors.files_with_details(MediaFile.objects.order_by("part", "path"))
+            files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
             movies = movies.prefetch_related("studios", "artwork", Prefetch("files", queryset=files))
         return movies
 
@@ -74,7 +74,7 @@ class EpisodeViewSet(SelectorReadOnlyViewSet):
     ordering = ["show__sort_title", "season__season_number", "episode_number", "air_date"]
 
     def get_queryset(self):
-        files = selectors.files_with_details(MediaFile.objects.order_by("path"))
+        files = selectors.files_with_details(files=MediaFile.objects.order_by("path"))
         return super().get_queryset().prefetch_related(Prefetch("files", queryset=files))
 
 
@@ -87,4 +87,4 @@ class FileViewSet(SelectorReadOnlyViewSet):
     filterset_class = FileFilter
 
     def get_queryset(self):
-        return selectors.files_with_details(super().get_queryset())
+        return selectors.files_with_details(files=super().get_queryset())

@@ -29,7 +29,7 @@ class ManagesLibraries(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return bool(getattr(view, "detail", False)) or selectors.libraries_managed_by(user).exists()
+        return bool(getattr(view, "detail", False)) or selectors.libraries_managed_by(user=user).exists()
 
 
 class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
@@ -43,7 +43,7 @@ class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return selectors.duplicate_groups_with_members(super().get_queryset())
+        return selectors.duplicate_groups_with_members(groups=super().get_queryset())
 
     def _current(self, group: DuplicateGroup) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=group.pk)).data

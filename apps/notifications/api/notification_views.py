@@ -29,7 +29,7 @@ class IsManager(BasePermission):
     message = "Only managers (admins and moderators) may do this."
 
     def has_permission(self, request, view) -> bool:
-        return selectors.is_manager(request.user)
+        return selectors.is_manager(user=request.user)
 
 
 class _AgentActions:
@@ -100,7 +100,7 @@ class NotificationViewSet(SelectorReadOnlyViewSet):
     @extend_schema(responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.unread_count(request.user)})
+        return Response({"unread": selectors.unread_count(user=request.user)})
 
 
 class PreferenceView(generics.GenericAPIView):
@@ -113,7 +113,7 @@ class PreferenceView(generics.GenericAPIView):
 
     def get_object(self):
         """Your own preference row (also what OPTIONS describes)."""
-        return selectors.preference_of(self.request.user)
+        return selectors.preference_of(user=self.request.user)
 
     def get(self, request: Request) -> Response:
         return Response(PreferenceSerializer(self.get_object()).data)

@@ -28,11 +28,11 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_class = SessionFilter
 
     def get_queryset(self):
-        sessions = selectors.sessions_visible_to(self.request.user)
+        sessions = selectors.sessions_visible_to(user=self.request.user)
         if self.action == "list":  # a list of past plays: only of what the viewer may see today
-            sessions = watch_selectors.plays_still_visible(self.request.user, sessions)
+            sessions = watch_selectors.plays_still_visible(user=self.request.user, plays=sessions)
         if self.request.query_params.get("active") in ("1", "true", "yes"):
-            sessions = selectors.sessions_active(sessions)
+            sessions = selectors.sessions_active(sessions=sessions)
         return sessions
 
     @extend_schema(request=SessionCreateSerializer, responses={201: SessionSerializer})
@@ -41,7 +41,10 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         query.is_valid(raise_exception=True)
         data = query.validated_data
         media_file = (
-            files_streamable_to(request.user).filter(pk=data["file"]).prefetch_related("streams", "subtitles").first()
+            files_streamable_to(user=request.user)
+            .filter(pk=data["file"])
+            .prefetch_related("streams", "subtitles")
+            .first()
         )
         if media_file is None:
             raise exceptions.NotFound("No such file.")
@@ -69,7 +72,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def terminate(self, request, pk=None):
         """End someone's stream (managers), with a message their player is shown."""
         session = self.get_object()
-        if not selectors.may_terminate(request.user, session):
+        if not selectors.may_terminate(user=request.user, session=session):
             raise exceptions.PermissionDenied("Ending another person's stream needs playback.change_playbacksession.")
         body = TerminateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

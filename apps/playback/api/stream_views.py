@@ -38,11 +38,11 @@ class FileStreamView(APIView):
         },
     )
     def get(self, request: Request, pk: int):
-        media_file = files_streamable_to(request.user).select_related("library").filter(pk=pk).first()
+        media_file = files_streamable_to(user=request.user).select_related("library").filter(pk=pk).first()
         if media_file is None:
             raise exceptions.NotFound("No such file.")
         download = request.query_params.get("download") in ("1", "true", "yes")
-        if download and not files_downloadable_to(request.user).filter(pk=pk).exists():
+        if download and not files_downloadable_to(user=request.user).filter(pk=pk).exists():
             raise exceptions.PermissionDenied("You may play this file but not download it.")
         try:
             response = stream_response(request._request, media_file, download=download)
@@ -64,11 +64,14 @@ class PlaybackDecisionView(APIView):
         query = DecisionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         media_file = (
-            files_visible_to(request.user).filter(pk=query.validated_data["file"]).prefetch_related("streams").first()
+            files_visible_to(user=request.user)
+            .filter(pk=query.validated_data["file"])
+            .prefetch_related("streams")
+            .first()
         )
         if media_file is None:
             raise exceptions.NotFound("No such file.")
-        limits = effective_settings(request.user)
+        limits = effective_settings(user=request.user)
         decision = decide(
             media_file=media_file,
             client=query.capabilities(),
@@ -84,6 +87,8 @@ def _count_for_session(request: Request, media_file, response) -> None:
         session_id = uuid.UUID(request.query_params.get("session", ""))
     except ValueError:
         return
-    session = sessions_active(PlaybackSession.objects.filter(pk=session_id, user=request.user, media_file=media_file))
+    session = sessions_active(
+        sessions=PlaybackSession.objects.filter(pk=session_id, user=request.user, media_file=media_file)
+    )
     if session.exists():
         session_seen(session=session.get(), sent=int(response.get("Content-Length") or 0))

@@ -37,7 +37,7 @@ class OwnSessionView(APIView):
     serializer_class = PositionSerializer
 
     def own_session(self, pk) -> PlaybackSession:
-        session = sessions_visible_to(self.request.user).filter(user=self.request.user, pk=pk).first()
+        session = sessions_visible_to(user=self.request.user).filter(user=self.request.user, pk=pk).first()
         if session is None:
             raise exceptions.NotFound("No such playback session.")
         return session
@@ -100,7 +100,7 @@ class HistoryView(generics.ListAPIView):
     ordering_fields = ["started_at", "stopped_at"]
 
     def get_queryset(self):
-        return watch_selectors.history_visible_to(self.request.user)
+        return watch_selectors.history_visible_to(user=self.request.user)
 
 
 class ContinueWatchingView(generics.ListAPIView):
@@ -111,7 +111,7 @@ class ContinueWatchingView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return watch_selectors.continue_watching(self.request.user)
+        return watch_selectors.continue_watching(user=self.request.user)
 
 
 class NextUpView(generics.ListAPIView):
@@ -122,7 +122,7 @@ class NextUpView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return watch_selectors.next_up(self.request.user)
+        return watch_selectors.next_up(user=self.request.user)
 
 
 class WatchedView(APIView):
@@ -136,12 +136,12 @@ class WatchedView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if "movie" in data:
-            item = {"movie": movies_visible_to(request.user).filter(pk=data["movie"]).first()}
+            item = {"movie": movies_visible_to(user=request.user).filter(pk=data["movie"]).first()}
         else:
-            item = {"episode": episodes_visible_to(request.user).filter(pk=data["episode"]).first()}
+            item = {"episode": episodes_visible_to(user=request.user).filter(pk=data["episode"]).first()}
         kind, found = next(iter(item.items()))
         if found is None:
             raise exceptions.NotFound(f"No such {kind}.")
         state = watch.watched_set(user=request.user, watched=data["watched"], **item)
-        state = watch_selectors.watch_states_visible_to(request.user).get(pk=state.pk)
+        state = watch_selectors.watch_states_visible_to(user=request.user).get(pk=state.pk)
         return Response(WatchStateSerializer(state).data)

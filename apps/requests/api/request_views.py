@@ -78,7 +78,7 @@ class MediaRequestViewSet(
         """Look titles up on the default Radarr/Sonarr, marked if in your libraries, requested or pending."""
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(selectors.title_search(request.user, **query.validated_data))
+        return Response(selectors.title_search(user=request.user, **query.validated_data))
 
     def perform_destroy(self, instance) -> None:
         services.request_withdraw(request=instance, by=self.request.user)
