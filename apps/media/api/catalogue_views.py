@@ -1,6 +1,7 @@
 from django.db.models import Count, Prefetch
 
-from apps.core.api.viewsets import SelectorReadOnlyViewSet
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions
+from apps.core.api.viewsets import BaseReadOnlyViewSet
 from apps.media import selectors
 from apps.media.api.catalogue_filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
 from apps.media.api.catalogue_pagination import CatalogueCountPagination
@@ -14,11 +15,15 @@ from apps.media.api.catalogue_serializers import (
 )
 from apps.media.models import MediaFile, Season
 
+# The selectors decide what each user sees; being signed in is all the rest asks.
+CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
 
-class MovieViewSet(SelectorReadOnlyViewSet):
+
+class MovieViewSet(BaseReadOnlyViewSet):
     """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
 
     selector = selectors.movies_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     filterset_class = MovieFilter
     search_fields = ["title", "original_title"]
@@ -36,10 +41,11 @@ class MovieViewSet(SelectorReadOnlyViewSet):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
 
-class ShowViewSet(SelectorReadOnlyViewSet):
+class ShowViewSet(BaseReadOnlyViewSet):
     """Shows of the libraries you may see, with season and episode counts."""
 
     selector = selectors.shows_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     search_fields = ["title", "original_title"]
     ordering_fields = ["sort_title", "year", "added_at"]
@@ -62,10 +68,11 @@ class ShowViewSet(SelectorReadOnlyViewSet):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
 
 
-class EpisodeViewSet(SelectorReadOnlyViewSet):
+class EpisodeViewSet(BaseReadOnlyViewSet):
     """Episodes; filter with `?show=ID&season=N`."""
 
     selector = selectors.episodes_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilter
@@ -78,10 +85,11 @@ class EpisodeViewSet(SelectorReadOnlyViewSet):
         return super().get_queryset().prefetch_related(Prefetch("files", queryset=files))
 
 
-class FileViewSet(SelectorReadOnlyViewSet):
+class FileViewSet(BaseReadOnlyViewSet):
     """Media files with their streams and subtitles."""
 
     selector = selectors.files_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     serializer_class = FileSerializer
     filterset_class = FileFilter

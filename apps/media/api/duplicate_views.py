@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.viewsets import SelectorReadOnlyViewSet
+from apps.core.api.permissions import ActionPermissions, UserTest
+from apps.core.api.viewsets import BaseReadOnlyViewSet
 from apps.media import duplicate_review, selectors
 from apps.media.api.duplicate_filters import DuplicateGroupFilter
 from apps.media.api.duplicate_serializers import (
@@ -19,24 +19,21 @@ from apps.media.api.duplicate_serializers import (
 )
 from apps.media.models import DuplicateGroup
 
-
-class ManagesLibraries(BasePermission):
-    """Lists need a library the user manages; a detail is looked up through the selector first (else 404)."""
-
-    message = "Duplicates are reviewed by those who manage the library."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return bool(getattr(view, "detail", False)) or selectors.libraries_managed_by(user=user).exists()
+# Lists need a library the user manages; a detail is looked up through the selector first (else 404).
+MANAGES_A_LIBRARY = UserTest(
+    lambda user: selectors.libraries_managed_by(user=user).exists(),
+    message="Duplicates are reviewed by those who manage the library.",
+    lists_only=True,
+)
 
 
-class DuplicateGroupViewSet(SelectorReadOnlyViewSet):
+class DuplicateGroupViewSet(BaseReadOnlyViewSet):
     """Duplicate files of the libraries you manage: exact copies, the same title twice, other encodes."""
 
     selector = selectors.duplicate_groups_visible_to
-    permission_classes = [ManagesLibraries]
+    action_permissions = ActionPermissions(
+        dict.fromkeys(["list", "retrieve", "keep", "dismiss", "delete_file", "metadata"], MANAGES_A_LIBRARY)
+    )
     serializer_class = DuplicateGroupSerializer
     filterset_class = DuplicateGroupFilter
     ordering_fields = ["created_at", "updated_at"]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, UserTest
+from apps.core.api.viewsets import BaseGenericAPIView, BaseReadOnlyViewSet, BaseViewSet
 from apps.notifications import selectors, services
 from apps.notifications.api.notification_filters import DeliveryFilter, NotificationFilter
 from apps.notifications.api.notification_serializers import (
@@ -24,12 +24,10 @@ from apps.notifications.api.notification_serializers import (
     UnreadCountSerializer,
 )
 
-
-class IsManager(BasePermission):
-    message = "Only managers (admins and moderators) may do this."
-
-    def has_permission(self, request, view) -> bool:
-        return selectors.is_manager(user=request.user)
+MANAGER = UserTest(
+    lambda user: selectors.is_manager(user=user), message="Only managers (admins and moderators) may do this."
+)
+AGENT_ACTIONS = ["list", "retrieve", "create", "update", "partial_update", "destroy", "test", "metadata"]
 
 
 class _AgentActions:
@@ -44,44 +42,46 @@ class _AgentActions:
         services.agent_delete(agent=instance)
 
 
-class AgentViewSet(_AgentActions, SelectorModelViewSet):
+class AgentViewSet(_AgentActions, BaseViewSet):
     """The operator's agents: webhooks, Discord, email, Gotify, ntfy, Telegram, Apprise URLs. Managers only."""
 
     selector = selectors.agents_visible_to
     serializer_class = AgentSerializer
-    permission_classes = [IsManager]
+    action_permissions = ActionPermissions(dict.fromkeys(AGENT_ACTIONS, MANAGER))
     filterset_fields = ["kind", "enabled"]
     search_fields = ["name"]
     ordering_fields = ["name", "created_at", "last_failure_at"]
 
 
-class ChannelViewSet(_AgentActions, SelectorModelViewSet):
+class ChannelViewSet(_AgentActions, BaseViewSet):
     """Your own channels: where the events you want reach you besides the app."""
 
     selector = selectors.channels_visible_to
     serializer_class = ChannelSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions(dict.fromkeys(AGENT_ACTIONS, SIGNED_IN))
     filterset_fields = ["kind", "enabled"]
     ordering_fields = ["name", "created_at"]
 
 
-class DeliveryViewSet(SelectorReadOnlyViewSet):
+class DeliveryViewSet(BaseReadOnlyViewSet):
     """The delivery log: every event to every agent, with attempts, response code and last error. Managers only."""
 
     selector = selectors.deliveries_visible_to
     serializer_class = DeliverySerializer
-    permission_classes = [IsManager]
+    action_permissions = ActionPermissions({"list": MANAGER, "retrieve": MANAGER, "metadata": MANAGER})
     filterset_class = DeliveryFilter
     search_fields = ["agent__name", "last_error"]
     ordering_fields = ["created_at", "updated_at"]
 
 
-class NotificationViewSet(SelectorReadOnlyViewSet):
+class NotificationViewSet(BaseReadOnlyViewSet):
     """Your in-app notifications, newest first."""
 
     selector = selectors.notifications_visible_to
     serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions(
+        dict.fromkeys(["list", "retrieve", "read", "read_all", "unread_count", "metadata"], SIGNED_IN)
+    )
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
 
@@ -103,11 +103,11 @@ class NotificationViewSet(SelectorReadOnlyViewSet):
         return Response({"unread": selectors.unread_count(user=request.user)})
 
 
-class PreferenceView(generics.GenericAPIView):
+class PreferenceView(BaseGenericAPIView):
     """Your notification preferences: events beyond the defaults, muted ones, in-app notices, digest."""
 
     serializer_class = PreferenceSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions(dict.fromkeys(["get", "put", "patch", "options"], SIGNED_IN))
     filter_backends = []
     pagination_class = None
 
@@ -131,11 +131,11 @@ class PreferenceView(generics.GenericAPIView):
         return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)
 
 
-class EventCatalogueView(generics.GenericAPIView):
+class EventCatalogueView(BaseGenericAPIView):
     """The event catalogue: every event agents and people can subscribe to, with its category and payload."""
 
     serializer_class = EventTypeSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     filter_backends = []
     pagination_class = None
 

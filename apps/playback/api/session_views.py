@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.accounts.sessions import request_ip, request_user_agent
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions
+from apps.core.api.viewsets import BaseGenericViewSet
 from apps.media.selectors import files_streamable_to
 from apps.playback import selectors, services, watch_selectors
 from apps.playback.api.session_filters import SessionFilter
@@ -20,15 +21,21 @@ class TooManyStreams(exceptions.APIException):
     default_code = "playback_limit"
 
 
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseGenericViewSet):
     """Your sessions (managers: everyone's they may see); `?active=1` for what is playing now."""
 
-    permission_classes = [IsAuthenticated]
+    selector = selectors.sessions_visible_to
+    # terminate: ending someone else's stream is checked on the session (selectors.may_terminate).
+    action_permissions = ActionPermissions(
+        dict.fromkeys(["list", "retrieve", "create", "terminate", "metadata"], SIGNED_IN)
+    )
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
+    # Session ids are UUIDs, not the digits SelectorMixin expects of other ids.
+    lookup_value_regex = "[^/.]+"
 
     def get_queryset(self):
-        sessions = selectors.sessions_visible_to(user=self.request.user)
+        sessions = super().get_queryset()
         if self.action == "list":  # a list of past plays: only of what the viewer may see today
             sessions = watch_selectors.plays_still_visible(user=self.request.user, plays=sessions)
         if self.request.query_params.get("active") in ("1", "true", "yes"):

@@ -3,12 +3,12 @@ import uuid
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.accounts.selectors import effective_settings
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions
+from apps.core.api.viewsets import BaseAPIView
 from apps.media.selectors import files_downloadable_to, files_streamable_to, files_visible_to
 from apps.playback.api.decision_serializers import DecisionQuerySerializer, DecisionSerializer
 from apps.playback.models import PlaybackSession
@@ -18,10 +18,11 @@ from apps.playback.services import session_seen
 from apps.playback.streaming import FileUnavailable, stream_response
 
 
-class FileStreamView(APIView):
+class FileStreamView(BaseAPIView):
     """The file as it is, for direct play: HTTP Range, ETag/Last-Modified; `?download=1` for a download."""
 
-    permission_classes = [IsAuthenticated]
+    # Which files: files_streamable_to and files_downloadable_to, in the handler.
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(
         parameters=[
@@ -54,10 +55,10 @@ class FileStreamView(APIView):
         return response
 
 
-class PlaybackDecisionView(APIView):
+class PlaybackDecisionView(BaseAPIView):
     """How a file would be played for this client and your role, and why: direct, remux or transcode."""
 
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(parameters=[DecisionQuerySerializer], responses={200: DecisionSerializer})
     def get(self, request: Request):
