@@ -112,3 +112,17 @@ def test_rules_are_declarative_values():
     assert TokenInUrl().has_permission(None, None)
     with pytest.raises(TypeError):
         ActionPermissions({"list": "libraries.view_library"})
+
+
+class Declared(BaseAPIView):
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+def test_a_method_the_view_does_not_answer_is_judged_like_options():
+    someone = User(username="someone", is_active=True)
+    assert _call(Declared.as_view(), "put", someone).status_code == 405
+    assert _call(Undeclared.as_view(), "put", someone).status_code == 403
+    assert _call(Declared.as_view(), "head", someone).status_code == 200
