@@ -72,7 +72,9 @@ def run(files: int, interval: float, stable: float) -> None:
         while len(seen) < files and time.monotonic() < deadline:
             watcher.step(timeout_ms=20)
             now = time.monotonic()
-            for title in movies_visible_to(viewer).filter(title__startswith="Bench ").values_list("title", flat=True):
+            for title in (
+                movies_visible_to(user=viewer).filter(title__startswith="Bench ").values_list("title", flat=True)
+            ):
                 seen.setdefault(title, now)
         writer.join()
         watcher.notifier.stop()

@@ -289,7 +289,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     # Counters live in the cache (Redis in production), so every web process and pod shares them.
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ClientIPRateThrottle"],
@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "GET_LIB_DOC_EXCLUDES": "apps.core.api.schema.lib_doc_excludes",
     # Swagger UI assets come from the installed sidecar package: a home server may have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

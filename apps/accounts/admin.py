@@ -44,7 +44,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["unlock"]
 
     def get_queryset(self, request):
-        return users_visible_to(request.user)
+        return users_visible_to(user=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -141,7 +141,7 @@ class RoleAdmin(admin.ModelAdmin):
     list_select_related = ("group",)
 
     def get_queryset(self, request):
-        return roles_visible_to(request.user)
+        return roles_visible_to(user=request.user)
 
     def has_change_permission(self, request, obj: Role | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)

@@ -59,7 +59,7 @@ def _cache_key(user_id: int) -> str:
     return f"effective-settings:{user_id}"
 
 
-def effective_settings(user: User) -> EffectiveSettings:
+def effective_settings(*, user: User) -> EffectiveSettings:
     """The settings that apply to `user`, decided here only; cached until an input changes."""
     if not user or not user.is_authenticated:
         return EffectiveSettings(**SERVER_DEFAULTS)
@@ -83,7 +83,7 @@ def effective_settings_forget(*, user_ids: list[int]) -> None:
         cache.delete_many([_cache_key(pk) for pk in user_ids])
 
 
-def users_visible_to(user: User) -> QuerySet[User]:
+def users_visible_to(*, user: User) -> QuerySet[User]:
     """Managers see users of their rank or lower; others see only themselves."""
     if not user or not user.is_authenticated:
         return User.objects.none()
@@ -97,7 +97,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
     return users.filter(is_superuser=False).filter(Q(role__rank__lte=rank) | Q(role__isnull=True) | Q(pk=user.pk))
 
 
-def roles_visible_to(user: User) -> QuerySet[Role]:
+def roles_visible_to(*, user: User) -> QuerySet[Role]:
     if not user or not user.is_authenticated:
         return Role.objects.none()
     return Role.objects.select_related("group")

@@ -45,7 +45,7 @@ class Device:
         return f"{self.kind}-{self.pk}"
 
 
-def may_manage_devices(viewer: User, user: User) -> bool:
+def may_manage_devices(*, viewer: User, user: User) -> bool:
     """Your own devices, or those of a user you can see, hold accounts.change_user for, and may manage."""
     if not viewer or not viewer.is_authenticated:
         return False
@@ -54,7 +54,7 @@ def may_manage_devices(viewer: User, user: User) -> bool:
     return (
         viewer.has_perm("accounts.change_user")
         and may_manage_user(actor=viewer, user=user)
-        and users_visible_to(viewer).filter(pk=user.pk).exists()
+        and users_visible_to(user=viewer).filter(pk=user.pk).exists()
     )
 
 
@@ -69,7 +69,7 @@ def device_owner(*, viewer: User, user_id: object = None) -> User:
     if not viewer.has_perm("accounts.change_user"):
         raise PermissionDenied("You may not manage the sessions of other users.")
     target = User.objects.filter(pk=int(text)).first() if USER_ID.fullmatch(text) else None
-    if target is None or not may_manage_devices(viewer, target):
+    if target is None or not may_manage_devices(viewer=viewer, user=target):
         raise Http404("No such user.")
     return target
 
@@ -114,7 +114,7 @@ def _token_device(token: ApiToken) -> Device:
 
 def devices_of(*, user: User, viewer: User) -> list[Device]:
     """Live sessions (their Django session exists, unexpired and valid) and unexpired tokens, newest first."""
-    if not may_manage_devices(viewer, user):
+    if not may_manage_devices(viewer=viewer, user=user):
         return []
     now = timezone.now()
     rows = list(LoginSession.objects.filter(user=user))
@@ -138,6 +138,6 @@ def device_find(*, viewer: User, device_id: str) -> LoginSession | ApiToken | No
         return None
     model = LoginSession if match.group(1) == "session" else ApiToken
     found = model.objects.select_related("user").filter(pk=int(match.group(2))).first()
-    if found is None or not may_manage_devices(viewer, found.user):
+    if found is None or not may_manage_devices(viewer=viewer, user=found.user):
         return None
     return found

@@ -35,7 +35,7 @@ class ActivityAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return selectors.activity_visible_to(request.user)
+        return selectors.activity_visible_to(user=request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

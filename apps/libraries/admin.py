@@ -64,7 +64,7 @@ class LibraryAdmin(GuardedModelAdmin):
     search_fields = ("name", "folders__path")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Library]:
-        return libraries_visible_to(request.user)
+        return libraries_visible_to(user=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -15,7 +15,7 @@ from apps.libraries.models import Library
 VISIBLE_SECONDS = 600
 
 
-def libraries_visible_to(user, *, perm: str = "libraries.view_library") -> QuerySet[Library]:
+def libraries_visible_to(*, user, perm: str = "libraries.view_library") -> QuerySet[Library]:
     """Libraries granted to the user or their role (or all with the global permission), of allowed kinds.
 
     Disabled libraries are visible only to those who may change libraries. The answer is cached per user
@@ -35,17 +35,17 @@ def _libraries_granted(user, perm: str) -> QuerySet[Library]:
     libraries = get_objects_for_user(user, perm, klass=Library, accept_global_perms=True, with_superuser=True)
     if not user.has_perm("libraries.change_library"):
         libraries = libraries.filter(enabled=True)
-        kinds = effective_settings(user).allowed_library_kinds
+        kinds = effective_settings(user=user).allowed_library_kinds
         if kinds:
             libraries = libraries.filter(kind__in=kinds)
     return libraries
 
 
-def sees_paths_of(user) -> Callable[[int | None], bool]:
+def sees_paths_of(*, user) -> Callable[[int | None], bool]:
     """A test of whether `user` may see the server paths of a library (by id): only those who manage it."""
     if not user or not user.is_authenticated or not user.is_active:
         return lambda library_id: False
     if user.has_perm("libraries.change_library"):
         return lambda library_id: True
-    managed = set(libraries_visible_to(user, perm="libraries.manage_library").values_list("pk", flat=True))
+    managed = set(libraries_visible_to(user=user, perm="libraries.manage_library").values_list("pk", flat=True))
     return lambda library_id: library_id in managed

@@ -15,7 +15,7 @@ class SelectorAdmin(admin.ModelAdmin):
     selector = None
 
     def get_queryset(self, request):
-        return type(self).selector(request.user)
+        return type(self).selector(user=request.user)
 
     def save_model(self, request, obj, form, change: bool) -> None:
         if not change:  # the catalogue is built by scans; nothing here adds to it

@@ -27,7 +27,7 @@ from apps.media.models import (
 
 def _age_limit(user, *, prefix: str = "") -> Q:
     """The user's parental limit as a condition on a Movie or Show (through `prefix`)."""
-    limits = effective_settings(user)
+    limits = effective_settings(user=user)
     age = f"{prefix}age_rating"
     if limits.max_parental_age is not None:
         allowed_age = Q(**{f"{age}__lte": limits.max_parental_age})
@@ -38,7 +38,7 @@ def _age_limit(user, *, prefix: str = "") -> Q:
 
 
 def _genre_limit(user, *, prefix: str = "") -> Q:
-    limits = effective_settings(user)
+    limits = effective_settings(user=user)
     condition = Q()
     if limits.allowed_genres:
         condition &= Q(**{f"{prefix}genres__in": Genre.objects.filter(name__in=limits.allowed_genres)})
@@ -47,7 +47,7 @@ def _genre_limit(user, *, prefix: str = "") -> Q:
     return condition
 
 
-def content_limits(user, *, prefix: str = "") -> Q:
+def content_limits(*, user, prefix: str = "") -> Q:
     """The parental and genre limits of `user` as one condition on a Movie or Show (through `prefix`)."""
     return _age_limit(user, prefix=prefix) & _genre_limit(user, prefix=prefix)
 
@@ -61,53 +61,53 @@ def _limited(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(pk__in=queryset.model.objects.filter(genres).values("pk"))
 
 
-def movies_visible_to(user) -> QuerySet[Movie]:
+def movies_visible_to(*, user) -> QuerySet[Movie]:
     """Movies of visible libraries within the user's limits that have a main feature file."""
-    return _limited(Movie.objects.filter(library__in=libraries_visible_to(user), has_main_file=True), user)
+    return _limited(Movie.objects.filter(library__in=libraries_visible_to(user=user), has_main_file=True), user)
 
 
-def shows_visible_to(user) -> QuerySet[Show]:
-    return _limited(Show.objects.filter(library__in=libraries_visible_to(user)), user)
+def shows_visible_to(*, user) -> QuerySet[Show]:
+    return _limited(Show.objects.filter(library__in=libraries_visible_to(user=user)), user)
 
 
-def seasons_visible_to(user) -> QuerySet[Season]:
-    return Season.objects.filter(show__in=shows_visible_to(user))
+def seasons_visible_to(*, user) -> QuerySet[Season]:
+    return Season.objects.filter(show__in=shows_visible_to(user=user))
 
 
-def episodes_visible_to(user) -> QuerySet[Episode]:
-    return Episode.objects.filter(show__in=shows_visible_to(user)).select_related("season", "show")
+def episodes_visible_to(*, user) -> QuerySet[Episode]:
+    return Episode.objects.filter(show__in=shows_visible_to(user=user)).select_related("season", "show")
 
 
-def files_visible_to(user) -> QuerySet[MediaFile]:
+def files_visible_to(*, user) -> QuerySet[MediaFile]:
     """Files of visible items; a file of a restricted movie or episode is as invisible as the item."""
-    files = MediaFile.objects.filter(library__in=libraries_visible_to(user))
-    if not content_limits(user):
+    files = MediaFile.objects.filter(library__in=libraries_visible_to(user=user))
+    if not content_limits(user=user):
         return files
     return files.filter(
-        Q(movie__in=Movie.objects.filter(content_limits(user)).values("pk"))
-        | Q(episode__show__in=Show.objects.filter(content_limits(user)).values("pk"))
+        Q(movie__in=Movie.objects.filter(content_limits(user=user)).values("pk"))
+        | Q(episode__show__in=Show.objects.filter(content_limits(user=user)).values("pk"))
     )
 
 
-def files_streamable_to(user) -> QuerySet[MediaFile]:
+def files_streamable_to(*, user) -> QuerySet[MediaFile]:
     """Files whose bytes (direct or HLS) the user may receive: visible ones, except unreadable orphans.
 
     A file whose probe failed and that belongs to no movie or episode is nothing anyone can play; serving
     it would only hand out whatever bytes sit at that path.
     """
     unplayable = Q(probe_status=MediaFile.ProbeStatus.FAILED, movie__isnull=True, episode__isnull=True)
-    return files_visible_to(user).exclude(unplayable)
+    return files_visible_to(user=user).exclude(unplayable)
 
 
-def files_downloadable_to(user) -> QuerySet[MediaFile]:
+def files_downloadable_to(*, user) -> QuerySet[MediaFile]:
     """Streamable files the user may also download: the role's may_download and the library's download grant."""
-    if not user or not user.is_authenticated or not effective_settings(user).may_download:
+    if not user or not user.is_authenticated or not effective_settings(user=user).may_download:
         return MediaFile.objects.none()
-    granted = libraries_visible_to(user, perm="libraries.download_library")
-    return files_streamable_to(user).filter(library__in=granted)
+    granted = libraries_visible_to(user=user, perm="libraries.download_library")
+    return files_streamable_to(user=user).filter(library__in=granted)
 
 
-def files_with_details(files: QuerySet[MediaFile]) -> QuerySet[MediaFile]:
+def files_with_details(*, files: QuerySet[MediaFile]) -> QuerySet[MediaFile]:
     """Files with their streams and subtitles loaded in two more queries, whatever their number."""
     return files.prefetch_related(
         Prefetch("streams", queryset=MediaStream.objects.order_by("index")),
@@ -115,23 +115,23 @@ def files_with_details(files: QuerySet[MediaFile]) -> QuerySet[MediaFile]:
     )
 
 
-def libraries_managed_by(user) -> QuerySet[Library]:
+def libraries_managed_by(*, user) -> QuerySet[Library]:
     """Libraries the user may manage: all with the global change permission, else those with a manage grant."""
     if user and user.is_authenticated and user.is_active and user.has_perm("libraries.change_library"):
         return Library.objects.all()
-    return libraries_visible_to(user, perm="libraries.manage_library")
+    return libraries_visible_to(user=user, perm="libraries.manage_library")
 
 
-def duplicate_groups_visible_to(user) -> QuerySet[DuplicateGroup]:
+def duplicate_groups_visible_to(*, user) -> QuerySet[DuplicateGroup]:
     """Duplicate groups of the libraries the user manages that still have two members or more."""
     return (
-        DuplicateGroup.objects.filter(library__in=libraries_managed_by(user))
+        DuplicateGroup.objects.filter(library__in=libraries_managed_by(user=user))
         .annotate(member_count=Count("members"))
         .filter(member_count__gte=2)
     )
 
 
-def duplicate_groups_with_members(groups: QuerySet[DuplicateGroup]) -> QuerySet[DuplicateGroup]:
+def duplicate_groups_with_members(*, groups: QuerySet[DuplicateGroup]) -> QuerySet[DuplicateGroup]:
     """Groups with their members' files and video streams loaded in a few queries, whatever their number."""
     videos = MediaStream.objects.filter(type=MediaStream.Type.VIDEO).order_by("index")
     members = DuplicateMember.objects.select_related("file").order_by("file__path")

@@ -35,8 +35,8 @@ def digest_send(*, user, frequency: str, now: datetime | None = None) -> list[in
     if NotificationEvent.objects.filter(event_id=event_id).exists():
         return []
     # Only through the catalogue's selectors: nobody reads of media they may not see.
-    movies = movies_visible_to(user).filter(added_at__gte=start, added_at__lt=end)
-    episodes = episodes_visible_to(user).filter(added_at__gte=start, added_at__lt=end)
+    movies = movies_visible_to(user=user).filter(added_at__gte=start, added_at__lt=end)
+    episodes = episodes_visible_to(user=user).filter(added_at__gte=start, added_at__lt=end)
     movie_count, episode_count = movies.count(), episodes.count()
     if not (movie_count or episode_count):
         return []
@@ -67,7 +67,7 @@ def digest_send(*, user, frequency: str, now: datetime | None = None) -> list[in
         "more": movie_count + episode_count - len(movie_rows) - len(episode_rows),
     }
     message = messages.message_render("digest", payload)
-    preference = selectors.preference_of(user)
+    preference = selectors.preference_of(user=user)
     with transaction.atomic():
         event, created = NotificationEvent.objects.get_or_create(
             event_id=event_id,
@@ -84,7 +84,7 @@ def digest_send(*, user, frequency: str, now: datetime | None = None) -> list[in
         NotificationDelivery.objects.bulk_create(
             [
                 NotificationDelivery(event=event, agent=c, next_attempt_at=now)
-                for c in selectors.digest_channels_of(user)
+                for c in selectors.digest_channels_of(user=user)
             ]
         )
         if preference.in_app:

@@ -137,7 +137,7 @@ class Recipient:
 def recipients_of(event: NotificationEvent) -> list[Recipient]:
     """Everyone who wants this event and may hear of it (selectors.may_hear), with the channels it goes to."""
     shot, name, category = routing_snapshot(), event.name, event.category
-    requesters = selectors.requesters_of(event.payload) if name in selectors.REQUESTER_DEFAULTS else set()
+    requesters = selectors.requesters_of(payload=event.payload) if name in selectors.REQUESTER_DEFAULTS else set()
     candidates = set(requesters)
     if matches(selectors.MANAGER_DEFAULTS, name, category):
         candidates |= shot.manager_ids
@@ -153,13 +153,13 @@ def recipients_of(event: NotificationEvent) -> list[Recipient]:
         base = (
             user.pk in requesters
             or matches(preference.events, name, category)
-            or (matches(selectors.MANAGER_DEFAULTS, name, category) and selectors.is_manager(user))
+            or (matches(selectors.MANAGER_DEFAULTS, name, category) and selectors.is_manager(user=user))
         )
         channels = [
             c for c in shot.channels.get(user.pk, []) if (matches(c.events, name, category) if c.events else base)
         ]
         in_app = base and preference.in_app
-        if (in_app or channels) and selectors.may_hear(user, event):
+        if (in_app or channels) and selectors.may_hear(user=user, event=event):
             found.append(Recipient(user=user, in_app=in_app, channels=channels))
     return found
 
@@ -170,11 +170,11 @@ def operator_agents_for(event: NotificationEvent) -> list[NotificationAgent]:
     for agent, libraries, users in routing_snapshot().agents:
         if not matches(agent.events, event.name, event.category):
             continue
-        if libraries and not (selectors.ids_of(payload.get("library_id")) & libraries):
+        if libraries and not (selectors.ids_of(value=payload.get("library_id")) & libraries):
             continue
-        if users and not (selectors.people_of(payload) & users):
+        if users and not (selectors.people_of(payload=payload) & users):
             continue
-        if agent.media_kinds and selectors.media_kind_of(event.name, payload) not in agent.media_kinds:
+        if agent.media_kinds and selectors.media_kind_of(name=event.name, payload=payload) not in agent.media_kinds:
             continue
         found.append(agent)
     return found

@@ -195,7 +195,7 @@ def preference_update(
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark the person's own notices read (all unread ones without `ids`); returns how many changed."""
-    unread = notifications_visible_to(user).filter(read_at=None)
+    unread = notifications_visible_to(user=user).filter(read_at=None)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())

@@ -51,7 +51,7 @@ class PlaybackSessionAdmin(ReadOnlyAdmin):
     actions = ["terminate"]
 
     def get_queryset(self, request):
-        return sessions_visible_to(request.user)
+        return sessions_visible_to(user=request.user)
 
     @admin.display(description="transcode")
     def transcode_progress(self, session: PlaybackSession) -> str:
@@ -70,7 +70,7 @@ class PlaybackSessionAdmin(ReadOnlyAdmin):
     def terminate(self, request, queryset) -> None:
         ended = 0
         for session in queryset.exclude(state=PlaybackSession.State.STOPPED):
-            if may_terminate(request.user, session):
+            if may_terminate(user=request.user, session=session):
                 services.session_terminate(
                     session=session, by=request.user, message="Your stream was ended by an admin."
                 )
@@ -87,7 +87,7 @@ class WatchStateAdmin(ReadOnlyAdmin):
     raw_id_fields = ("movie", "episode")
 
     def get_queryset(self, request):
-        return watch_states_visible_to(request.user)
+        return watch_states_visible_to(user=request.user)
 
     @admin.display(description="movie or episode")
     def item(self, state: WatchState) -> str:

@@ -85,7 +85,7 @@ def _live(sessions):
 
 
 def _check_limits(*, user, method: str) -> None:
-    limits = effective_settings(user)
+    limits = effective_settings(user=user)
     # Holding the user's row serialises this user's starts, so two at once cannot both take the last stream.
     type(user).objects.select_for_update().filter(pk=user.pk).first()
     if limits.max_streams and _live(PlaybackSession.objects.filter(user=user)).count() >= limits.max_streams:
@@ -118,7 +118,7 @@ def session_start(
     user_agent: str = "",
 ) -> PlaybackSession:
     """Plan how the file is played for this client and role, check the limits, and start the session."""
-    limits = effective_settings(user)
+    limits = effective_settings(user=user)
     plan = plan_decide(
         media_file=media_file,
         client=client,

@@ -17,39 +17,39 @@ RESUME_MIN_FRACTION = 0.02
 NEXT_UP_SHOWS = 100
 
 
-def plays_still_visible(user: User, plays: QuerySet[PlaybackSession]) -> QuerySet[PlaybackSession]:
+def plays_still_visible(*, user: User, plays: QuerySet[PlaybackSession]) -> QuerySet[PlaybackSession]:
     """The plays of items `user` may see today (grants and limits as they are now, not as they were).
 
     A play of an item that is gone keeps only its title, which nothing can be checked against: it stays.
     """
-    movies, episodes = movies_visible_to(user).values("pk"), episodes_visible_to(user).values("pk")
+    movies, episodes = movies_visible_to(user=user).values("pk"), episodes_visible_to(user=user).values("pk")
     return plays.filter(Q(movie__in=movies) | Q(episode__in=episodes) | Q(movie__isnull=True, episode__isnull=True))
 
 
-def history_visible_to(user: User) -> QuerySet[PlaybackSession]:
+def history_visible_to(*, user: User) -> QuerySet[PlaybackSession]:
     """Plays, live and stopped, of the users the viewer may see (members: their own), newest first."""
-    plays = plays_still_visible(user, sessions_visible_to(user))
+    plays = plays_still_visible(user=user, plays=sessions_visible_to(user=user))
     return plays.select_related("movie", "episode__show", "episode__season").order_by("-started_at")
 
 
-def watch_states_visible_to(user: User) -> QuerySet[WatchState]:
+def watch_states_visible_to(*, user: User) -> QuerySet[WatchState]:
     """Progress rows of the users the viewer may see (members: their own)."""
     if not user or not user.is_authenticated:
         return WatchState.objects.none()
     states = WatchState.objects.select_related("user", "movie", "episode__show", "episode__season")
     if user.has_perm("playback.view_watchstate"):
-        return states.filter(user__in=users_visible_to(user))
+        return states.filter(user__in=users_visible_to(user=user))
     return states.filter(user=user)
 
 
-def watch_states_in_progress(user: User) -> QuerySet[WatchState]:
+def watch_states_in_progress(*, user: User) -> QuerySet[WatchState]:
     """The user's started, unfinished movies and episodes that they may still see, last played first."""
     if not user or not user.is_authenticated:
         return WatchState.objects.none()
     return (
         WatchState.objects.filter(user=user, watched=False, position__gte=RESUME_MIN_SECONDS)
         .filter(Q(duration__isnull=True) | Q(position__gte=F("duration") * RESUME_MIN_FRACTION))
-        .filter(Q(movie__in=movies_visible_to(user)) | Q(episode__in=episodes_visible_to(user).values("pk")))
+        .filter(Q(movie__in=movies_visible_to(user=user)) | Q(episode__in=episodes_visible_to(user=user).values("pk")))
         .select_related("movie", "episode__show", "episode__season")
         .order_by(F("last_played_at").desc(nulls_last=True), "-pk")
     )
@@ -59,7 +59,7 @@ def _episode_states(user: User) -> QuerySet[WatchState]:
     return WatchState.objects.filter(user=user, episode__isnull=False).exclude(episode__season__season_number=0)
 
 
-def episodes_next_up(user: User, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]:
+def episodes_next_up(*, user: User, limit: int = NEXT_UP_SHOWS) -> list[Episode]:
     """Per show with a watched episode: the first unwatched one after the last watched, newest show activity first.
 
     Specials (season 0) are neither counted nor offered. Each episode carries `resume_position` and
@@ -69,7 +69,7 @@ def episodes_next_up(user: User, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]
         return []
     active = (
         _episode_states(user)
-        .filter(episode__show__in=shows_visible_to(user))
+        .filter(episode__show__in=shows_visible_to(user=user))
         .values("episode__show")
         .annotate(activity=Max("last_played_at"), watched=Count("pk", filter=Q(watched=True)))
     )
@@ -82,7 +82,7 @@ def episodes_next_up(user: User, *, limit: int = NEXT_UP_SHOWS) -> list[Episode]
         return []
     mine = WatchState.objects.filter(user=user, episode=OuterRef("pk"))
     episodes = (
-        episodes_visible_to(user)
+        episodes_visible_to(user=user)
         .filter(show__in=shows)
         .exclude(season__season_number=0)
         .annotate(

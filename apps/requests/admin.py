@@ -102,7 +102,7 @@ class MediaRequestAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # One door for visibility: the same selector as the API.
-        return selectors.requests_visible_to(request.user)
+        return selectors.requests_visible_to(user=request.user)
 
     def has_add_permission(self, request) -> bool:
         return False  # requests are made through the API, with their lookup, quota and duplicate rules

@@ -113,8 +113,8 @@ def item_at(*, kind: str, paths: Iterable[str]) -> Movie | Show | None:
 def _in_catalogue(request: MediaRequest) -> Movie | Show | None:
     """A title the requester can see with the same tmdb/tvdb id (and the requested seasons)."""
     if request.kind == MediaRequest.Kind.MOVIE:
-        return movies_visible_to(request.requested_by).filter(tmdb_id=str(request.tmdb_id)).first()
-    shows = shows_visible_to(request.requested_by).filter(tvdb_id=str(request.tvdb_id))
+        return movies_visible_to(user=request.requested_by).filter(tmdb_id=str(request.tmdb_id)).first()
+    shows = shows_visible_to(user=request.requested_by).filter(tvdb_id=str(request.tvdb_id))
     for show in shows:
         have = set(show.seasons.filter(episodes__isnull=False).values_list("season_number", flat=True))
         if (set(request.seasons) <= have) if request.seasons else have:

@@ -19,7 +19,7 @@ from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
 REQUEST_PERMISSION = "requests.add_mediarequest"
 
 
-def arr_servers_visible_to(user) -> QuerySet[ArrServer]:
+def arr_servers_visible_to(*, user) -> QuerySet[ArrServer]:
     """Servers are for those who may view them (admins); nobody else sees any."""
     if user and user.is_authenticated and user.has_perm("requests.view_arrserver"):
         return ArrServer.objects.all()
@@ -32,28 +32,28 @@ def arr_server_default(*, kind: str, is_4k: bool = False) -> ArrServer | None:
     return ArrServer.objects.filter(kind=server_kind, is_4k=is_4k, is_default=True, enabled=True).first()
 
 
-def may_request(user) -> bool:
+def may_request(*, user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(REQUEST_PERMISSION))
 
 
-def may_manage_requests(user) -> bool:
+def may_manage_requests(*, user) -> bool:
     """Approvers: superusers and roles (or users) with may_approve_requests."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or effective_settings(user).may_approve_requests
+    return user.is_superuser or effective_settings(user=user).may_approve_requests
 
 
-def may_act_on(user, request: MediaRequest) -> bool:
+def may_act_on(*, user, request: MediaRequest) -> bool:
     """An approver acts on requests of users ranked no higher than themselves (rank rules)."""
-    return may_manage_requests(user) and outranks(actor=user, target=request.requested_by)
+    return may_manage_requests(user=user) and outranks(actor=user, target=request.requested_by)
 
 
-def requests_visible_to(user) -> QuerySet[MediaRequest]:
+def requests_visible_to(*, user) -> QuerySet[MediaRequest]:
     """Approvers see every request (the queue); everyone else only those they made or joined."""
     if not (user and user.is_authenticated):
         return MediaRequest.objects.none()
     requests = MediaRequest.objects.select_related("requested_by__role", "approved_by", "server")
-    if may_manage_requests(user):
+    if may_manage_requests(user=user):
         return requests
     mine = MediaRequest.objects.filter(Q(requested_by=user) | Q(subscribers=user)).values("pk")
     return requests.filter(pk__in=mine)
@@ -82,9 +82,9 @@ class Quota:
         }
 
 
-def request_quota(user, *, kind: str) -> Quota:
+def request_quota(*, user, kind: str) -> Quota:
     """Requests the user made of this kind in the last N days (declined ones do not count), against the role's limit."""
-    limits = effective_settings(user)
+    limits = effective_settings(user=user)
     limit = limits.request_quota_movies if kind == MediaRequest.Kind.MOVIE else limits.request_quota_shows
     days = max(int(limits.request_quota_days or 1), 1)
     since = timezone.now() - timedelta(days=days)
@@ -116,7 +116,7 @@ def requests_to_poll() -> QuerySet[MediaRequest]:
     ).select_related("server", "requested_by")
 
 
-def title_search(user, *, kind: str, q: str) -> list[dict]:
+def title_search(*, user, kind: str, q: str) -> list[dict]:
     """Titles matching `q` on the default server, marked: in a library the user sees, requested, or pending.
 
     Raises NoServer or ServerUnavailable (apps.requests.errors) when the server cannot be asked.
@@ -132,7 +132,7 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
     id_key = "tmdbId" if movie else "tvdbId"
     items = [i for i in found if isinstance(i, dict) and isinstance(i.get(id_key), int)][:50]
     ids = [i[id_key] for i in items]
-    visible = movies_visible_to(user) if movie else shows_visible_to(user)
+    visible = movies_visible_to(user=user) if movie else shows_visible_to(user=user)
     id_field = "tmdb_id" if movie else "tvdb_id"
     in_library = set(visible.filter(**{f"{id_field}__in": [str(n) for n in ids]}).values_list(id_field, flat=True))
     open_requests = MediaRequest.objects.filter(
@@ -141,7 +141,7 @@ def title_search(user, *, kind: str, q: str) -> list[dict]:
         status__in=[*MediaRequest.OPEN, MediaRequest.Status.AVAILABLE],
         **{f"{id_field}__in": ids},
     ).order_by("-created_at")
-    seen = set(requests_visible_to(user).filter(pk__in=open_requests.values("pk")).values_list("pk", flat=True))
+    seen = set(requests_visible_to(user=user).filter(pk__in=open_requests.values("pk")).values_list("pk", flat=True))
     by_id: dict[int, MediaRequest] = {}
     for request in open_requests:
         by_id.setdefault(getattr(request, id_field), request)

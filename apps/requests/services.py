@@ -118,12 +118,12 @@ def request_create(
     is_4k: bool = False,
 ) -> tuple[MediaRequest, bool]:
     """Request a title, or join the open request for it; returns (request, created)."""
-    if not selectors.may_request(user):
+    if not selectors.may_request(user=user):
         raise PermissionDenied("your role may not request media")
     joined = _join(user=user, kind=kind, external_id=external_id, is_4k=is_4k)
     if joined is not None:
         return joined, False
-    visible = movies_visible_to(user).filter(tmdb_id=str(external_id))
+    visible = movies_visible_to(user=user).filter(tmdb_id=str(external_id))
     if kind == MediaRequest.Kind.MOVIE and not is_4k and visible.exists():
         raise RequestRefused("this movie is already in a library you can see", code="already_available")
     item = title_lookup(kind=kind, external_id=external_id, is_4k=is_4k)
@@ -133,12 +133,12 @@ def request_create(
         unknown = [n for n in wanted if n not in known]
         if unknown:
             raise ValidationError({"seasons": f"{item.get('title')} has no season {', '.join(map(str, unknown))}"})
-    auto = selectors.effective_settings(user).requests_auto_approved
+    auto = selectors.effective_settings(user=user).requests_auto_approved
     try:
         with transaction.atomic():
             # One quota check at a time per user: two quick requests cannot both take the last one.
             User.objects.select_for_update().filter(pk=user.pk).first()
-            quota = selectors.request_quota(user, kind=kind)
+            quota = selectors.request_quota(user=user, kind=kind)
             if quota.limit and quota.used >= quota.limit:
                 raise QuotaExceeded(
                     f"you have used your {quota.limit} {kind} requests of the last {quota.days} days",
@@ -243,9 +243,9 @@ def request_withdraw(*, request: MediaRequest, by: User) -> MediaRequest | None:
         if not mine and request.subscribers.filter(pk=by.pk).exists():
             request.subscribers.remove(by)
             return request
-        if not mine and not selectors.may_act_on(by, request):
+        if not mine and not selectors.may_act_on(user=by, request=request):
             raise PermissionDenied("only the requester or an approver ranked at least as high may remove it")
-        if mine and not selectors.may_act_on(by, request) and request.status not in WITHDRAWABLE:
+        if mine and not selectors.may_act_on(user=by, request=request) and request.status not in WITHDRAWABLE:
             raise RequestRefused(f"the request is {request.get_status_display().lower()}: Radarr/Sonarr has it already")
         heir = request.subscribers.order_by("pk").first() if mine else None
         if heir is not None:
@@ -258,9 +258,9 @@ def request_withdraw(*, request: MediaRequest, by: User) -> MediaRequest | None:
 
 
 def _require_approver(by: User, request: MediaRequest) -> None:
-    if not selectors.may_manage_requests(by):
+    if not selectors.may_manage_requests(user=by):
         raise PermissionDenied("you may not approve or decline requests")
-    if not selectors.may_act_on(by, request):
+    if not selectors.may_act_on(user=by, request=request):
         raise PermissionDenied("you may not act on requests of a user ranked above you")
 
 

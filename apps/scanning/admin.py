@@ -88,7 +88,7 @@ class LibraryScanAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel the selected scans")
     def cancel(self, request: HttpRequest, queryset: QuerySet[LibraryScan]) -> None:
         # Like the API: scans of the libraries one may scan (the changelist shows every scan to viewers).
-        scannable = libraries_visible_to(request.user, perm="libraries.scan_library")
+        scannable = libraries_visible_to(user=request.user, perm="libraries.scan_library")
         cancelled = sum(services.scan_cancel(scan=scan) for scan in queryset.filter(library__in=scannable))
         self.message_user(request, f"{cancelled} scan(s) cancelled.")
 
@@ -126,7 +126,7 @@ class WatcherStatusAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state(self, status: WatcherStatus) -> str:
-        return "running" if watcher_alive(status) else "not answering (stopped?)"
+        return "running" if watcher_alive(status=status) else "not answering (stopped?)"
 
     @admin.display(description="latest warning")
     def latest_warning(self, status: WatcherStatus) -> str:

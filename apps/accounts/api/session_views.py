@@ -5,22 +5,22 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.accounts import origin, session_selectors
-from apps.accounts.api.serializers import UserMeSerializer
 from apps.accounts.api.session_serializers import (
     DeviceSerializer,
     LoginSerializer,
     LogoutAllResultSerializer,
     LogoutAllSerializer,
 )
+from apps.accounts.api.user_serializers import UserMeSerializer
 from apps.accounts.models import ApiToken
 from apps.accounts.services import sessions, tokens
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, Public
 from apps.core.api.throttling import AuthRateThrottle
+from apps.core.api.viewsets import BaseAPIView
 
 
 def _current(request: Request) -> dict:
@@ -34,10 +34,12 @@ class CrossSiteLogin(exceptions.PermissionDenied):
     default_code = "csrf_failed"
 
 
-class LoginView(APIView):
+class LoginView(BaseAPIView):
     """Sign in with a username and password (JSON, or a form with a CSRF token); the session cookie keeps you in."""
 
-    permission_classes = [AllowAny]
+    action_permissions = ActionPermissions(
+        {"post": Public("signing in: the password is the credential"), "options": Public("describes signing in")}
+    )
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(request=LoginSerializer, responses={200: UserMeSerializer})
@@ -53,10 +55,10 @@ class LoginView(APIView):
         return Response(UserMeSerializer(user).data)
 
 
-class LogoutView(APIView):
+class LogoutView(BaseAPIView):
     """Sign out: end this session, or revoke the API token this request was made with."""
 
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"post": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -64,10 +66,11 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LogoutAllView(APIView):
+class LogoutAllView(BaseAPIView):
     """End every session and API token of yourself, or of a user you manage."""
 
-    permission_classes = [IsAuthenticated]
+    # Whose sessions: decided by session_selectors.device_owner (yours, or a user you may manage).
+    action_permissions = ActionPermissions({"post": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(request=LogoutAllSerializer, responses={200: LogoutAllResultSerializer})
     def post(self, request: Request) -> Response:
@@ -80,10 +83,10 @@ class LogoutAllView(APIView):
         return Response(LogoutAllResultSerializer(ended).data)
 
 
-class SessionListView(APIView):
+class SessionListView(BaseAPIView):
     """Your signed-in sessions and API tokens (or a managed user's, with ?user=), newest first."""
 
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(
         parameters=[OpenApiParameter("user", OpenApiTypes.INT, description="Another user's id (managers only).")],
@@ -95,10 +98,10 @@ class SessionListView(APIView):
         return Response(DeviceSerializer(devices, many=True, context=_current(request)).data)
 
 
-class SessionDetailView(APIView):
+class SessionDetailView(BaseAPIView):
     """End one session or revoke one API token by its id ("session-<n>" or "token-<n>")."""
 
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"delete": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(
         parameters=[OpenApiParameter("device_id", OpenApiTypes.STR, OpenApiParameter.PATH)],

@@ -8,7 +8,7 @@ from apps.accounts.api.session_views import (
     SessionDetailView,
     SessionListView,
 )
-from apps.accounts.api.views import RoleViewSet, TokenCreateView, UserMeView, UserViewSet
+from apps.accounts.api.user_views import RoleViewSet, TokenCreateView, UserMeView, UserViewSet
 
 router = SimpleRouter()
 router.register("users", UserViewSet, basename="user")

@@ -49,7 +49,7 @@ def _seen_gate(session_key: str) -> str:
 
 def _require_may_manage(by: User | None, user: User) -> None:
     """Yourself always; others as the selector decides (accounts.change_user and a rank at least theirs)."""
-    if by is not None and not may_manage_devices(by, user):
+    if by is not None and not may_manage_devices(viewer=by, user=user):
         raise PermissionDenied("you may not end the sessions or tokens of this user")
 
 

@@ -458,7 +458,7 @@ def test_watch_lists_hide_what_kids_may_not_see(world):
     movies, episodes = world.objects("movie", "kids"), world.objects("episode", "kids")
     for item in ({"movie": movies["granted"]}, {"movie": movies["restricted"]}, {"episode": episodes["restricted"]}):
         watch.session_progress(session=session_for(kid, **item), position=600)
-    assert [state.movie for state in watch_states_in_progress(kid)] == [movies["granted"]]
+    assert [state.movie for state in watch_states_in_progress(user=kid)] == [movies["granted"]]
     client = APIClient()
     client.force_authenticate(kid)
     titles = [r["item"]["title"] for r in client.get("/api/v1/playback/continue-watching/").json()["results"]]

@@ -260,7 +260,7 @@ def test_values_stored_before_the_checks_are_ignored_not_obeyed(api_client):
     from apps.accounts.selectors import effective_settings, effective_settings_forget
 
     effective_settings_forget(user_ids=[member.pk])
-    settings = effective_settings(member)
+    settings = effective_settings(user=member)
     assert (settings.max_streams, settings.may_download) == (3, True)
     assert (settings.allowed_library_kinds, settings.blocked_genres) == ([], [])
     api_client.force_authenticate(member)

@@ -95,29 +95,29 @@ def test_deleting_a_custom_role_moves_its_members_to_user():
 
 def test_effective_settings_user_override_then_role_then_default():
     member = make_user("u", "user")
-    settings = selectors.effective_settings(member)
+    settings = selectors.effective_settings(user=member)
     assert (settings.max_streams, settings.may_download) == (3, False)
     users.user_update(user=member, by=None, settings_overrides={"max_streams": 5})
-    assert selectors.effective_settings(member).max_streams == 5
+    assert selectors.effective_settings(user=member).max_streams == 5
     orphan = User.objects.create_user(username="o", password="x" * 12)
-    assert selectors.effective_settings(orphan).max_streams == selectors.SERVER_DEFAULTS["max_streams"]
+    assert selectors.effective_settings(user=orphan).max_streams == selectors.SERVER_DEFAULTS["max_streams"]
     with pytest.raises(ValidationError, match="unknown settings"):
         users.user_update(user=member, by=None, settings_overrides={"root": True})
 
 
 def test_effective_settings_follow_every_change(django_assert_num_queries):
     member = make_user("u", "user")
-    selectors.effective_settings(member)
+    selectors.effective_settings(user=member)
     with django_assert_num_queries(0):
-        assert selectors.effective_settings(member).max_streams == 3  # served from the cache
+        assert selectors.effective_settings(user=member).max_streams == 3  # served from the cache
     user_role = role("user")
     user_role.max_streams = 7
     user_role.save()
-    assert selectors.effective_settings(member).max_streams == 7
+    assert selectors.effective_settings(user=member).max_streams == 7
     users.user_update(user=member, by=None, role=role("guest"))
-    assert selectors.effective_settings(member).max_streams == 1
+    assert selectors.effective_settings(user=member).max_streams == 1
     users.user_update(user=member, by=None, settings_overrides={"max_streams": 9})
-    assert selectors.effective_settings(member).max_streams == 9
+    assert selectors.effective_settings(user=member).max_streams == 9
 
 
 def test_me_shows_role_and_effective_settings(api_client):

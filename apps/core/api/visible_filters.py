@@ -9,5 +9,5 @@ from django_filters import rest_framework as filters
 
 
 def visible_choice(selector: Callable[..., QuerySet], **kwargs) -> filters.ModelChoiceFilter:
-    """`?name=<id>` limited to `selector(request.user)`: a hidden id answers 400 exactly like an unknown one."""
-    return filters.ModelChoiceFilter(queryset=lambda request: selector(getattr(request, "user", None)), **kwargs)
+    """`?name=<id>` limited to `selector(user=request.user)`: a hidden id answers 400 exactly like an unknown one."""
+    return filters.ModelChoiceFilter(queryset=lambda request: selector(user=getattr(request, "user", None)), **kwargs)

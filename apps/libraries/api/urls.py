@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from apps.libraries.api.views import LibraryViewSet
+from apps.libraries.api.library_views import LibraryViewSet
 
 router = SimpleRouter()
 router.register("libraries", LibraryViewSet, basename="library")

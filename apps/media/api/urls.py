@@ -1,7 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from apps.media.api.duplicates import DuplicateGroupViewSet
-from apps.media.api.views import EpisodeViewSet, FileViewSet, MovieViewSet, ShowViewSet
+from apps.media.api.catalogue_views import EpisodeViewSet, FileViewSet, MovieViewSet, ShowViewSet
+from apps.media.api.duplicate_views import DuplicateGroupViewSet
 
 router = SimpleRouter()
 router.register("movies", MovieViewSet, basename="movie")

@@ -57,7 +57,7 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
     actions = ["dismiss_selected"]
 
     def get_queryset(self, request):
-        return selectors.duplicate_groups_visible_to(request.user).select_related("library")
+        return selectors.duplicate_groups_visible_to(user=request.user).select_related("library")
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -92,7 +92,7 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
         group = self.get_object(request, unquote(object_id))
         if group is None:  # the admin answers a missing object itself
             return super().change_view(request, object_id, form_url, extra_context)
-        loaded = selectors.duplicate_groups_with_members(self.get_queryset(request).filter(pk=group.pk)).get()
+        loaded = selectors.duplicate_groups_with_members(groups=self.get_queryset(request).filter(pk=group.pk)).get()
         extra = {
             "review_members": list(loaded.members.all()),
             "may_review": self.has_change_permission(request, group),

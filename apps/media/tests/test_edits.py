@@ -78,7 +78,7 @@ def test_a_certification_saved_in_the_admin_sets_the_age(client, admin, catalogu
     kid_role = roles.role_create(name="kids", rank=15, by=None, max_parental_age=12)
     users.user_update(user=kid, by=None, role=kid_role)
     library_services.library_grants_set(library=heat.library, roles={"kids": ["view_library"]}, users={}, by=None)
-    assert not selectors.movies_visible_to(kid).filter(pk=heat.pk).exists()
+    assert not selectors.movies_visible_to(user=kid).filter(pk=heat.pk).exists()
     unrated = client.post(url, {**data, "certification": ""})
     assert unrated.status_code == 302
     heat.refresh_from_db()

@@ -121,4 +121,4 @@ def test_an_event_published_twice_is_recorded_once(people):
 
 
 def test_default_patterns():
-    assert selectors.default_patterns(None) == []
+    assert selectors.default_patterns(user=None) == []

@@ -7,7 +7,7 @@ import math
 from django.urls import reverse
 from rest_framework import serializers
 
-from apps.playback.api.serializers import ClientSerializer
+from apps.playback.api.decision_serializers import ClientSerializer
 from apps.playback.hls.transcoding import segment_durations
 from apps.playback.models import PlaybackSession
 from apps.playback.plan import DEVICE_PROFILES, PROFILES, Capabilities

@@ -1,9 +1,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from apps.playback.api import hls, watch_views
-from apps.playback.api.sessions import SessionViewSet
-from apps.playback.api.views import FileStreamView, PlaybackDecisionView
+from apps.playback.api import hls_views, watch_views
+from apps.playback.api.session_views import SessionViewSet
+from apps.playback.api.stream_views import FileStreamView, PlaybackDecisionView
 
 router = SimpleRouter()
 router.register("playback/sessions", SessionViewSet, basename="playback-session")
@@ -12,11 +12,11 @@ HLS = "playback/hls/<slug:token>/"
 urlpatterns = [
     path("files/<int:pk>/stream/", FileStreamView.as_view(), name="file-stream"),
     path("playback/decision/", PlaybackDecisionView.as_view(), name="playback-decision"),
-    path(HLS + "master.m3u8", hls.MasterPlaylistView.as_view(), name="hls-master"),
-    path(HLS + "subtitles/<slug:key>.m3u8", hls.SubtitlePlaylistView.as_view(), name="hls-subtitle-playlist"),
-    path(HLS + "subtitles/<slug:key>.vtt", hls.SubtitleView.as_view(), name="hls-subtitle"),
-    path(HLS + "<slug:variant>/index.m3u8", hls.MediaPlaylistView.as_view(), name="hls-media"),
-    path(HLS + "<slug:variant>/segment_<int:number>.ts", hls.SegmentView.as_view(), name="hls-segment"),
+    path(HLS + "master.m3u8", hls_views.MasterPlaylistView.as_view(), name="hls-master"),
+    path(HLS + "subtitles/<slug:key>.m3u8", hls_views.SubtitlePlaylistView.as_view(), name="hls-subtitle-playlist"),
+    path(HLS + "subtitles/<slug:key>.vtt", hls_views.SubtitleView.as_view(), name="hls-subtitle"),
+    path(HLS + "<slug:variant>/index.m3u8", hls_views.MediaPlaylistView.as_view(), name="hls-media"),
+    path(HLS + "<slug:variant>/segment_<int:number>.ts", hls_views.SegmentView.as_view(), name="hls-segment"),
     path("playback/sessions/<uuid:pk>/progress/", watch_views.ProgressView.as_view(), name="playback-progress"),
     path("playback/sessions/<uuid:pk>/pause/", watch_views.PauseView.as_view(), name="playback-pause"),
     path("playback/sessions/<uuid:pk>/resume/", watch_views.ResumeView.as_view(), name="playback-resume"),

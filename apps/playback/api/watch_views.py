@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions
+from apps.core.api.viewsets import BaseAPIView, BaseGenericAPIView
 from apps.media.selectors import episodes_visible_to, movies_visible_to
 from apps.playback import watch, watch_selectors
 from apps.playback.api.watch_filters import HistoryFilter
@@ -30,14 +30,14 @@ class SessionStoppedError(exceptions.APIException):
     default_code = "session_stopped"
 
 
-class OwnSessionView(APIView):
+class OwnSessionView(BaseAPIView):
     """A write to one of the caller's own sessions; anyone else's answers 404 (managers terminate instead)."""
 
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"post": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = PositionSerializer
 
     def own_session(self, pk) -> PlaybackSession:
-        session = sessions_visible_to(self.request.user).filter(user=self.request.user, pk=pk).first()
+        session = sessions_visible_to(user=self.request.user).filter(user=self.request.user, pk=pk).first()
         if session is None:
             raise exceptions.NotFound("No such playback session.")
         return session
@@ -90,45 +90,39 @@ class StopView(OwnSessionView):
         return watch.session_stop(session=session, position=data["position"])
 
 
-class HistoryView(generics.ListAPIView):
+class HistoryView(BaseGenericAPIView, generics.ListAPIView):
     """Plays, newest first: your own; managers also those of the users they may see."""
 
-    permission_classes = [IsAuthenticated]
+    selector = watch_selectors.history_visible_to
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = HistorySerializer
     filterset_class = HistoryFilter
     search_fields = ["title"]
     ordering_fields = ["started_at", "stopped_at"]
 
-    def get_queryset(self):
-        return watch_selectors.history_visible_to(self.request.user)
 
-
-class ContinueWatchingView(generics.ListAPIView):
+class ContinueWatchingView(BaseGenericAPIView, generics.ListAPIView):
     """Movies and episodes you started and did not finish, last played first."""
 
-    permission_classes = [IsAuthenticated]
+    selector = watch_selectors.watch_states_in_progress
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = WatchStateSerializer
     filter_backends = []
 
-    def get_queryset(self):
-        return watch_selectors.watch_states_in_progress(self.request.user)
 
-
-class NextUpView(generics.ListAPIView):
+class NextUpView(BaseGenericAPIView, generics.ListAPIView):
     """The next episode of each show you are watching, most recent show first."""
 
-    permission_classes = [IsAuthenticated]
+    selector = watch_selectors.episodes_next_up
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = NextUpSerializer
     filter_backends = []
 
-    def get_queryset(self):
-        return watch_selectors.episodes_next_up(self.request.user)
 
-
-class WatchedView(APIView):
+class WatchedView(BaseAPIView):
     """Mark a movie or episode watched or unwatched."""
 
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"post": SIGNED_IN, "options": SIGNED_IN})
 
     @extend_schema(request=WatchedSerializer, responses={200: WatchStateSerializer})
     def post(self, request: Request) -> Response:
@@ -136,12 +130,12 @@ class WatchedView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if "movie" in data:
-            item = {"movie": movies_visible_to(request.user).filter(pk=data["movie"]).first()}
+            item = {"movie": movies_visible_to(user=request.user).filter(pk=data["movie"]).first()}
         else:
-            item = {"episode": episodes_visible_to(request.user).filter(pk=data["episode"]).first()}
+            item = {"episode": episodes_visible_to(user=request.user).filter(pk=data["episode"]).first()}
         kind, found = next(iter(item.items()))
         if found is None:
             raise exceptions.NotFound(f"No such {kind}.")
         state = watch.watched_set(user=request.user, watched=data["watched"], **item)
-        state = watch_selectors.watch_states_visible_to(request.user).get(pk=state.pk)
+        state = watch_selectors.watch_states_visible_to(user=request.user).get(pk=state.pk)
         return Response(WatchStateSerializer(state).data)

@@ -44,7 +44,7 @@ def session_for_token(token: str) -> PlaybackSession | None:
     if session is None or session.media_file is None:
         return None
     # A grant revoked or a limit lowered mid-film ends access on the next request, by the same selector as any list.
-    if not files_streamable_to(session.user).filter(pk=session.media_file_id).exists():
+    if not files_streamable_to(user=session.user).filter(pk=session.media_file_id).exists():
         return None
     if session.state == PlaybackSession.State.STOPPED:
         raise SessionGone(session)

@@ -34,10 +34,10 @@ def test_continue_watching_lists_started_unfinished_items_newest_first(catalogue
     play(user, episode=episode("Lost", 1, 2), position=300, duration=2400)
     play(user, movie=catalogue.alien, position=20)  # under 30 s: an accidental start
     play(user, movie=catalogue.adult, position=100, duration=7200)  # under 2 %
-    assert names(watch_states_in_progress(user)) == ["Lost S01E02", "Heat"]
+    assert names(watch_states_in_progress(user=user)) == ["Lost S01E02", "Heat"]
     play(user, movie=catalogue.heat, position=3500)  # finished: gone
     play(user, movie=catalogue.alien, position=200)
-    assert names(watch_states_in_progress(user)) == ["Alien", "Lost S01E02"]
+    assert names(watch_states_in_progress(user=user)) == ["Alien", "Lost S01E02"]
 
 
 def test_continue_watching_respects_grants_and_limits(catalogue):
@@ -47,39 +47,39 @@ def test_continue_watching_respects_grants_and_limits(catalogue):
         play(who, movie=catalogue.secret, position=600)
         play(who, episode=episode("Grim", 1, 1), position=600)
         play(who, episode=episode("Hush", 1, 1), position=600)
-    assert sorted(names(watch_states_in_progress(catalogue.user))) == ["Adult", "Grim S01E01", "Heat"]
-    assert names(watch_states_in_progress(catalogue.kid)) == ["Heat"], "over the age limit: not listed for a kid"
+    assert sorted(names(watch_states_in_progress(user=catalogue.user))) == ["Adult", "Grim S01E01", "Heat"]
+    assert names(watch_states_in_progress(user=catalogue.kid)) == ["Heat"], "over the age limit: not listed for a kid"
 
 
 def test_next_up_follows_the_last_watched_episode_across_seasons(catalogue):
     user = catalogue.user
-    assert episodes_next_up(user) == []
+    assert episodes_next_up(user=user) == []
     seen(user, "Lost", (1, 1), (1, 2))
-    assert [str(e) for e in episodes_next_up(user)] == ["Lost S01E03"]
+    assert [str(e) for e in episodes_next_up(user=user)] == ["Lost S01E03"]
     seen(user, "Lost", (1, 3))
-    assert [str(e) for e in episodes_next_up(user)] == ["Lost S02E01"]
+    assert [str(e) for e in episodes_next_up(user=user)] == ["Lost S02E01"]
     seen(user, "Lost", (2, 1), (2, 2))
-    assert episodes_next_up(user) == [], "all watched: nothing next"
+    assert episodes_next_up(user=user) == [], "all watched: nothing next"
     watch.watched_set(user=user, episode=episode("Lost", 2, 2), watched=False)
-    assert [str(e) for e in episodes_next_up(user)] == ["Lost S02E02"]
+    assert [str(e) for e in episodes_next_up(user=user)] == ["Lost S02E02"]
 
 
 def test_next_up_goes_on_after_the_furthest_episode_and_ignores_specials(catalogue):
     user = catalogue.user
     special = Episode.objects.get(show__title="Lost", season__season_number=0)
     watch.watched_set(user=user, episode=special, watched=True)
-    assert episodes_next_up(user) == [], "a special alone starts nothing"
+    assert episodes_next_up(user=user) == [], "a special alone starts nothing"
     seen(user, "Lost", (1, 1), (2, 1))  # skipped ahead: next is after the furthest one
-    assert [str(e) for e in episodes_next_up(user)] == ["Lost S02E02"]
+    assert [str(e) for e in episodes_next_up(user=user)] == ["Lost S02E02"]
 
 
 def test_next_up_one_per_show_newest_activity_first_with_progress(catalogue):
     user = catalogue.user
     seen(user, "Lost", (1, 1))
     seen(user, "Grim", (1, 1))
-    assert [str(e) for e in episodes_next_up(user)] == ["Grim S01E02", "Lost S01E02"]
+    assert [str(e) for e in episodes_next_up(user=user)] == ["Grim S01E02", "Lost S01E02"]
     play(user, episode=episode("Lost", 1, 2), position=900, duration=1800)
-    up = episodes_next_up(user)
+    up = episodes_next_up(user=user)
     assert [str(e) for e in up] == ["Lost S01E02", "Grim S01E02"]
     assert (up[0].resume_position, up[0].resume_duration) == (900, 1800)
 
@@ -89,8 +89,8 @@ def test_next_up_respects_grants_and_limits(catalogue):
         seen(who, "Lost", (1, 1))
         seen(who, "Grim", (1, 1))
         seen(who, "Hush", (1, 1))
-    assert sorted(str(e) for e in episodes_next_up(catalogue.user)) == ["Grim S01E02", "Lost S01E02"]
-    assert [str(e) for e in episodes_next_up(catalogue.kid)] == ["Lost S01E02"], (
+    assert sorted(str(e) for e in episodes_next_up(user=catalogue.user)) == ["Grim S01E02", "Lost S01E02"]
+    assert [str(e) for e in episodes_next_up(user=catalogue.kid)] == ["Lost S01E02"], (
         "over the age limit: not offered to a kid"
     )
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ActionPermissions
-from apps.core.api.viewsets import SelectorMixin
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, Perm
+from apps.core.api.viewsets import BaseGenericViewSet
 from apps.requests import selectors, services
-from apps.requests.api.filters import MediaRequestFilter
+from apps.requests.api.request_filters import MediaRequestFilter
 from apps.requests.api.request_serializers import (
     ApproveSerializer,
     DeclineSerializer,
@@ -24,18 +24,28 @@ from apps.requests.errors import RequestRefused
 
 
 class MediaRequestViewSet(
-    SelectorMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    BaseGenericViewSet,
 ):
     """Requests you made or joined; approvers see the whole queue. DELETE withdraws yours, or leaves one you joined."""
 
     selector = selectors.requests_visible_to
     serializer_class = MediaRequestSerializer
-    permission_classes = [ActionPermissions]
-    action_permissions = {"create": selectors.REQUEST_PERMISSION, "search": selectors.REQUEST_PERMISSION}
+    # Withdrawing, approving and declining are decided per request by the services (selectors.may_act_on).
+    action_permissions = ActionPermissions(
+        {
+            "list": SIGNED_IN,
+            "retrieve": SIGNED_IN,
+            "create": Perm(selectors.REQUEST_PERMISSION),
+            "search": Perm(selectors.REQUEST_PERMISSION),
+            "destroy": SIGNED_IN,
+            "approve": SIGNED_IN,
+            "decline": SIGNED_IN,
+            "metadata": SIGNED_IN,
+        }
+    )
     filterset_class = MediaRequestFilter
     search_fields = ["title"]
     ordering_fields = ["created_at", "updated_at", "title", "status"]
@@ -78,7 +88,7 @@ class MediaRequestViewSet(
         """Look titles up on the default Radarr/Sonarr, marked if in your libraries, requested or pending."""
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(selectors.title_search(request.user, **query.validated_data))
+        return Response(selectors.title_search(user=request.user, **query.validated_data))
 
     def perform_destroy(self, instance) -> None:
         services.request_withdraw(request=instance, by=self.request.user)

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from apps.requests.api.request_views import MediaRequestViewSet
-from apps.requests.api.views import ArrServerViewSet
+from apps.requests.api.server_views import ArrServerViewSet
 from apps.requests.api.webhook_views import RadarrWebhook, SonarrWebhook
 
 router = SimpleRouter()

@@ -8,11 +8,11 @@ import json
 import logging
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from apps.core.api.permissions import ActionPermissions, Public
+from apps.core.api.viewsets import BaseAPIView
 from apps.requests import webhooks
 from apps.requests.models import ArrServer
 
@@ -33,10 +33,15 @@ def token_of(request: Request) -> str:
     return request.headers.get("X-Revenge-Token") or request.query_params.get("token", "")
 
 
-class _ArrWebhook(APIView):
+class _ArrWebhook(BaseAPIView):
     kind: str
     authentication_classes: list = []  # the server's secret is the only credential here
-    permission_classes = [AllowAny]
+    action_permissions = ActionPermissions(
+        {
+            "post": Public("Radarr/Sonarr send no user: the view checks the server's webhook secret"),
+            "options": Public("describes the webhook"),
+        }
+    )
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

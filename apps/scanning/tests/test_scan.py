@@ -187,7 +187,7 @@ def test_a_movie_with_only_extras_left_is_not_listed(movies, user):
     scan(library)
     (root / "Inception (2010)/Inception (2010).mkv").unlink()
     scan(library)
-    assert not movies_visible_to(user).filter(title="Inception").exists()
+    assert not movies_visible_to(user=user).filter(title="Inception").exists()
     assert Movie.objects.filter(title="Inception").exists()
 
 

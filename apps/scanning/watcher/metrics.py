@@ -14,7 +14,7 @@ class WatcherCollector:
 
     def collect(self):
         try:
-            rows = [row for row in WatcherStatus.objects.all() if watcher_alive(row)]
+            rows = [row for row in WatcherStatus.objects.all() if watcher_alive(status=row)]
         except DatabaseError:
             return  # /readyz reports the database; /metrics still answers
         yield GaugeMetricFamily("revenge_watcher_up", "Watcher processes with a fresh heartbeat.", value=len(rows))

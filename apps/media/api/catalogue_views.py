@@ -1,10 +1,11 @@
 from django.db.models import Count, Prefetch
 
-from apps.core.api.viewsets import SelectorReadOnlyViewSet
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions
+from apps.core.api.viewsets import BaseReadOnlyViewSet
 from apps.media import selectors
-from apps.media.api.filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
-from apps.media.api.pagination import CatalogueCountPagination
-from apps.media.api.serializers import (
+from apps.media.api.catalogue_filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
+from apps.media.api.catalogue_pagination import CatalogueCountPagination
+from apps.media.api.catalogue_serializers import (
     EpisodeSerializer,
     FileSerializer,
     MovieDetailSerializer,
@@ -14,11 +15,15 @@ from apps.media.api.serializers import (
 )
 from apps.media.models import MediaFile, Season
 
+# The selectors decide what each user sees; being signed in is all the rest asks.
+CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
 
-class MovieViewSet(SelectorReadOnlyViewSet):
+
+class MovieViewSet(BaseReadOnlyViewSet):
     """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
 
     selector = selectors.movies_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     filterset_class = MovieFilter
     search_fields = ["title", "original_title"]
@@ -28,7 +33,7 @@ class MovieViewSet(SelectorReadOnlyViewSet):
     def get_queryset(self):
         movies = super().get_queryset().prefetch_related("genres")
         if self.action == "retrieve":
-            files = selectors.files_with_details(MediaFile.objects.order_by("part", "path"))
+            files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
             movies = movies.prefetch_related("studios", "artwork", Prefetch("files", queryset=files))
         return movies
 
@@ -36,10 +41,11 @@ class MovieViewSet(SelectorReadOnlyViewSet):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
 
-class ShowViewSet(SelectorReadOnlyViewSet):
+class ShowViewSet(BaseReadOnlyViewSet):
     """Shows of the libraries you may see, with season and episode counts."""
 
     selector = selectors.shows_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     search_fields = ["title", "original_title"]
     ordering_fields = ["sort_title", "year", "added_at"]
@@ -62,10 +68,11 @@ class ShowViewSet(SelectorReadOnlyViewSet):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
 
 
-class EpisodeViewSet(SelectorReadOnlyViewSet):
+class EpisodeViewSet(BaseReadOnlyViewSet):
     """Episodes; filter with `?show=ID&season=N`."""
 
     selector = selectors.episodes_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilter
@@ -74,17 +81,18 @@ class EpisodeViewSet(SelectorReadOnlyViewSet):
     ordering = ["show__sort_title", "season__season_number", "episode_number", "air_date"]
 
     def get_queryset(self):
-        files = selectors.files_with_details(MediaFile.objects.order_by("path"))
+        files = selectors.files_with_details(files=MediaFile.objects.order_by("path"))
         return super().get_queryset().prefetch_related(Prefetch("files", queryset=files))
 
 
-class FileViewSet(SelectorReadOnlyViewSet):
+class FileViewSet(BaseReadOnlyViewSet):
     """Media files with their streams and subtitles."""
 
     selector = selectors.files_visible_to
+    action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     serializer_class = FileSerializer
     filterset_class = FileFilter
 
     def get_queryset(self):
-        return selectors.files_with_details(super().get_queryset())
+        return selectors.files_with_details(files=super().get_queryset())

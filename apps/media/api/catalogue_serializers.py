@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.libraries.api.paths import may_see_paths
+from apps.libraries.api.path_visibility import may_see_paths
 from apps.media.models import Artwork, Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
 
 

@@ -4,29 +4,31 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ActionPermissions
-from apps.core.api.viewsets import SelectorModelViewSet
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, Perm
+from apps.core.api.viewsets import BaseViewSet
 from apps.requests import selectors, services
-from apps.requests.api.serializers import ArrServerSerializer, ConnectionTestSerializer, ServerOptionsSerializer
+from apps.requests.api.server_serializers import ArrServerSerializer, ConnectionTestSerializer, ServerOptionsSerializer
 from apps.requests.arr import ArrError
 
 
-class ArrServerViewSet(SelectorModelViewSet):
+class ArrServerViewSet(BaseViewSet):
     """Radarr and Sonarr servers (admins); the API key is write-only."""
 
     selector = selectors.arr_servers_visible_to
     serializer_class = ArrServerSerializer
-    permission_classes = [ActionPermissions]
-    action_permissions = {
-        "list": "requests.view_arrserver",
-        "retrieve": "requests.view_arrserver",
-        "create": "requests.add_arrserver",
-        "update": "requests.change_arrserver",
-        "partial_update": "requests.change_arrserver",
-        "destroy": "requests.delete_arrserver",
-        "test": "requests.change_arrserver",
-        "server_options": "requests.view_arrserver",
-    }
+    action_permissions = ActionPermissions(
+        {
+            "list": Perm("requests.view_arrserver"),
+            "retrieve": Perm("requests.view_arrserver"),
+            "create": Perm("requests.add_arrserver"),
+            "update": Perm("requests.change_arrserver"),
+            "partial_update": Perm("requests.change_arrserver"),
+            "destroy": Perm("requests.delete_arrserver"),
+            "test": Perm("requests.change_arrserver"),
+            "server_options": Perm("requests.view_arrserver"),
+            "metadata": SIGNED_IN,
+        }
+    )
     filterset_fields = ["kind", "enabled"]
 
     def perform_create(self, serializer) -> None:

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.libraries.api.paths import may_see_paths, without_paths
+from apps.libraries.api.path_visibility import may_see_paths, without_paths
 from apps.libraries.models import LibraryScan, ScanError
 
 

@@ -3,31 +3,30 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ActionPermissions
-from apps.core.api.viewsets import SelectorModelViewSet
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, Perm
+from apps.core.api.viewsets import BaseViewSet
 from apps.libraries import selectors, services
-from apps.libraries.api.serializers import LibraryGrantsSerializer, LibrarySerializer
+from apps.libraries.api.library_serializers import LibraryGrantsSerializer, LibrarySerializer
 
 
-class LibraryViewSet(SelectorModelViewSet):
+class LibraryViewSet(BaseViewSet):
     """Libraries you may see; creating, changing, deleting, scanning and granting need permissions."""
 
     selector = selectors.libraries_visible_to
     serializer_class = LibrarySerializer
-    permission_classes = [ActionPermissions]
-    action_permissions = {
-        "create": "libraries.add_library",
-        "update": "libraries.change_library",
-        "partial_update": "libraries.change_library",
-        "destroy": "libraries.delete_library",
-        "permissions": "libraries.change_library",
-    }
-    # A grant on one library stands in for the model permission on that library.
-    object_permissions = {
-        "update": "libraries.manage_library",
-        "partial_update": "libraries.manage_library",
-        "permissions": "libraries.manage_library",
-    }
+    # A grant on one library (manage_library) stands in for the model permission on that library.
+    action_permissions = ActionPermissions(
+        {
+            "list": SIGNED_IN,
+            "retrieve": SIGNED_IN,
+            "create": Perm("libraries.add_library"),
+            "update": Perm("libraries.change_library", or_object="libraries.manage_library"),
+            "partial_update": Perm("libraries.change_library", or_object="libraries.manage_library"),
+            "destroy": Perm("libraries.delete_library"),
+            "permissions": Perm("libraries.change_library", or_object="libraries.manage_library"),
+            "metadata": SIGNED_IN,
+        }
+    )
     search_fields = ["name"]
     ordering_fields = ["name", "created_at", "last_scanned_at"]
     filterset_fields = ["kind", "enabled"]

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from apps.libraries import services
-from apps.libraries.api.paths import may_see_paths
+from apps.libraries.api.path_visibility import may_see_paths
 from apps.libraries.models import Library
 
 

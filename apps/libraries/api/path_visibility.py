@@ -14,7 +14,7 @@ def may_see_paths(context: dict, library_id: int | None) -> bool:
     """Whether the requester may see paths of this library; decided once per response (the context is shared)."""
     if "sees_paths" not in context:
         request = context.get("request")
-        context["sees_paths"] = sees_paths_of(getattr(request, "user", None))
+        context["sees_paths"] = sees_paths_of(user=getattr(request, "user", None))
     return context["sees_paths"](library_id)
 
 

@@ -11,11 +11,11 @@ from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
-from rest_framework.permissions import BasePermission
-from rest_framework.views import APIView
 
 from apps.accounts import ip_rules
 from apps.accounts.authentication import IPRefused
+from apps.core.api.permissions import ActionPermissions, TokenInUrl
+from apps.core.api.viewsets import BaseAPIView
 from apps.media.languages import language_name, language_tag
 from apps.playback import services
 from apps.playback.hls import playlists, serving
@@ -26,20 +26,14 @@ from apps.playback.subtitles.text import SubtitleUnavailable, text_tracks, webvt
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 
 
-class HlsToken(BasePermission):
-    """Anyone holding the session's token (it is in the URL, 256 random bits); the view checks it."""
-
-    def has_permission(self, request, view) -> bool:
-        return True
-
-
 class Gone(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_code = "session_ended"
 
 
-class HlsView(APIView):
-    permission_classes = [HlsToken]
+class HlsView(BaseAPIView):
+    # Anyone holding the session's token (it is in the URL, 256 random bits); `session()` checks it.
+    action_permissions = ActionPermissions({"get": TokenInUrl(), "options": TokenInUrl()})
     authentication_classes: list = []  # the token is the credential; no cookies, so no CSRF either
     # A player fetches a segment every few seconds, a remux far faster; the token bounds who can ask at all.
     throttle_classes: list = []

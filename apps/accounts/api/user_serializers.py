@@ -121,7 +121,7 @@ class UserMeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_effective_settings(self, user: User) -> dict:
-        return effective_settings(user).as_dict()
+        return effective_settings(user=user).as_dict()
 
 
 class TokenRequestSerializer(serializers.Serializer):

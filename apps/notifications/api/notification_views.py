@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.viewsets import SelectorModelViewSet, SelectorReadOnlyViewSet
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, UserTest
+from apps.core.api.viewsets import BaseGenericAPIView, BaseReadOnlyViewSet, BaseViewSet
 from apps.notifications import selectors, services
-from apps.notifications.api.serializers import (
+from apps.notifications.api.notification_filters import DeliveryFilter, NotificationFilter
+from apps.notifications.api.notification_serializers import (
     AgentSerializer,
     ChannelSerializer,
     DeliverySerializer,
@@ -23,14 +23,11 @@ from apps.notifications.api.serializers import (
     TestResultSerializer,
     UnreadCountSerializer,
 )
-from apps.notifications.models import Notification, NotificationDelivery
 
-
-class IsManager(BasePermission):
-    message = "Only managers (admins and moderators) may do this."
-
-    def has_permission(self, request, view) -> bool:
-        return selectors.is_manager(request.user)
+MANAGER = UserTest(
+    lambda user: selectors.is_manager(user=user), message="Only managers (admins and moderators) may do this."
+)
+AGENT_ACTIONS = ["list", "retrieve", "create", "update", "partial_update", "destroy", "test", "metadata"]
 
 
 class _AgentActions:
@@ -45,60 +42,46 @@ class _AgentActions:
         services.agent_delete(agent=instance)
 
 
-class AgentViewSet(_AgentActions, SelectorModelViewSet):
+class AgentViewSet(_AgentActions, BaseViewSet):
     """The operator's agents: webhooks, Discord, email, Gotify, ntfy, Telegram, Apprise URLs. Managers only."""
 
     selector = selectors.agents_visible_to
     serializer_class = AgentSerializer
-    permission_classes = [IsManager]
+    action_permissions = ActionPermissions(dict.fromkeys(AGENT_ACTIONS, MANAGER))
     filterset_fields = ["kind", "enabled"]
     search_fields = ["name"]
     ordering_fields = ["name", "created_at", "last_failure_at"]
 
 
-class ChannelViewSet(_AgentActions, SelectorModelViewSet):
+class ChannelViewSet(_AgentActions, BaseViewSet):
     """Your own channels: where the events you want reach you besides the app."""
 
     selector = selectors.channels_visible_to
     serializer_class = ChannelSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions(dict.fromkeys(AGENT_ACTIONS, SIGNED_IN))
     filterset_fields = ["kind", "enabled"]
     ordering_fields = ["name", "created_at"]
 
 
-class DeliveryFilter(filters.FilterSet):
-    event = filters.CharFilter(field_name="event__name", help_text="Event name, e.g. request.available.")
-
-    class Meta:
-        model = NotificationDelivery
-        fields = ["status", "agent", "event"]
-
-
-class DeliveryViewSet(SelectorReadOnlyViewSet):
+class DeliveryViewSet(BaseReadOnlyViewSet):
     """The delivery log: every event to every agent, with attempts, response code and last error. Managers only."""
 
     selector = selectors.deliveries_visible_to
     serializer_class = DeliverySerializer
-    permission_classes = [IsManager]
+    action_permissions = ActionPermissions({"list": MANAGER, "retrieve": MANAGER, "metadata": MANAGER})
     filterset_class = DeliveryFilter
     search_fields = ["agent__name", "last_error"]
     ordering_fields = ["created_at", "updated_at"]
 
 
-class NotificationFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", help_text="Only unread (true).")
-
-    class Meta:
-        model = Notification
-        fields = ["unread"]
-
-
-class NotificationViewSet(SelectorReadOnlyViewSet):
+class NotificationViewSet(BaseReadOnlyViewSet):
     """Your in-app notifications, newest first."""
 
     selector = selectors.notifications_visible_to
     serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions(
+        dict.fromkeys(["list", "retrieve", "read", "read_all", "unread_count", "metadata"], SIGNED_IN)
+    )
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
 
@@ -117,20 +100,20 @@ class NotificationViewSet(SelectorReadOnlyViewSet):
     @extend_schema(responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.notifications_unread_count(request.user)})
+        return Response({"unread": selectors.notifications_unread_count(user=request.user)})
 
 
-class PreferenceView(generics.GenericAPIView):
+class PreferenceView(BaseGenericAPIView):
     """Your notification preferences: events beyond the defaults, muted ones, in-app notices, digest."""
 
     serializer_class = PreferenceSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions(dict.fromkeys(["get", "put", "patch", "options"], SIGNED_IN))
     filter_backends = []
     pagination_class = None
 
     def get_object(self):
         """Your own preference row (also what OPTIONS describes)."""
-        return selectors.preference_of(self.request.user)
+        return selectors.preference_of(user=self.request.user)
 
     def get(self, request: Request) -> Response:
         return Response(PreferenceSerializer(self.get_object()).data)
@@ -148,11 +131,11 @@ class PreferenceView(generics.GenericAPIView):
         return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)
 
 
-class EventCatalogueView(generics.GenericAPIView):
+class EventCatalogueView(BaseGenericAPIView):
     """The event catalogue: every event agents and people can subscribe to, with its category and payload."""
 
     serializer_class = EventTypeSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     filter_backends = []
     pagination_class = None
 

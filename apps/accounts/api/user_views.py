@@ -2,13 +2,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.generics import RetrieveAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.accounts import selectors
-from apps.accounts.api.serializers import (
+from apps.accounts.api.user_serializers import (
     RoleSerializer,
     TokenCreatedSerializer,
     TokenRequestSerializer,
@@ -18,25 +16,27 @@ from apps.accounts.api.serializers import (
 )
 from apps.accounts.models import User
 from apps.accounts.services import lockout, roles, tokens, users
-from apps.core.api.permissions import ActionPermissions
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, Perm, Public
 from apps.core.api.throttling import AuthRateThrottle
-from apps.core.api.viewsets import SelectorModelViewSet
+from apps.core.api.viewsets import BaseAPIView, BaseGenericAPIView, BaseViewSet
 
 
-class UserMeView(RetrieveAPIView):
+class UserMeView(BaseGenericAPIView, RetrieveAPIView):
     """The user making the request, with the settings that apply to them."""
 
     serializer_class = UserMeSerializer
-    permission_classes = [IsAuthenticated]
+    action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
 
     def get_object(self) -> User:
         return self.request.user
 
 
-class TokenCreateView(APIView):
+class TokenCreateView(BaseAPIView):
     """Trade a username and password for a named API token (shown once), e.g. for a TV app."""
 
-    permission_classes = [AllowAny]
+    action_permissions = ActionPermissions(
+        {"post": Public("signing in: the password is the credential"), "options": Public("describes signing in")}
+    )
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenCreatedSerializer})
@@ -52,21 +52,23 @@ class TokenCreateView(APIView):
         return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class UserViewSet(SelectorModelViewSet):
+class UserViewSet(BaseViewSet):
     """Users of your rank or lower (managers); everyone else sees only themselves."""
 
     selector = selectors.users_visible_to
     serializer_class = UserSerializer
-    permission_classes = [ActionPermissions]
-    action_permissions = {
-        "list": "accounts.view_user",
-        "retrieve": "accounts.view_user",
-        "create": "accounts.add_user",
-        "update": "accounts.change_user",
-        "partial_update": "accounts.change_user",
-        "destroy": "accounts.delete_user",
-        "unlock": "accounts.change_user",
-    }
+    action_permissions = ActionPermissions(
+        {
+            "list": Perm("accounts.view_user"),
+            "retrieve": Perm("accounts.view_user"),
+            "create": Perm("accounts.add_user"),
+            "update": Perm("accounts.change_user"),
+            "partial_update": Perm("accounts.change_user"),
+            "destroy": Perm("accounts.delete_user"),
+            "unlock": Perm("accounts.change_user"),
+            "metadata": SIGNED_IN,
+        }
+    )
     search_fields = ["username", "display_name", "email"]
     ordering_fields = ["username", "date_joined", "last_login"]
     filterset_fields = ["is_active"]
@@ -93,20 +95,22 @@ class UserViewSet(SelectorModelViewSet):
         return Response({"unlocked": cleared > 0, "counters_cleared": cleared})
 
 
-class RoleViewSet(SelectorModelViewSet):
+class RoleViewSet(BaseViewSet):
     """Roles: built-in and custom; creating and changing them needs permissions and follows the ranks."""
 
     selector = selectors.roles_visible_to
     serializer_class = RoleSerializer
-    permission_classes = [ActionPermissions]
-    action_permissions = {
-        "list": "accounts.view_role",
-        "retrieve": "accounts.view_role",
-        "create": "accounts.add_role",
-        "update": "accounts.change_role",
-        "partial_update": "accounts.change_role",
-        "destroy": "accounts.delete_role",
-    }
+    action_permissions = ActionPermissions(
+        {
+            "list": Perm("accounts.view_role"),
+            "retrieve": Perm("accounts.view_role"),
+            "create": Perm("accounts.add_role"),
+            "update": Perm("accounts.change_role"),
+            "partial_update": Perm("accounts.change_role"),
+            "destroy": Perm("accounts.delete_role"),
+            "metadata": SIGNED_IN,
+        }
+    )
     ordering_fields = ["rank"]
 
     def get_queryset(self):

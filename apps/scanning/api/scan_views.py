@@ -1,30 +1,28 @@
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.permissions import ActionPermissions
-from apps.core.api.viewsets import SelectorMixin, SelectorReadOnlyViewSet
-from apps.core.api.visible_filters import visible_choice
-from apps.libraries.models import LibraryScan
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions, Perm
+from apps.core.api.viewsets import BaseGenericViewSet, BaseReadOnlyViewSet
 from apps.libraries.selectors import libraries_visible_to
 from apps.scanning import selectors, services
-from apps.scanning.api.serializers import LibraryScanDetailSerializer, LibraryScanSerializer, ScanRequestSerializer
+from apps.scanning.api.scan_filters import LibraryScanFilter
+from apps.scanning.api.scan_serializers import LibraryScanDetailSerializer, LibraryScanSerializer, ScanRequestSerializer
 
 ScanStarted = inline_serializer("ScanStarted", {"scan": serializers.IntegerField()})
 
 
-class LibraryScanStartViewSet(SelectorMixin, viewsets.GenericViewSet):
+class LibraryScanStartViewSet(BaseGenericViewSet):
     """`POST /libraries/{id}/scan/`: scanning's action on a library, beside the libraries app's own routes."""
 
     selector = libraries_visible_to
     serializer_class = ScanRequestSerializer
-    permission_classes = [ActionPermissions]
-    action_permissions = {"scan": "libraries.scan_library"}
     # A grant on one library stands in for the model permission on that library.
-    object_permissions = {"scan": "libraries.manage_library"}
+    action_permissions = ActionPermissions(
+        {"scan": Perm("libraries.scan_library", or_object="libraries.manage_library"), "metadata": SIGNED_IN}
+    )
 
     @extend_schema(tags=["libraries"], request=ScanRequestSerializer, responses={202: ScanStarted, 409: ScanStarted})
     @action(detail=True, methods=["post"])
@@ -41,18 +39,13 @@ class LibraryScanStartViewSet(SelectorMixin, viewsets.GenericViewSet):
         return Response({"scan": scan.pk}, status=status.HTTP_202_ACCEPTED)
 
 
-class LibraryScanFilter(filters.FilterSet):
-    library = visible_choice(libraries_visible_to)
-
-    class Meta:
-        model = LibraryScan
-        fields = ["library", "status", "kind"]
-
-
-class LibraryScanViewSet(SelectorReadOnlyViewSet):
+class LibraryScanViewSet(BaseReadOnlyViewSet):
     """Scans of the libraries you may scan, with status, counters, progress and errors."""
 
     selector = selectors.scans_visible_to
+    action_permissions = ActionPermissions(
+        {"list": SIGNED_IN, "retrieve": SIGNED_IN, "cancel": SIGNED_IN, "metadata": SIGNED_IN}
+    )
     filterset_class = LibraryScanFilter
     ordering_fields = ["created_at"]
 

@@ -106,8 +106,8 @@ class AgentSerializer(ChannelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["libraries"].child_relation.queryset = libraries_visible_to(request.user)
-            fields["users"].child_relation.queryset = users_visible_to(request.user)
+            fields["libraries"].child_relation.queryset = libraries_visible_to(user=request.user)
+            fields["users"].child_relation.queryset = users_visible_to(user=request.user)
         return fields
 
     def get_has_secret(self, agent: NotificationAgent) -> bool:
@@ -177,7 +177,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
         fields = ["events", "muted", "in_app", "digest", "defaults"]
 
     def get_defaults(self, preference: NotificationPreference) -> list[str]:
-        return [*default_patterns(preference.user), "your own requests' progress"]
+        return [*default_patterns(user=preference.user), "your own requests' progress"]
 
     def update(self, instance: NotificationPreference, validated_data: dict) -> NotificationPreference:
         return services.preference_update(user=instance.user, **validated_data)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from apps.accounts.selectors import users_visible_to
 from apps.accounts.services.sessions import request_ip, request_user_agent
-from apps.core.api.visible_filters import visible_choice
+from apps.core.api.permissions import SIGNED_IN, ActionPermissions
+from apps.core.api.viewsets import BaseGenericViewSet
 from apps.media.selectors import files_streamable_to
 from apps.playback import selectors, services, watch_selectors
+from apps.playback.api.session_filters import SessionFilter
 from apps.playback.api.session_serializers import SessionCreateSerializer, SessionSerializer, TerminateSerializer
-from apps.playback.models import PlaybackSession
 
 
 class TooManyStreams(exceptions.APIException):
@@ -23,27 +21,25 @@ class TooManyStreams(exceptions.APIException):
     default_code = "playback_limit"
 
 
-class SessionFilter(filters.FilterSet):
-    user = visible_choice(users_visible_to)
-
-    class Meta:
-        model = PlaybackSession
-        fields = ["state", "method", "user"]
-
-
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseGenericViewSet):
     """Your sessions (managers: everyone's they may see); `?active=1` for what is playing now."""
 
-    permission_classes = [IsAuthenticated]
+    selector = selectors.sessions_visible_to
+    # terminate: ending someone else's stream is checked on the session (selectors.may_terminate).
+    action_permissions = ActionPermissions(
+        dict.fromkeys(["list", "retrieve", "create", "terminate", "metadata"], SIGNED_IN)
+    )
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
+    # Session ids are UUIDs, not the digits SelectorMixin expects of other ids.
+    lookup_value_regex = "[^/.]+"
 
     def get_queryset(self):
-        sessions = selectors.sessions_visible_to(self.request.user)
+        sessions = super().get_queryset()
         if self.action == "list":  # a list of past plays: only of what the viewer may see today
-            sessions = watch_selectors.plays_still_visible(self.request.user, sessions)
+            sessions = watch_selectors.plays_still_visible(user=self.request.user, plays=sessions)
         if self.request.query_params.get("active") in ("1", "true", "yes"):
-            sessions = selectors.sessions_active(sessions)
+            sessions = selectors.sessions_active(sessions=sessions)
         return sessions
 
     @extend_schema(request=SessionCreateSerializer, responses={201: SessionSerializer})
@@ -52,7 +48,10 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         query.is_valid(raise_exception=True)
         data = query.validated_data
         media_file = (
-            files_streamable_to(request.user).filter(pk=data["file"]).prefetch_related("streams", "subtitles").first()
+            files_streamable_to(user=request.user)
+            .filter(pk=data["file"])
+            .prefetch_related("streams", "subtitles")
+            .first()
         )
         if media_file is None:
             raise exceptions.NotFound("No such file.")
@@ -80,7 +79,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def terminate(self, request, pk=None):
         """End someone's stream (managers), with a message their player is shown."""
         session = self.get_object()
-        if not selectors.may_terminate(request.user, session):
+        if not selectors.may_terminate(user=request.user, session=session):
             raise exceptions.PermissionDenied("Ending another person's stream needs playback.change_playbacksession.")
         body = TerminateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
