@@ -1,1 +1,1 @@
-"""HLS: the ffmpeg-free segment writer, its encoders and tone mapping, the transcode worker, playlists and serving."""
+"""HLS: the PyAV segment writer, its encoders and tone mapping, the transcode worker, playlists and serving."""
