@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from apps.core import events
 from apps.core.testing.clients import client_for
 from apps.core.testing.media import make_clip
-from apps.core.testing.people import PASSWORD
+from apps.core.testing.people import user_make
 from apps.core.testing.workers import default_worker
 
 
@@ -39,9 +39,7 @@ def api_client() -> APIClient:
 @pytest.fixture
 def user(django_user_model, db):
     """An ordinary member: the built-in "user" role."""
-    from apps.accounts import services
-
-    return services.user_create(username="alice", password=PASSWORD, by=None)
+    return user_make("alice")
 
 
 @pytest.fixture
