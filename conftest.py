@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests: API client, users, real clips made with PyAV, captured events."""
+"""Fixtures shared by every app's tests, built from the test kit (apps/core/testing/): clients, users, clips,
+events, a real worker."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.core import events
-from apps.media.tests.media_factory import make_clip
+from apps.core.testing.clients import client_for
+from apps.core.testing.media import make_clip
+from apps.core.testing.people import user_make
+from apps.core.testing.workers import default_worker
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +39,20 @@ def api_client() -> APIClient:
 @pytest.fixture
 def user(django_user_model, db):
     """An ordinary member: the built-in "user" role."""
-    from apps.accounts.services import users
+    return user_make("alice")
 
-    return users.user_create(username="alice", password="correct horse battery staple", by=None)
+
+@pytest.fixture
+def api():
+    """api(user) → an API client signed in as `user`."""
+    return client_for
+
+
+@pytest.fixture
+def redis_worker(transactional_db):
+    """A real Celery worker (solo) on the real Redis, consuming the default queues."""
+    with default_worker() as worker:
+        yield worker
 
 
 @pytest.fixture(scope="session")

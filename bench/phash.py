@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 import av  # noqa: E402
 import av.filter  # noqa: E402
 
+from apps.core.testing.patterns import Pattern  # noqa: E402
 from apps.media.duplicates.perceptual import PERCEPTUAL_THRESHOLD, SAMPLE_FRACTIONS, frame_hash, hamming, video_hash  # noqa: E402
-from apps.media.tests.patterns import Pattern  # noqa: E402
 
 WIDTH, HEIGHT = 1920, 1080
 

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from apps.core.testing.media import SAMPLES, make_corpus, make_sample  # noqa: E402
 from apps.media.probe import file_probe  # noqa: E402
-from apps.media.tests.media_factory import SAMPLES, make_corpus, make_sample  # noqa: E402
 
 
 def time_each(files: list[Path], run) -> list[float]:

@@ -45,8 +45,8 @@ def bench_probe(files: list[Path], ffprobe_count: int) -> None:
 
 
 def bench_initial_scan(folder: Path, count: int) -> None:
+    from apps.core.testing.media import make_corpus
     from apps.libraries import services
-    from apps.media.tests.media_factory import make_corpus
     from apps.scanning import services as scanning
 
     make_corpus(folder, count, kind="movies")

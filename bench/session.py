@@ -29,9 +29,9 @@ def run(seconds: float) -> None:
     from transcode import first_segment_seconds, interleaved
 
     from apps.accounts.services import users
+    from apps.core.testing.media import make_clip
     from apps.libraries import services as libraries
     from apps.media.models import MediaFile
-    from apps.media.tests.media_factory import make_clip
     from apps.playback.hls.transcoding import segment_at
     from apps.scanning import services as scanning
     from revenge.celery import app

@@ -78,7 +78,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
     django.setup()
-    from apps.media.tests.media_factory import make_clip
+    from apps.core.testing.media import make_clip
     from apps.playback.hls.transcoding import segment_durations
     from apps.playback.hls.writer import HlsPlan, hls_write
 

@@ -29,10 +29,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def run(files: int, interval: float, stable: float) -> None:
     from apps.accounts.services import users
+    from apps.core.testing.media import make_clip
     from apps.libraries import services
     from apps.media.models import Movie
     from apps.media.selectors import movies_visible_to
-    from apps.media.tests.media_factory import make_clip
     from apps.scanning import services as scanning
     from apps.scanning.services import library_paths_sync
     from apps.scanning.watcher.watch import LibraryWatcher

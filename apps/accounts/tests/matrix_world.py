@@ -1,24 +1,26 @@
 """The permission matrix's world: two libraries (one granted to everyone, one to nobody), rated items, one
-user per role, and fresh objects of each kind for each principal."""
+user per role, and fresh objects of each kind for each principal (of every app's API)."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from apps.accounts.models import Role
 from apps.accounts.services import roles, tokens, users
 from apps.audit.models import Activity
+from apps.core.testing.catalogue import MOVIE_NFO, SHOW_NFO, session_for
 from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
 from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
-from apps.notifications.tests.matrix import notification_objects
-from apps.playback.tests.factories import session_for
-from apps.playback.tests.matrix import playback_objects
+from apps.notifications import services as notification_services
+from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
+from apps.playback.models import PlaybackSession
 from apps.requests.models import ArrServer, MediaRequest
 from apps.scanning import services as scanning
 
-MOVIE_NFO = "<movie><title>{title}</title><year>{year}</year><mpaa>{mpaa}</mpaa></movie>"
-SHOW_NFO = "<tvshow><title>{title}</title><mpaa>{mpaa}</mpaa></tvshow>"
+UNREACHABLE = "http://hooks.invalid/hook"  # a name that never resolves: a test send fails at once
 
 
 class World:
@@ -148,6 +150,56 @@ class World:
             DuplicateMember.objects.bulk_create([DuplicateMember(group=group, file=f) for f in files])
             groups[case], self.duplicate_files[case] = group, files[0].pk
         return groups
+
+
+def notification_objects(kind: str, who: str, users: dict) -> dict:
+    """Fresh objects per principal: "own" belongs to `who`, "granted" to someone else (or is the operator's)."""
+    owner = users.get(who) or users["user"]
+    other = users["guest"] if owner != users["guest"] else users["user"]
+    if kind == "notification_agent":
+        agent = notification_services.agent_create(
+            name=f"agent-{who}", kind="webhook", url=UNREACHABLE, secret="s" * 20
+        )
+        return {"granted": agent}
+    if kind == "notification_channel":
+        return {case: _channel(user, who) for case, user in (("own", owner), ("granted", other))}
+    event = NotificationEvent.objects.create(
+        event_id=f"matrix-{kind}-{who}",
+        name="system.startup",
+        category="system",
+        payload={},
+        occurred_at=timezone.now(),
+    )
+    if kind == "notification_delivery":
+        agent = notification_services.agent_create(name=f"log-{who}", kind="webhook", url=UNREACHABLE, secret="s" * 20)
+        return {
+            "granted": NotificationDelivery.objects.create(event=event, agent=agent, next_attempt_at=event.occurred_at)
+        }
+    if kind == "notification":
+        return {
+            case: Notification.objects.create(user=user, event=event, name=event.name, title="Revenge web started")
+            for case, user in (("own", owner), ("granted", other))
+        }
+    raise AssertionError(kind)
+
+
+def _channel(user, who: str):
+    return notification_services.agent_create(
+        name=f"ch-{who}", kind="ntfy", owner=user, url="ntfy://ntfy.invalid/matrix"
+    )
+
+
+def _session(user) -> PlaybackSession:
+    media_file = MediaFile.objects.get(movie=Movie.objects.get(title="Family"))
+    return PlaybackSession.objects.create(
+        user=user, media_file=media_file, movie_id=media_file.movie_id, title="Family", method="transcode", duration=1
+    )
+
+
+def playback_objects(kind: str, who: str, users: dict) -> dict:
+    """HLS URLs: a token nobody has, and a live session's (the token is the credential, whoever holds it)."""
+    assert kind == "hls", kind
+    return {"unknown": SimpleNamespace(pk="no-such-token"), "own": SimpleNamespace(pk=_session(users["user"]).token)}
 
 
 def fresh_role(world, who):

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from apps.accounts.tests.matrix_world import World
 from apps.core import caching
+from apps.core.testing.catalogue import session_for
 from apps.libraries.models import LibraryScan, ScanError
 from apps.media.models import Episode, MediaFile, Movie, Show
-from apps.playback.tests.factories import session_for
 
 VIEWERS = ["guest", "kids", "user", "moderator"]
 UNKNOWN = 2**62  # a valid id that names nothing

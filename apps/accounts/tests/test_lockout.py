@@ -13,19 +13,12 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import LoginLockout, Role
 from apps.accounts.services import lockout, users
-from apps.core.api.throttling import ClientIPRateThrottle
 
-pytestmark = pytest.mark.django_db
+# The per-IP auth rate limit would answer 429 first; these tests are about the lockout.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 URL = "/api/v1/auth/token/"
 RIGHT = "correct horse battery staple"
 ATTACKER = "198.51.100.66"
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limit(monkeypatch):
-    """The per-IP auth rate limit would answer 429 first; these tests are about the lockout."""
-    # DRF reads the rates into the class when it is imported, so overriding settings would not reach it.
-    monkeypatch.setattr(ClientIPRateThrottle, "THROTTLE_RATES", {"ip": "100000/min", "auth": "100000/min"})
 
 
 def attempt(client, password: str = "wrong password", *, username: str = "alice", ip: str = ATTACKER):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import LoginLockout, Role
 from apps.accounts.services import tokens, users
-from apps.core.tests.test_server import Server
+from apps.core.testing.servers import Server
 
 RIGHT = "correct horse battery staple"
 ATTACKER, OWNER = "198.51.100.66", "192.0.2.10"

@@ -10,10 +10,10 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import LoginLockout, Role
 from apps.accounts.services import lockout, users
-from apps.accounts.tests.test_lockout import _no_rate_limit  # noqa: F401 - autouse: the rate limit answers 429 first
 from revenge import config
 
-pytestmark = pytest.mark.django_db
+# The per-IP auth rate limit would answer 429 first; these tests are about the lockout.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 RIGHT = "correct horse battery staple"
 INTERNET, OTHER_INTERNET = "203.0.113.50", "198.51.100.7"
 HOME, HOME_ATTACKER = "192.168.1.20", "192.168.1.66"

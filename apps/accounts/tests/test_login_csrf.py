@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from apps.accounts.tests.test_sessions import PASSWORD, make_user
+from apps.core.testing.people import PASSWORD, user_make
 
 pytestmark = pytest.mark.django_db
 LOGIN, ME = "/api/v1/auth/login/", "/api/v1/users/me/"
@@ -16,7 +16,7 @@ CREDENTIALS = {"username": "alice", "password": PASSWORD}
 
 @pytest.fixture
 def browser() -> Client:
-    make_user("alice")
+    user_make("alice")
     return Client(enforce_csrf_checks=True)
 
 

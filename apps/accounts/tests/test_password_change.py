@@ -11,8 +11,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, LoginSession, Role, User
-from apps.accounts.tests.test_sessions import PASSWORD, make_user, signed_in, with_token
 from apps.audit.models import Activity
+from apps.core.testing.clients import signed_in, with_token
+from apps.core.testing.people import PASSWORD, user_make
 
 pytestmark = pytest.mark.django_db
 ME = "/api/v1/users/me/"
@@ -27,8 +28,8 @@ def admin_browser(username: str, password: str = PASSWORD) -> Client:
 
 
 def test_api_password_reset_ends_the_users_sessions_and_tokens(django_capture_on_commit_callbacks, received):
-    make_user("boss", Role.ADMIN)
-    alice = make_user("alice")
+    user_make("boss", role=Role.ADMIN)
+    alice = user_make("alice")
     phone, laptop = signed_in("alice"), signed_in("alice")
     tv, _ = with_token("alice")
     boss = signed_in("boss")
@@ -57,7 +58,7 @@ def test_api_password_reset_ends_the_users_sessions_and_tokens(django_capture_on
 
 
 def test_own_password_change_keeps_only_the_session_that_made_it():
-    boss = make_user("boss", Role.ADMIN)
+    boss = user_make("boss", role=Role.ADMIN)
     here, elsewhere = signed_in("boss"), signed_in("boss")
     tv, _ = with_token("boss")
     assert here.patch(f"/api/v1/users/{boss.pk}/", {"password": NEW}, format="json").status_code == 200
@@ -68,7 +69,7 @@ def test_own_password_change_keeps_only_the_session_that_made_it():
 
 
 def test_own_password_change_from_a_token_revokes_that_token_too():
-    boss = make_user("boss", Role.ADMIN)
+    boss = user_make("boss", role=Role.ADMIN)
     tv, _ = with_token("boss")
     browser = signed_in("boss")
     assert tv.patch(f"/api/v1/users/{boss.pk}/", {"password": NEW}, format="json").status_code == 200
@@ -77,8 +78,8 @@ def test_own_password_change_from_a_token_revokes_that_token_too():
 
 
 def test_a_refused_change_revokes_nothing():
-    make_user("boss", Role.ADMIN)
-    alice = make_user("alice")
+    user_make("boss", role=Role.ADMIN)
+    alice = user_make("alice")
     tv, _ = with_token("alice")
     boss = signed_in("boss")
     bad = boss.patch(f"/api/v1/users/{alice.pk}/", {"password": NEW, "email": "not an address"}, format="json")
@@ -86,7 +87,7 @@ def test_a_refused_change_revokes_nothing():
     too_short = boss.patch(f"/api/v1/users/{alice.pk}/", {"password": "short"}, format="json")
     assert too_short.status_code == 400
     # A moderator cannot reach an admin's password at all.
-    make_user("mod", Role.MODERATOR)
+    user_make("mod", role=Role.MODERATOR)
     admin_tv, _ = with_token("boss")
     hidden = signed_in("mod").patch(f"/api/v1/users/{User.objects.get(username='boss').pk}/", {"password": NEW})
     assert hidden.status_code in (403, 404)
@@ -94,8 +95,8 @@ def test_a_refused_change_revokes_nothing():
 
 
 def test_admin_site_password_change_of_another_user():
-    make_user("boss", Role.ADMIN)
-    alice = make_user("alice")
+    user_make("boss", role=Role.ADMIN)
+    alice = user_make("alice")
     phone, (tv, _) = signed_in("alice"), with_token("alice")
     browser = admin_browser("boss")
     url = f"/admin/accounts/user/{alice.pk}/password/"
@@ -108,7 +109,7 @@ def test_admin_site_password_change_of_another_user():
 
 
 def test_admin_site_own_password_change_keeps_this_browser_only():
-    boss = make_user("boss", Role.ADMIN)
+    boss = user_make("boss", role=Role.ADMIN)
     browser, other = admin_browser("boss"), admin_browser("boss")
     tv, _ = with_token("boss")
     response = browser.post(f"/admin/accounts/user/{boss.pk}/password/", {"password1": NEW, "password2": NEW})
@@ -123,8 +124,8 @@ def test_admin_site_own_password_change_keeps_this_browser_only():
 
 
 def test_admin_site_disabling_the_password_ends_everything():
-    make_user("boss", Role.ADMIN)
-    alice = make_user("alice")
+    user_make("boss", role=Role.ADMIN)
+    alice = user_make("alice")
     tv, _ = with_token("alice")
     browser = admin_browser("boss")
     response = browser.post(
@@ -137,7 +138,7 @@ def test_admin_site_disabling_the_password_ends_everything():
 
 
 def test_changepassword_command_ends_sessions_and_tokens(monkeypatch):
-    make_user("alice")
+    user_make("alice")
     phone, (tv, _) = signed_in("alice"), with_token("alice")
     answers = iter(["mismatch one", "mismatch two", NEW, NEW])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
@@ -148,7 +149,7 @@ def test_changepassword_command_ends_sessions_and_tokens(monkeypatch):
 
 
 def test_changepassword_refuses_unknown_users_and_gives_up_after_three_tries(monkeypatch):
-    make_user("alice")
+    user_make("alice")
     tv, _ = with_token("alice")
     with pytest.raises(CommandError, match="user 'nobody' does not exist"):
         call_command("changepassword", "nobody")

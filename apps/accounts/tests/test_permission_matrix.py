@@ -25,10 +25,10 @@ from apps.accounts.tests.matrix_rules import (
     with_status,
 )
 from apps.accounts.tests.matrix_world import World, fresh_role
+from apps.core.testing.catalogue import session_for
 from apps.libraries.models import LibraryScan
 from apps.playback import watch
-from apps.playback.tests.factories import session_for
-from apps.playback.tests.matrix import playback_rules
+from apps.playback.models import PlaybackSession
 from apps.playback.watch_selectors import watch_states_in_progress
 from apps.requests.models import MediaRequest
 
@@ -153,13 +153,45 @@ NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
 }
 
 
+# Playback: sessions, watching, HLS URLs.
+MEMBERS = ("guest", "kids", "user")
 # Watching writes reach one's own sessions only: anyone else's is 404, even for managers (they terminate instead).
 OWN_SESSION = {
     "own": ALL_OK,
     "granted": hidden_from(ALL_OK, *PRINCIPALS[1:]),
     "hidden": hidden_from(ALL_OK, *PRINCIPALS[1:]),
 }
+# HLS URLs need no sign-in (the token is the credential): an unknown token is 404 for all, a live one 200.
+HLS_UNKNOWN = {"unknown": dict.fromkeys(PRINCIPALS, 404)}
+HLS_MASTER = {**HLS_UNKNOWN, "own": dict.fromkeys(PRINCIPALS, 200)}
+
+
+def _stop_all(world) -> None:
+    PlaybackSession.objects.update(state=PlaybackSession.State.STOPPED)
+
+
+def _status(own: int, others: int, moderator_on_admin: int) -> dict[str, dict[str, int]]:
+    """Sessions (the matrix's "playback_session" objects): `who`'s own, a plain member's, an admin's."""
+    return {
+        "own": {**ANON, **dict.fromkeys(MEMBERS, own), "moderator": others, "admin": others},
+        "granted": {**ANON, **dict.fromkeys(MEMBERS, 404), "moderator": others, "admin": others},
+        "hidden": {**ANON, **dict.fromkeys(MEMBERS, 404), "moderator": moderator_on_admin, "admin": others},
+    }
+
+
+PLAYBACK_CREATED = {case: with_status(rule, 201) for case, rule in catalogue_detail().items()}
 PLAYBACK_RULES: dict[tuple[str, str], Rule] = {
+    ("/api/v1/playback/sessions/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/playback/sessions/", "POST"): Rule(
+        PLAYBACK_CREATED,
+        objects="file",
+        body=lambda world, who, case: {"file": world.objects("file", who)[case].pk, "device_profile": "kodi"},
+        cleanup=_stop_all,
+    ),
+    ("/api/v1/playback/sessions/{id}/", "GET"): Rule(_status(200, 200, 404), objects="playback_session"),
+    ("/api/v1/playback/sessions/{id}/terminate/", "POST"): Rule(
+        _status(403, 200, 404), objects="playback_session", body=lambda world, who, case: {"message": "bye"}
+    ),
     ("/api/v1/playback/sessions/{id}/progress/", "POST"): Rule(
         OWN_SESSION, objects="playback_session", body=lambda w, who, c: {"position": 10, "paused": True}
     ),
@@ -181,6 +213,11 @@ PLAYBACK_RULES: dict[tuple[str, str], Rule] = {
         objects="movie",
         body=lambda w, who, case: {"movie": w.objects("movie", who)[case].pk, "watched": True},
     ),
+    ("/api/v1/playback/hls/{id}/master.m3u8", "GET"): Rule(HLS_MASTER, objects="hls"),
+    ("/api/v1/playback/hls/{id}/{id}/index.m3u8", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
+    ("/api/v1/playback/hls/{id}/{id}/segment_{id}.ts", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
+    ("/api/v1/playback/hls/{id}/subtitles/{id}.m3u8", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
+    ("/api/v1/playback/hls/{id}/subtitles/{id}.vtt", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
 }
 
 
@@ -375,7 +412,7 @@ RULES: dict[tuple[str, str], Rule] = {
         body=duplicate_member,
     ),
     **NOTIFICATION_RULES,
-    **playback_rules(),
+    **PLAYBACK_RULES,
 }
 
 

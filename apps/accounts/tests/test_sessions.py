@@ -13,10 +13,10 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, LoginSession, Role, User
 from apps.accounts.services import tokens, users
-from apps.accounts.tests.test_devices import CHROME, FIREFOX, IPHONE
+from apps.core.testing.clients import CHROME, FIREFOX, IPHONE, signed_in, with_token
+from apps.core.testing.people import PASSWORD, user_make
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
 SESSIONS, LOGIN, LOGOUT, LOGOUT_ALL = (
     "/api/v1/auth/sessions/",
     "/api/v1/auth/login/",
@@ -26,33 +26,12 @@ SESSIONS, LOGIN, LOGOUT, LOGOUT_ALL = (
 ME = "/api/v1/users/me/"
 
 
-def make_user(username: str, role: str = Role.USER) -> User:
-    return users.user_create(username=username, password=PASSWORD, by=None, role=Role.objects.get(group__name=role))
-
-
-def signed_in(username: str = "alice", **defaults) -> APIClient:
-    """A client signed in through POST /api/v1/auth/login/ (a session cookie)."""
-    client = APIClient(**defaults)
-    response = client.post(LOGIN, {"username": username, "password": PASSWORD}, format="json")
-    assert response.status_code == 200, response.content
-    return client
-
-
-def with_token(username: str = "alice", **defaults) -> tuple[APIClient, int]:
-    """A client that sends an API token got from POST /api/v1/auth/token/, and the token's id."""
-    client = APIClient(**defaults)
-    body = {"username": username, "password": PASSWORD, "device_name": "Living room TV"}
-    created = client.post("/api/v1/auth/token/", body, format="json").json()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {created['token']}")
-    return client, created["id"]
-
-
 def auth_events(received) -> list[str]:
     return [event.name for event in received if event.name.startswith("auth.")]
 
 
 def test_admin_login_is_listed_with_browser_and_os(django_capture_on_commit_callbacks, received):
-    make_user("mod", Role.MODERATOR)
+    user_make("mod", role=Role.MODERATOR)
     browser = Client(HTTP_USER_AGENT=FIREFOX)
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post("/admin/login/", {"username": "mod", "password": PASSWORD, "next": "/admin/"})
@@ -203,13 +182,13 @@ def test_expired_and_dead_ones_are_not_listed(user):
     assert LoginSession.objects.filter(user=user).count() == 2
     # A new password ends every session (Django's auth hash): they leave the list at once.
     users.user_update(user=user, by=None, password="another long password")
-    make_user("boss", Role.ADMIN)
+    user_make("boss", role=Role.ADMIN)
     assert signed_in("boss").get(SESSIONS, {"user": user.pk}).json() == []
 
 
 def test_managers_act_on_lower_ranks_only(user, django_capture_on_commit_callbacks, received):
-    moderator = make_user("mod", Role.MODERATOR)
-    boss = make_user("boss", Role.ADMIN)
+    moderator = user_make("mod", role=Role.MODERATOR)
+    boss = user_make("boss", role=Role.ADMIN)
     alice_browser = signed_in()
     _, alice_token = with_token()
     boss_browser = signed_in("boss")
@@ -244,7 +223,7 @@ def test_managers_act_on_lower_ranks_only(user, django_capture_on_commit_callbac
 
 
 def test_plain_users_cannot_act_on_others(user):
-    other = make_user("bob")
+    other = user_make("bob")
     bob = signed_in("bob")
     _, bob_token = with_token("bob")
     bob_session = LoginSession.objects.get(user=other)
@@ -284,7 +263,7 @@ def test_malformed_or_unknown_ids_are_not_found(user, device_id):
 
 @pytest.mark.parametrize("user_id", ["abc", "0", "-1", "99999999999999999999", "1e3", "%00", "1;DROP"])
 def test_malformed_user_ids_are_not_found_for_managers(user, user_id):
-    make_user("mod", Role.MODERATOR)
+    user_make("mod", role=Role.MODERATOR)
     mod = signed_in("mod")
     assert mod.get(SESSIONS, {"user": user_id}).status_code == 404
     assert mod.post(LOGOUT_ALL, {"user": user_id}, format="json").status_code in (400, 404)

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
 from apps.audit.models import Activity
 from apps.audit.services import activity_prune, activity_record
+from apps.core.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/activity/"
@@ -20,12 +20,6 @@ AUTH_EVENTS = {"login", "login_failed", "lockout"}
 
 def member(name: str, role: str):
     return users.user_create(username=name, password="x" * 12, by=None, role=Role.objects.get(group__name=role))
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

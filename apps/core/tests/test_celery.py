@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from celery import Celery, shared_task
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
 
 from apps.core import services, tasks
@@ -28,14 +27,6 @@ def settled_run(task_id: str, state: str) -> TaskRun:
             return run
         time.sleep(0.05)
     raise AssertionError(f"task {task_id} not recorded as {state}: {run and run.state}")
-
-
-@pytest.fixture
-def redis_worker(transactional_db):
-    assert settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
 
 
 def test_round_trip_through_redis_is_recorded(redis_worker):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from apps.media.tests.media_factory import make_clip
+from apps.core.testing.media import make_clip
 from apps.playback.hls.writer import HlsPlan, hls_write
 from revenge import celery, config
 

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.core import dispatch
-from apps.core.tests.workers import running_worker
+from apps.core.testing.workers import running_worker
 
 
 def test_every_apps_tasks_are_registered_when_one_is_asked_for():

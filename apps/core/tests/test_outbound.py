@@ -11,6 +11,7 @@ import pytest
 
 from apps.core import outbound
 from apps.core.outbound import OutboundRefused, outbound_guarded, outbound_request, outbound_target
+from apps.core.testing.servers import free_port
 
 REFUSED = [
     ("http://127.0.0.1/", "127.0.0.1 is a loopback address"),
@@ -174,9 +175,7 @@ def test_redirects_are_not_followed():
 def test_refused_targets_look_the_same_whether_the_port_is_open_or_closed():
     with receiver() as open_server:
         open_port = open_server.server_address[1]
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            closed_port = sock.getsockname()[1]
+        closed_port = free_port()
         answers = []
         for port in (open_port, closed_port):
             with pytest.raises(OutboundRefused) as refused:

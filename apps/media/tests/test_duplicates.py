@@ -8,9 +8,9 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from apps.core.testing.catalogue import ClipLibrary
 from apps.media.duplicates import detection, review
 from apps.media.models import DuplicateGroup, MediaFile
-from apps.media.tests.factories import ClipLibrary
 from revenge.celery import app
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
+from apps.core.testing.catalogue import ClipLibrary
 from apps.libraries import services as library_services
 from apps.media.models import DuplicateGroup, DuplicateMember, MediaFile
-from apps.media.tests.factories import ClipLibrary
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from guardian.shortcuts import assign_perm
 from apps.accounts.models import Role
 from apps.accounts.services import users
 from apps.audit.models import Activity
+from apps.core.testing.catalogue import ClipLibrary
 from apps.media.models import DuplicateGroup, MediaFile
-from apps.media.tests.factories import ClipLibrary
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from apps.core.testing.catalogue import CLIP
+from apps.core.testing.media import has_codec, make_clip, reencode
 from apps.media.duplicates.detection import PERCEPTUAL_THRESHOLD
 from apps.media.duplicates.perceptual import (
     SAMPLE_FRACTIONS,
@@ -19,8 +21,6 @@ from apps.media.duplicates.perceptual import (
     mean_distance,
     video_hash,
 )
-from apps.media.tests.factories import CLIP
-from apps.media.tests.media_factory import has_codec, make_clip, reencode
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for apps.media.probe and the `probe` management command, on real files made by media_factory."""
+"""Tests for apps.media.probe and the `probe` management command, on real files made by the test kit."""
 
 import io
 import json
@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.core.testing.media import SAMPLES, has_codec, hevc_codec, make_clip, make_corpus, make_sample
 from apps.media.probe import ProbeError, ProbeResult, file_probe
-from apps.media.tests import media_factory
-from apps.media.tests.media_factory import SAMPLES, has_codec, make_clip, make_corpus, make_sample
 
 HEVC = "hevc" if has_codec("libx265") else "h264"
 
@@ -33,7 +32,7 @@ EXPECTED = {
 }
 
 HDR10_CLIP = {
-    "video_codec": media_factory.hevc_codec(),
+    "video_codec": hevc_codec(),
     "pix_fmt": "yuv420p10le",
     "color_transfer": "smpte2084",
     "color_primaries": "bt2020",

@@ -7,11 +7,10 @@ from types import SimpleNamespace
 import pytest
 
 from apps.accounts.models import Role
-from apps.accounts.services import roles, users
-from apps.core.tests.workers import running_worker
-from apps.libraries import services as libraries
-from apps.media.models import Episode, Movie, Season, Show
-from apps.notifications.tests.receivers import (
+from apps.core.testing.catalogue import movie_make
+from apps.core.testing.people import kids_role_make, user_make
+from apps.core.testing.receivers import (
+    SECRET,
     DiscordServer,
     GotifyServer,
     NtfyServer,
@@ -19,8 +18,10 @@ from apps.notifications.tests.receivers import (
     SmtpServer,
     WebhookReceiver,
 )
+from apps.core.testing.workers import running_worker
+from apps.libraries import services as libraries
+from apps.media.models import Episode, Season, Show
 
-SECRET = "a-webhook-secret-of-some-length"
 QUEUES = ["celery", "notifications"]
 
 
@@ -78,15 +79,12 @@ def worker(transactional_db, settings):
 @pytest.fixture
 def people(db):
     """An admin, a moderator, a member, a guest and a kids account (age limit 10)."""
-    by_name = {role.name: role for role in Role.objects.select_related("group")}
-    kids_role = roles.role_create(name="kids", rank=15, by=None, max_parental_age=10)
-    make = users.user_create
     return SimpleNamespace(
-        admin=make(username="boss", password="x" * 12, by=None, role=by_name[Role.ADMIN], email="boss@example.org"),
-        moderator=make(username="mod", password="x" * 12, by=None, role=by_name[Role.MODERATOR]),
-        member=make(username="member", password="x" * 12, by=None, email="member@example.org"),
-        guest=make(username="guest", password="x" * 12, by=None, role=by_name[Role.GUEST]),
-        kids=make(username="kid", password="x" * 12, by=None, role=kids_role, email="kid@example.org"),
+        admin=user_make("boss", role=Role.ADMIN, email="boss@example.org"),
+        moderator=user_make("mod", role=Role.MODERATOR),
+        member=user_make("member", email="member@example.org"),
+        guest=user_make("guest", role=Role.GUEST),
+        kids=user_make("kid", role=kids_role_make(), email="kid@example.org"),
     )
 
 
@@ -103,19 +101,14 @@ def catalogue(people, tmp_path):
     libraries.library_grants_set(library=shows, roles=everyone, users={}, by=people.admin)
     libraries.library_grants_set(library=closed, roles={}, users={}, by=people.admin)
 
-    def movie(library, title, age):
-        return Movie.objects.create(
-            library=library, match_key=title.lower(), title=title, year=2001, age_rating=age, has_main_file=True
-        )
-
     show = Show.objects.create(library=shows, match_key="grim", title="Grim Show", age_rating=16)
     season = Season.objects.create(show=show, season_number=1)
     return SimpleNamespace(
         open=open_library,
         closed=closed,
         shows=shows,
-        family=movie(open_library, "Family Film", 6),
-        adult=movie(open_library, "Adult Film", 18),
-        hidden=movie(closed, "Hidden Film", 0),
+        family=movie_make(library=open_library, title="Family Film", age_rating=6),
+        adult=movie_make(library=open_library, title="Adult Film", age_rating=18),
+        hidden=movie_make(library=closed, title="Hidden Film", age_rating=0),
         grim_episode=Episode.objects.create(show=show, season=season, match_key="s01e01", episode_number=1),
     )

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from apps.audit.models import Activity
+from apps.core.testing.receivers import SECRET
 from apps.notifications.models import NotificationAgent, NotificationDelivery
-from apps.notifications.tests.conftest import SECRET
 from apps.notifications.tests.helpers import dispatched, make_agent
 
 pytestmark = pytest.mark.django_db

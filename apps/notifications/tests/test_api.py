@@ -6,18 +6,13 @@ import ipaddress
 import pytest
 from rest_framework.test import APIClient
 
+from apps.core.testing.clients import client_for
+from apps.core.testing.receivers import SECRET
 from apps.notifications.models import Notification, NotificationAgent, NotificationDelivery
-from apps.notifications.tests.conftest import SECRET
 from apps.notifications.tests.helpers import dispatched, make_agent
 
 pytestmark = pytest.mark.django_db
 AGENTS = "/api/v1/notifications/agents/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_manager_creates_a_webhook_agent_and_never_reads_its_secret_back(people, webhook):

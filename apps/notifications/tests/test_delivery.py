@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from apps.audit.models import Activity
 from apps.core import events
+from apps.core.testing.receivers import SECRET
+from apps.core.testing.servers import wait_until
 from apps.notifications import delivery, tasks
 from apps.notifications.models import NotificationAgent, NotificationDelivery
-from apps.notifications.tests.conftest import SECRET
 from apps.notifications.tests.helpers import dispatched, make_agent
-from apps.notifications.tests.receivers import wait_until
 
 Status = NotificationDelivery.Status
 EVENT = "request.available"

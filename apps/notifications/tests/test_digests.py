@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from apps.core.testing.servers import wait_until
 from apps.media.models import Episode, Movie
 from apps.notifications import delivery, digests, services, tasks
 from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
-from apps.notifications.tests.receivers import wait_until
 
 
 def added(item, when) -> None:

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.core.testing.receivers import SECRET
 from apps.notifications import kinds, services
 from apps.notifications.models import NotificationAgent
-from apps.notifications.tests.conftest import SECRET
 
 
 def refused(**fields) -> dict:

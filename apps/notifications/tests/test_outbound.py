@@ -6,13 +6,13 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.audit.models import Activity
 from apps.core import outbound
+from apps.core.testing.clients import client_for
+from apps.core.testing.receivers import SECRET
 from apps.notifications import senders, services
 from apps.notifications.models import NotificationAgent
-from apps.notifications.tests.conftest import SECRET
 from apps.notifications.tests.helpers import make_agent
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,6 @@ HOSTILE = [
     ("0x7f.1", "127.0.0.1 (of 0x7f.1) is a loopback address"),
     ("localhost:8399", "127.0.0.1 (of localhost) is a loopback address"),
 ]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.mark.parametrize(("host", "reason"), HOSTILE)

@@ -3,9 +3,9 @@
 import pytest
 
 from apps.core import events
+from apps.core.testing.receivers import SECRET
 from apps.notifications import delivery, selectors, services
 from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
-from apps.notifications.tests.conftest import SECRET
 from apps.notifications.tests.helpers import dispatched, make_agent
 
 pytestmark = pytest.mark.django_db

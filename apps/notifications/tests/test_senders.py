@@ -5,10 +5,10 @@ import time
 
 import pytest
 
+from apps.core.testing.receivers import SECRET
 from apps.notifications import kinds, senders, services
 from apps.notifications.messages import Message
 from apps.notifications.senders import web
-from apps.notifications.tests.conftest import SECRET
 from apps.notifications.tests.helpers import make_agent
 
 MESSAGE = Message(title="Now available: Heat (1995)", body="Heat is ready to play.", link="http://media.local/x")
@@ -92,7 +92,7 @@ def test_discord_gets_its_documented_webhook_body(db, discord):
 def test_discord_body_stays_within_discords_limits():
     long = Message(title="t" * 500, body="b" * 9000, link="not a url", poster="")
     body = web.discord_body(message=long)
-    from apps.notifications.tests.receivers import DiscordServer
+    from apps.core.testing.receivers import DiscordServer
 
     assert DiscordServer.body_problems(json.loads(json.dumps(body))) == []
 
@@ -145,7 +145,7 @@ def test_email_goes_through_a_real_smtp_server(db, smtp):
 
 
 def test_email_to_a_server_that_is_not_there_fails_with_a_reason(db):
-    from apps.notifications.tests.receivers import free_port
+    from apps.core.testing.servers import free_port
 
     config = {"host": "127.0.0.1", "port": free_port(), "to": ["ops@example.org"]}
     agent = make_agent(kind="email", config=config, events=["*"])

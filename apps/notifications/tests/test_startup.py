@@ -8,7 +8,7 @@ from django.db import connection
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
-from apps.core.tests.test_server import Server
+from apps.core.testing.servers import Server
 from apps.notifications.models import Notification
 
 

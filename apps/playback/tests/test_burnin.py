@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import av
 import pytest
 
+from apps.core.testing.subtitles import brightness, clip_with_bitmap_subtitles, dark_clip
 from apps.playback.hls.writer import HlsPlan, hls_write
 from apps.playback.subtitles.bitmap import pictures_read
 from apps.playback.subtitles.text import BurnIn
-from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles, dark_clip
 
 FFMPEG = shutil.which("ffmpeg")
 SRT = "1\n00:00:01,000 --> 00:00:02,000\nBURNED IN\n\n2\n00:00:02,500 --> bad timing\nnever shown\n"
-
-
-def brightness(playlist: Path, *, at: float, box: tuple[int, int, int, int], peak: bool = False) -> float:
-    """Mean (or highest) luma inside `box` (x, y, width, height) of the output frame nearest `at` seconds."""
-    with av.open(str(playlist)) as container:
-        frame = min(container.decode(video=0), key=lambda f: abs((f.time or 0) - at - 0.05))
-        plane = frame.planes[0]
-        data = bytes(plane)
-    x, y, width, height = box
-    rows = [data[(y + r) * plane.line_size + x : (y + r) * plane.line_size + x + width] for r in range(height)]
-    return max(map(max, rows)) if peak else sum(map(sum, rows)) / (width * height)
 
 
 def test_a_text_cue_is_drawn_while_it_shows_and_only_then(tmp_path):
@@ -99,8 +87,8 @@ def test_a_pgs_file_beside_the_video_is_burned_in(tmp_path, user):
     """A .sup sidecar (PGS segments with their "PG" headers) is found by the scan and burned through its demuxer."""
     from rest_framework.test import APIClient
 
-    from apps.playback.tests.conftest import library_of
-    from apps.playback.tests.subtitle_factory import pgs_clear, pgs_display_set
+    from apps.core.testing.catalogue import library_of
+    from apps.core.testing.subtitles import pgs_clear, pgs_display_set
 
     folder = tmp_path / "movies" / "Sup (2000)"
     folder.mkdir(parents=True)

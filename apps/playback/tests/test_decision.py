@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.accounts.services import users
+from apps.core.testing.clients import client_for
+from apps.core.testing.media import make_clip
 from apps.libraries import services
 from apps.media.models import MediaFile
-from apps.media.tests.media_factory import make_clip
 from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +34,7 @@ def indexed(root, user, *clips: tuple[str, dict]) -> dict[str, MediaFile]:
 
 @pytest.fixture
 def client(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
+    return client_for(user)
 
 
 def decision(client, media_file, **query):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.media.tests.media_factory import has_codec, make_clip
+from apps.core.testing.media import has_codec, make_clip
 from apps.playback.hls.writer import HlsPlan, TranscodeStopped, hls_write
 
 FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")

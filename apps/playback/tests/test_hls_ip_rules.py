@@ -7,8 +7,8 @@ from django.test import Client
 
 from apps.accounts.models import IPRule, Role
 from apps.accounts.services import users
+from apps.core.testing.catalogue import library_of
 from apps.playback.models import PlaybackSession
-from apps.playback.tests.conftest import library_of
 
 pytestmark = pytest.mark.django_db
 

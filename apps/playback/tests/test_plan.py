@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.media.tests.media_factory import make_clip
+from apps.core.testing.catalogue import library_of
+from apps.core.testing.media import make_clip
 from apps.playback.hls import serving, transcoding
 from apps.playback.models import PlaybackSession
-from apps.playback.tests.conftest import library_of
 
 pytestmark = pytest.mark.django_db
 SESSIONS = "/api/v1/playback/sessions/"

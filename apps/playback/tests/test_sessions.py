@@ -11,13 +11,13 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
+from apps.core.testing.catalogue import library_of
+from apps.core.testing.media import make_clip
 from apps.libraries import services as libraries
-from apps.media.tests.media_factory import make_clip
 from apps.playback import services
 from apps.playback.hls import encoders
 from apps.playback.hls.writer import HlsPlan
 from apps.playback.models import PlaybackSession
-from apps.playback.tests.conftest import library_of
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/playback/sessions/"
@@ -202,7 +202,7 @@ def test_a_start_position_starts_the_transcode_at_its_segment(user, movie_file):
 
 
 def test_text_subtitles_are_burned_in_on_request_and_bitmap_ones_always(tmp_path, user):
-    from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles
+    from apps.core.testing.subtitles import clip_with_bitmap_subtitles
 
     folder = tmp_path / "films" / "Subbed (2000)"
     folder.mkdir(parents=True)

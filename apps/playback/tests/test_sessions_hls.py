@@ -13,11 +13,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.core.tests.workers import queues_purge, running_worker
-from apps.media.tests.media_factory import has_codec, make_clip
+from apps.core.testing.catalogue import library_of
+from apps.core.testing.clients import Http
+from apps.core.testing.media import has_codec, make_clip
+from apps.core.testing.workers import queues_purge, running_worker
 from apps.playback import services
 from apps.playback.models import PlaybackSession
-from apps.playback.tests.conftest import Http, library_of
 
 FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")
 pytestmark = pytest.mark.skipif(not FFMPEG, reason="Debian's ffmpeg is the reference client (.ci/run installs it)")
@@ -265,8 +266,7 @@ def test_a_transcode_lists_smaller_variants_and_serves_the_one_a_player_switches
 
 
 def test_a_bitmap_subtitle_is_burned_into_the_stream_a_player_gets(tmp_path, live_server, transcoder, user):
-    from apps.playback.tests.subtitle_factory import clip_with_bitmap_subtitles
-    from apps.playback.tests.test_burnin import brightness
+    from apps.core.testing.subtitles import brightness, clip_with_bitmap_subtitles
 
     folder = tmp_path / "movies" / "Subbed (2000)"
     folder.mkdir(parents=True)

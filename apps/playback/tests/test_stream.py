@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
+from apps.core.testing.clients import client_for
 from apps.libraries import services
 from apps.media.models import MediaFile
 from apps.scanning import services as scanning
@@ -31,9 +32,7 @@ def files(tmp_path, place):
 
 @pytest.fixture
 def client(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
+    return client_for(user)
 
 
 def url(media_file) -> str:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from apps.accounts.services import tokens, users
-from apps.core.tests.test_server import Server
+from apps.core.testing.servers import Server
 from apps.libraries import services
 from apps.media.models import MediaFile
 from apps.scanning import services as scanning

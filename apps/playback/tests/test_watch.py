@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from apps.core.testing.catalogue import episode, scanned, session_for
 from apps.media.models import Movie
 from apps.playback import watch
 from apps.playback.models import PlaybackSession, WatchState
-from apps.playback.tests.factories import episode, scanned, session_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from apps.core.testing.catalogue import session_for
 from apps.playback import watch
-from apps.playback.tests.factories import session_for
 
 pytestmark = pytest.mark.django_db
 

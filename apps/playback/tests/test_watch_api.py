@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.core.testing.catalogue import episode, session_for
 from apps.playback.models import PlaybackSession, WatchState
-from apps.playback.tests.factories import episode, session_for
 
 pytestmark = pytest.mark.django_db
 

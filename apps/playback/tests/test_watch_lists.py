@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from apps.core.testing.catalogue import episode, session_for
 from apps.media.models import Episode
 from apps.playback import watch
-from apps.playback.tests.factories import episode, session_for
 from apps.playback.watch_selectors import episodes_next_up, watch_states_in_progress
 
 pytestmark = pytest.mark.django_db

@@ -1,17 +1,16 @@
-"""Fixtures of the request tests: Radarr/Sonarr stand-ins on 127.0.0.1, their servers, people, a real worker."""
+"""Fixtures of the request tests: Radarr/Sonarr stand-ins (the kit's) and their servers, people, a real worker."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
-from apps.accounts.services import users
-from apps.core.tests.workers import running_worker
+from apps.core.testing.arr import API_KEY, FakeArr
+from apps.core.testing.people import user_make
+from apps.core.testing.workers import running_worker
 from apps.requests.models import ArrServer
-from apps.requests.tests.fake_arr import API_KEY, FakeArr
 
 QUEUES = ["celery", "notifications"]
 
@@ -60,27 +59,13 @@ def servers(radarr, sonarr, db):
 @pytest.fixture
 def people(db):
     """An admin, a moderator, two members (quota: 10 movies and 5 shows a week), a guest."""
-    roles = {role.name: role for role in Role.objects.select_related("group")}
-    make = users.user_create
     return SimpleNamespace(
-        admin=make(username="boss", password="x" * 12, by=None, role=roles[Role.ADMIN]),
-        moderator=make(username="mod", password="x" * 12, by=None, role=roles[Role.MODERATOR]),
-        member=make(username="member", password="x" * 12, by=None),
-        other=make(username="other", password="x" * 12, by=None),
-        guest=make(username="guest", password="x" * 12, by=None, role=roles[Role.GUEST]),
+        admin=user_make("boss", role=Role.ADMIN),
+        moderator=user_make("mod", role=Role.MODERATOR),
+        member=user_make("member"),
+        other=user_make("other"),
+        guest=user_make("guest", role=Role.GUEST),
     )
-
-
-@pytest.fixture
-def api():
-    """api(user) → an API client signed in as `user`."""
-
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return client_for
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
+from apps.core.testing.arr import API_KEY, FakeArr
 from apps.requests.arr import ArrClient, ArrNotFound, ArrRejected, ArrServerError, ArrUnauthorized, ArrUnreachable
-from apps.requests.tests.fake_arr import API_KEY, FakeArr
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
+from apps.core.testing.arr import API_KEY, FakeArr
 from apps.requests.models import ArrServer
-from apps.requests.tests.fake_arr import API_KEY, FakeArr
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/requests/servers/"

@@ -9,11 +9,12 @@ import logging
 
 import pytest
 
+from apps.core.testing.receivers import NtfyServer
+from apps.core.testing.servers import wait_until
 from apps.libraries import services as libraries
 from apps.media.models import MediaFile
 from apps.notifications import services as notifications
 from apps.notifications.models import Notification
-from apps.notifications.tests.receivers import NtfyServer, wait_until
 from apps.requests import webhooks
 from apps.requests.models import ArrServer, MediaRequest
 

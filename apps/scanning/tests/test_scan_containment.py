@@ -170,7 +170,7 @@ def test_sidecars_linked_out_of_the_library_are_never_read(movies, outside, plac
 
 
 def test_a_truncated_download_is_a_scan_error_not_a_movie(movies, place, tmp_path):
-    from apps.media.tests.media_factory import make_clip
+    from apps.core.testing.media import make_clip
 
     video = make_clip(tmp_path / "whole.mkv", audio_codec=None, width=320, height=240, pattern=1)
     place(movies, "Cut (2011)/Cut (2011).mkv", content=video.read_bytes()[:1500])

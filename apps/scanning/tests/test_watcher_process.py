@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from apps.core.tests.test_celery import redis_worker  # noqa: F401 - the fixture
 from apps.libraries import services
 from apps.libraries.models import LibraryScan, WatcherStatus
 from apps.media.models import MediaFile
@@ -30,7 +29,7 @@ def wait_for(condition, timeout: float = 60) -> None:
     raise AssertionError("not reached in time")
 
 
-def test_the_watch_libraries_command_feeds_the_workers(tmp_path, clips, redis_worker, settings):  # noqa: F811
+def test_the_watch_libraries_command_feeds_the_workers(tmp_path, clips, redis_worker, settings):
     root = tmp_path / "movies"
     root.mkdir()
     library = services.library_create(name="Movies", kind="movies", paths=[str(root)])

@@ -30,3 +30,12 @@ def running_worker(*queues: str, concurrency: int = 2) -> Iterator[object]:
     ) as worker:
         yield worker
     queues_purge(*queues)
+
+
+@contextmanager
+def default_worker() -> Iterator[object]:
+    """A solo worker on the default queues, after dropping everything waiting anywhere."""
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

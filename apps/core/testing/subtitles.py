@@ -105,3 +105,14 @@ def clip_with_bitmap_subtitles(
             out.mux(packet)
     video.unlink()
     return path
+
+
+def brightness(playlist: Path, *, at: float, box: tuple[int, int, int, int], peak: bool = False) -> float:
+    """Mean (or highest) luma inside `box` (x, y, width, height) of the output frame nearest `at` seconds."""
+    with av.open(str(playlist)) as container:
+        frame = min(container.decode(video=0), key=lambda f: abs((f.time or 0) - at - 0.05))
+        plane = frame.planes[0]
+        data = bytes(plane)
+    x, y, width, height = box
+    rows = [data[(y + r) * plane.line_size + x : (y + r) * plane.line_size + x + width] for r in range(height)]
+    return max(map(max, rows)) if peak else sum(map(sum, rows)) / (width * height)

@@ -12,7 +12,7 @@ from pathlib import Path
 import av
 from av.video.reformatter import ColorPrimaries, ColorTrc
 
-from apps.media.tests.patterns import Pattern
+from apps.core.testing.patterns import Pattern
 
 # Suffix -> ffmpeg muxer name.
 MUXERS = {

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,11 +13,10 @@ from email import message_from_bytes
 from email.message import Message as EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from apps.core.testing.servers import free_port
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# The secret the webhook receivers share with the agents that call them.
+SECRET = "a-webhook-secret-of-some-length"
 
 
 @dataclass
@@ -254,12 +252,3 @@ class SmtpServer:
 
     def close(self) -> None:
         self.controller.stop()
-
-
-def wait_until(predicate, timeout: float = 30, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
