@@ -231,7 +231,8 @@ def scan_index_paths(*, scan: LibraryScan, paths: list[str]) -> None:
         problems.extend(found_problems)
         if record is not None:
             records.append(record)
-    counts = media_services.files_index(library=library, records=records)
+    with events.batch():  # one cache bump and one delivery pass per chunk, not two per new movie
+        counts = media_services.files_index(library=library, records=records)
     scan_errors_record(scan, problems)
     LibraryScan.objects.filter(pk=scan.pk).update(
         added=F("added") + counts.added,
