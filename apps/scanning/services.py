@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,9 +19,10 @@ from apps.libraries.containment import LEAVES, allowed_folders
 from apps.libraries.models import Library, LibraryScan, ScanError
 from apps.media import services as media_services
 from apps.media.models import MediaFile
-from apps.scanning import path_sync
+from apps.scanning import path_sync, probing
 from apps.scanning.fingerprint import file_fingerprint
 from apps.scanning.indexer import FolderCache, read_file
+from apps.scanning.probing import Probed
 from apps.scanning.walker import FileStat, Skipped, printable, walk
 
 logger = logging.getLogger(__name__)
@@ -89,11 +91,12 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
             for chunk in chunks:
                 transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
         else:
-            for chunk in chunks:
-                scan_index_paths(scan=scan, paths=chunk)
-                if progress is not None:
-                    scan.refresh_from_db()
-                    progress(scan)
+            with closing(probing.probes_ahead(chunks, allowed=allowed_folders(library.paths))) as ahead:
+                for chunk, probed in zip(chunks, ahead, strict=True):
+                    scan_index_paths(scan=scan, paths=chunk, probed=probed)
+                    if progress is not None:
+                        scan.refresh_from_db()
+                        progress(scan)
         scan_finish_if_done(scan=scan)
     except Exception as exc:
         # A scan that stops half-way must not keep the library locked until it goes stale.
@@ -220,14 +223,18 @@ def _apply_moves(library: Library, new: list[FileStat], missing: dict[int, tuple
     return moved
 
 
-def scan_index_paths(*, scan: LibraryScan, paths: list[str]) -> None:
-    """Index these files of the scan's library; the same path is used by chunks, the CLI and the watcher."""
+def scan_index_paths(*, scan: LibraryScan, paths: list[str], probed: dict[str, Probed] | None = None) -> None:
+    """Index these files of the scan's library; the same path is used by chunks, the CLI and the watcher.
+
+    `probed`: their probes by path, made ahead in worker processes (the CLI); else each is probed here."""
     library = scan.library
     roots = list(library.folders.values_list("path", flat=True))
     cache = FolderCache(roots=roots)
     records, problems = [], []
     for path in paths:
-        record, found_problems = read_file(path=path, library_kind=library.kind, roots=roots, cache=cache)
+        record, found_problems = read_file(
+            path=path, library_kind=library.kind, roots=roots, cache=cache, probed=probed.get(path) if probed else None
+        )
         problems.extend(found_problems)
         if record is not None:
             records.append(record)
