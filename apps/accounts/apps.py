@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from apps.accounts import schema, signals  # noqa: F401 - OpenAPI auth extension, cache invalidation
+        from apps.accounts import signals
 
         post_migrate.connect(signals.setup_roles_after_migrate, dispatch_uid="revenge-setup-roles")
