@@ -104,17 +104,9 @@ def library_root(path: str, roots: list[str]) -> str | None:
 
 
 def read_file(
-    *,
-    path: str,
-    library_kind: str,
-    roots: list[str],
-    cache: FolderCache,
-    probe: bool = True,
-    probed: ProbeResult | ProbeError | None = None,
+    *, path: str, library_kind: str, roots: list[str], cache: FolderCache, probe: bool = True
 ) -> tuple[IndexedFile | None, list[Skipped]]:
-    """Everything known about one file, and the problems met on the way (never raises on bad input).
-
-    `probed`: its probe (or ProbeError) done already, in a worker process (apps.scanning.probing)."""
+    """Everything known about one file, and the problems met on the way (never raises on bad input)."""
     problems: list[Skipped] = []
     found = stat_file(path, allowed=cache.allowed)
     if isinstance(found, Skipped):
@@ -135,9 +127,7 @@ def read_file(
     )
     if probe:
         try:
-            if isinstance(probed, ProbeError):
-                raise probed
-            record.probe = probed or probe_file(path)
+            record.probe = probe_file(path)
         except ProbeError as exc:
             record.probe_error = str(exc) or "unreadable media file"
             problems.append(Skipped(path, record.probe_error))

@@ -22,7 +22,6 @@ from apps.media.models import MediaFile
 from apps.scanning import path_sync, probing
 from apps.scanning.fingerprint import file_fingerprint
 from apps.scanning.indexer import FolderCache, read_file
-from apps.scanning.probing import Probed
 from apps.scanning.walker import FileStat, Skipped, printable, walk
 
 logger = logging.getLogger(__name__)
@@ -91,9 +90,10 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
             for chunk in chunks:
                 transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
         else:
-            with closing(probing.probes_ahead(chunks, allowed=allowed_folders(library.paths))) as ahead:
-                for chunk, probed in zip(chunks, ahead, strict=True):
-                    scan_index_paths(scan=scan, paths=chunk, probed=probed)
+            roots = list(library.folders.values_list("path", flat=True))
+            with closing(probing.reads_ahead(chunks, library_kind=library.kind, roots=roots)) as ahead:
+                for chunk, read in zip(chunks, ahead, strict=True):
+                    scan_index_paths(scan=scan, paths=chunk, read=read)
                     if progress is not None:
                         scan.refresh_from_db()
                         progress(scan)
@@ -223,21 +223,22 @@ def _apply_moves(library: Library, new: list[FileStat], missing: dict[int, tuple
     return moved
 
 
-def scan_index_paths(*, scan: LibraryScan, paths: list[str], probed: dict[str, Probed] | None = None) -> None:
+def scan_index_paths(*, scan: LibraryScan, paths: list[str], read: probing.ReadChunk | None = None) -> None:
     """Index these files of the scan's library; the same path is used by chunks, the CLI and the watcher.
 
-    `probed`: their probes by path, made ahead in worker processes (the CLI); else each is probed here."""
+    `read`: their records and problems, read ahead in worker processes (probing.reads_ahead); else read here."""
     library = scan.library
-    roots = list(library.folders.values_list("path", flat=True))
-    cache = FolderCache(roots=roots)
-    records, problems = [], []
-    for path in paths:
-        record, found_problems = read_file(
-            path=path, library_kind=library.kind, roots=roots, cache=cache, probed=probed.get(path) if probed else None
-        )
-        problems.extend(found_problems)
-        if record is not None:
-            records.append(record)
+    if read is not None:
+        records, problems = read
+    else:
+        roots = list(library.folders.values_list("path", flat=True))
+        cache = FolderCache(roots=roots)
+        records, problems = [], []
+        for path in paths:
+            record, found_problems = read_file(path=path, library_kind=library.kind, roots=roots, cache=cache)
+            problems.extend(found_problems)
+            if record is not None:
+                records.append(record)
     with events.batch():  # one cache bump and one delivery pass per chunk, not two per new movie
         counts = media_services.files_index(library=library, records=records)
     scan_errors_record(scan, problems)
