@@ -9,7 +9,7 @@ Measured, each as a subprocess the way an operator runs it:
 - start-up: a trivial management command (`version`) and `scan_library` with nothing to scan;
 - an unchanged rescan of `--rescan-files` files (hard links of a few clips, rows as a finished scan leaves them);
 - peak RSS of each scan_library process, to show memory stays flat in library size.
-PostgreSQL: DATABASE_URL's server (database NAME_bench is created and dropped), with REDIS_URL (flushed) when set.
+PostgreSQL: DATABASE_URL's server (database NAME_bench is created and dropped), with REDIS_URL when set.
 CPU seconds (the command and the processes it waited for) are printed beside wall time: on a shared machine
 they move less than wall time does.
 SQLite: a fresh data dir with the file-based cache, as an install without Redis runs.
@@ -106,10 +106,6 @@ class Backend:
         else:
             for leftover in self.data_dir.iterdir():
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        if self.env.get("REDIS_URL"):
-            import redis
-
-            redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         self.manage("migrate", "--verbosity", "0")
 
     def drop(self) -> None:
