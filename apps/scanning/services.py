@@ -89,7 +89,7 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
 
             for chunk in chunks:
                 transaction.on_commit(lambda c=chunk: library_index_chunk.delay(scan.pk, c))
-        else:
+        elif chunks:
             roots = list(library.folders.values_list("path", flat=True))
             with closing(probing.reads_ahead(chunks, library_kind=library.kind, roots=roots)) as ahead:
                 for chunk, read in zip(chunks, ahead, strict=True):
