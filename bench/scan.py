@@ -303,8 +303,6 @@ def main() -> None:
         corpus = scratch / "corpus"
         files = make_corpus(corpus, args.files, bases)
         print(f"corpus    {len(files)} files, H.264/AAC, mkv + mp4, {os.cpu_count()} cores")
-        ffprobe_rate = None if "ffprobe" in skip else bench_ffprobe(files, args.ffprobe_files)
-        minidlna_rate = None if "minidlna" in skip else bench_minidlna(corpus, scratch, len(files))
         many = scratch / "many"
         if "rescan" not in skip:
             many.mkdir()
@@ -317,6 +315,9 @@ def main() -> None:
                 if "startup" not in skip:
                     bench_startup(backend)
                 if "first" not in skip:
+                    # The baselines right before each scan: on a shared machine the load changes within minutes.
+                    ffprobe_rate = None if "ffprobe" in skip else bench_ffprobe(files, args.ffprobe_files)
+                    minidlna_rate = None if "minidlna" in skip else bench_minidlna(corpus, scratch / name, len(files))
                     rate = bench_first_scan(backend, corpus, args.files)
                     for label, theirs in (("ffprobe per file", ffprobe_rate), ("minidlna", minidlna_rate)):
                         if theirs:
