@@ -59,6 +59,9 @@ def _is_stale(scan: LibraryScan) -> bool:
     return timezone.now() - last_sign > timedelta(minutes=settings.SCAN_STALE_MINUTES)
 
 
+NEW, CHANGED, UNCHANGED = 0, 1, 2
+
+
 @dataclass
 class Diff:
     to_index: list[str]
@@ -172,25 +175,31 @@ def catalogue_diff(
     files = MediaFile.objects.filter(library=library)
     if rows_within is not None:
         files = files.filter(rows_within)
-    rows = {
-        row[1]: row for row in files.values_list("id", "path", "size", "mtime_ns", "device", "inode", "fingerprint")
-    }
-    seen_paths = {s.path for s in stats}
-    new: list[FileStat] = []
-    to_index: list[str] = []
-    unchanged = 0
-    for found in stats:
-        row = rows.get(found.path)
-        if row is None:
-            new.append(found)
-        elif full or found.path in forced or (row[2], row[3], row[5]) != (found.size, found.mtime_ns, found.inode):
-            to_index.append(found.path)
-        else:
-            unchanged += 1
+    # The rows stream past the files found (by position in `stats`, walk order kept) instead of all being held
+    # in a dict beside them: half the memory of a rescan, which is one FileStat per file now.
+    position: dict[str, int | list[int]] = {}
+    for i, found in enumerate(stats):
+        first = position.setdefault(found.path, i)
+        if first != i:  # the same path twice (overlapping folders): each is compared, as before
+            position[found.path] = [*first, i] if isinstance(first, list) else [first, i]
+    status = bytearray(len(stats))  # NEW, CHANGED or UNCHANGED, by position
     kept = tuple(folder.rstrip(os.sep) + os.sep for folder in unavailable)
-    missing = {
-        row[0]: row for path, row in rows.items() if path not in seen_paths and not (kept and path.startswith(kept))
-    }
+    missing: dict[int, tuple] = {}
+    columns = ("id", "path", "size", "mtime_ns", "device", "inode", "fingerprint")
+    for row in files.values_list(*columns).iterator(chunk_size=5000):
+        where = position.get(row[1])
+        if where is None:
+            if not (kept and row[1].startswith(kept)):
+                missing[row[0]] = row
+            continue
+        for i in where if isinstance(where, list) else (where,):
+            found = stats[i]
+            same = (row[2], row[3], row[5]) == (found.size, found.mtime_ns, found.inode)
+            status[i] = CHANGED if full or found.path in forced or not same else UNCHANGED
+    del position
+    new = [found for found, state in zip(stats, status, strict=True) if state == NEW]
+    to_index = [found.path for found, state in zip(stats, status, strict=True) if state == CHANGED]
+    unchanged = status.count(UNCHANGED)
     moved = _apply_moves(library, new, missing)
     to_index.extend(s.path for s in new)
     return Diff(to_index=to_index, missing_ids=list(missing), moved=moved, unchanged=unchanged)
