@@ -37,7 +37,9 @@ def pool_size() -> int:
 def reads_ahead(chunks: list[list[str]], *, library_kind: str, roots: list[str]) -> Iterator[ReadChunk | None]:
     """For each chunk, in order, its records and problems as scan_index_paths would read them (None: read it
     in-process), computed up to CHUNKS_AHEAD chunks ahead in a process pool."""
-    if sum(len(chunk) for chunk in chunks) < POOL_MIN_FILES or pool_size() < 2:
+    # A daemonic process (a Celery prefork child) may not have children of its own.
+    small = sum(len(chunk) for chunk in chunks) < POOL_MIN_FILES
+    if small or pool_size() < 2 or multiprocessing.current_process().daemon:
         yield from (None for _ in chunks)
         return
     # fork: the workers start in milliseconds with Django set up and PyAV loaded; they inherit the database
