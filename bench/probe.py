@@ -63,8 +63,8 @@ def main() -> None:
         print(f"generated {len(corpus)} corpus files + {len(samples)} samples in {time.perf_counter() - start:.2f} s")
 
         file_probe(corpus[0])  # first call pays for lazy FFmpeg initialisation
-        ours = describe("probe_file (PyAV, in-process)", time_each(corpus, file_probe))
-        describe("probe_file, codec samples", time_each(samples * 10, file_probe))
+        ours = describe("file_probe (PyAV, in-process)", time_each(corpus, file_probe))
+        describe("file_probe, codec samples", time_each(samples * 10, file_probe))
 
         if shutil.which("ffprobe") is None:
             print("ffprobe is missing: no baseline. `apt-get install -y ffmpeg` provides it.")
@@ -75,7 +75,7 @@ def main() -> None:
         ours_subset = statistics.fmean(time_each(subset, file_probe))
         print(f"({version.splitlines()[0]})")
         print(f"ffprobe / file_probe on the same {len(subset)} files: {baseline / ours_subset:.1f}x")
-        print(f"probe_file mean over all {len(corpus)} files: {ours:.2f} ms")
+        print(f"file_probe mean over all {len(corpus)} files: {ours:.2f} ms")
 
 
 if __name__ == "__main__":

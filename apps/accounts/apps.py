@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which exist only once the app registry is ready.
-        from apps.accounts import activity, schema, signals  # noqa: F401 - OpenAPI auth extension, cache invalidation
+        from apps.accounts import activity, signals
 
         activity.models_register()  # its auth and security listeners subscribed on import
         post_migrate.connect(signals.setup_roles_after_migrate, dispatch_uid="revenge-setup-roles")

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from apps.accounts import ip_rules
+# schema: its OpenAPI description, registered wherever the class is loaded (every API view, the schema) and not at
+# start-up, where drf-spectacular took a third of a management command's set-up time.
+from apps.accounts import ip_rules, schema  # noqa: F401
 from apps.accounts.models import ApiToken, User
 from apps.accounts.services import tokens
 from apps.core.client_ip import client_ip

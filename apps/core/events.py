@@ -15,7 +15,8 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import metrics
+from apps.core import caching, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +127,52 @@ def emit(name: str, /, *, using: str = "default", **payload: Any) -> Event:
     except (TypeError, ValueError) as exc:
         raise ValueError(f"payload of {name!r} is not JSON-serialisable: {exc}") from exc
     event = Event(name=name, payload=payload)
-    transaction.on_commit(lambda: deliver(event), using=using)
+    batch = _batches.stack[-1] if getattr(_batches, "stack", None) else None
+    transaction.on_commit(lambda: _committed(event, batch), using=using)
     return event
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.open = True
+        self.events: list[Event] = []
+
+
+_batches = threading.local()
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Deliver the events emitted inside the block, once committed, together when it ends (the indexer's writes).
+
+    Each event still reaches each subscriber, in order; what subscribers repeat for every event, such as a cache
+    version bump, is done once per batch. An event whose transaction commits after the block is delivered then.
+    """
+    current = _Batch()
+    stack = _batches.__dict__.setdefault("stack", [])
+    stack.append(current)
+    try:
+        yield
+    finally:
+        stack.remove(current)
+        current.open = False
+        deliver_many(current.events)
+
+
+def _committed(event: Event, batch: _Batch | None) -> None:
+    if batch is not None and batch.open:
+        batch.events.append(event)
+    else:
+        deliver(event)
+
+
+def deliver_many(events: list[Event]) -> None:
+    """Deliver events in order, with one cache version bump per name for the lot."""
+    if not events:
+        return
+    with caching.bumps_coalesced():
+        for event in events:
+            deliver(event)
 
 
 def deliver(event: Event) -> None:

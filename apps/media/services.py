@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -173,15 +173,16 @@ def _fill_file(row: MediaFile, record: IndexedFile, owner: Movie | Episode | Non
 
 def _write_streams_and_subtitles(records: list[IndexedFile], files_by_path: dict[str, MediaFile]) -> None:
     streams, subtitles = [], []
+    limits = {name: MediaStream._meta.get_field(name).max_length for name in STREAM_FIELDS}
     for record in records:
         row = files_by_path[record.path]
         for info in record.probe.streams if record.probe else []:
             values = {name: getattr(info, name, None) for name in STREAM_FIELDS}
             for name, value in values.items():
                 if isinstance(value, str):
-                    values[name] = fit(MediaStream, name, value)
+                    values[name] = value[: limits[name]] if limits[name] else value
             values["language"] = language_normalize(info.language) or fit(MediaStream, "language", info.language)
-            streams.append(MediaStream(file=row, **values))
+            streams.append((row.pk, *values.values()))
         for path, found in record.subtitles:
             subtitles.append(
                 Subtitle(
@@ -195,8 +196,24 @@ def _write_streams_and_subtitles(records: list[IndexedFile], files_by_path: dict
                     title=fit(Subtitle, "title", found.title),
                 )
             )
-    MediaStream.objects.bulk_create(streams, batch_size=1000)
+    _insert_streams(streams)
     Subtitle.objects.bulk_create(subtitles, batch_size=1000)
+
+
+def _insert_streams(rows: list[tuple]) -> None:
+    """Insert (file_id, *STREAM_FIELDS) rows as they are: bulk_create's per-value preparation of these plain
+    values was a fifth of a first scan's time. Like bulk_create, no signals are sent."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(MediaStream)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(MediaStream._meta.get_field(name).column) for name in ["file", *STREAM_FIELDS])
+    placeholders = ", ".join(["%s"] * (len(STREAM_FIELDS) + 1))
+    table = quote(MediaStream._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 -- names from the model
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def _get_or_create_many(model: type[models.Model], lookup: dict, keys: Iterable[str], defaults: dict[str, dict]):

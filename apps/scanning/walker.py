@@ -42,29 +42,35 @@ def is_utf8(name: str) -> bool:
     return True
 
 
-def stat_file(path: str, *, allowed: tuple[str, ...], real: str | None = None) -> FileStat | Skipped:
+def stat_file(
+    path: str, *, allowed: tuple[str, ...], real: str | None = None, contained: bool = False
+) -> FileStat | Skipped:
     """Stat one candidate video file, following symlinks; anything but a regular file, or a file whose links
-    lead out of the `allowed` folders (containment.allowed_folders), is skipped. `real`: its known real path."""
+    lead out of the `allowed` folders (containment.allowed_folders), is skipped. `real`: its known real path;
+    `contained`: the caller knows that real path is inside (a plain file in a folder found inside)."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return Skipped(path, "file disappeared or is a broken symbolic link")
     except OSError as exc:
         return Skipped(path, f"cannot read file information: {exc.strerror}")
-    if not real_inside(real or os.path.realpath(path), allowed):
+    if not contained and not real_inside(real or os.path.realpath(path), allowed):
         return Skipped(path, LEAVES)
     if not stat.S_ISREG(st.st_mode):
         return Skipped(path, "not a regular file")
     return FileStat(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
 
 
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
+
+
 def _real_path(entry: os.DirEntry, real_folder: str) -> str:
     # Only links need resolving: anything else in a folder whose real path is known is that path plus its name.
-    try:
-        linked = entry.is_symlink()
-    except OSError:
-        linked = True
-    return os.path.realpath(entry.path) if linked else os.path.join(real_folder, entry.name)
+    return os.path.realpath(entry.path) if _is_link(entry) else os.path.join(real_folder, entry.name)
 
 
 def _enter(entry: os.DirEntry, real: str, allowed: tuple[str, ...], visited: set) -> Skipped | None:
@@ -93,7 +99,11 @@ def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileS
         yield Skipped(root, f"library folder is not reachable: {exc.strerror}")
         return
     visited = {(root_stat.st_dev, root_stat.st_ino)}
-    stack = [(root, os.path.realpath(root))]
+    real_root = os.path.realpath(root)
+    # Every folder on the stack is inside (the root when it is, the others were checked on the way in), so a
+    # file in one that is no link is inside too: one check per folder, not one realpath and check per file.
+    root_inside = real_inside(real_root, allowed)
+    stack = [(root, real_root)]
     while stack:
         folder, real_folder = stack.pop()
         try:
@@ -126,5 +136,8 @@ def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileS
             if len(entry.path) > MAX_PATH_LENGTH:
                 yield Skipped(entry.path, f"path is longer than {MAX_PATH_LENGTH} characters")
                 continue
-            yield stat_file(entry.path, allowed=allowed, real=_real_path(entry, real_folder))
+            if root_inside and not _is_link(entry):
+                yield stat_file(entry.path, allowed=allowed, contained=True)
+            else:
+                yield stat_file(entry.path, allowed=allowed, real=_real_path(entry, real_folder))
         stack.extend(reversed(subfolders))

@@ -183,7 +183,7 @@ def test_fifo_is_rejected_without_blocking(tmp_path):
     if worker.is_alive():
         # Release the blocked open() so the thread can finish.
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        pytest.fail("probe_file blocked on a FIFO")
+        pytest.fail("file_probe blocked on a FIFO")
     assert [str(exc) for exc in outcome] == ["not a regular file (fifo)"]
 
 

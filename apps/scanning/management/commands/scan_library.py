@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.checks import TAG
 from apps.core.progress import ProgressBar
 from apps.libraries.models import Library, LibraryScan
 from apps.scanning import services
@@ -11,6 +12,9 @@ COUNTERS = ("seen", "added", "updated", "moved", "removed", "unchanged", "errors
 
 class Command(BaseCommand):
     help = "Scan libraries (all enabled ones when none is named), here with a progress bar or in the workers."
+    # The configuration checks only, as gunicorn and Celery run at start: the full set (URLs, admin, models)
+    # imports the whole API and took a fifth of the command's start-up.
+    requires_system_checks = [TAG]
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("libraries", nargs="*", metavar="NAME_OR_ID")
