@@ -170,9 +170,22 @@ def deliver_many(events: list[Event]) -> None:
     """Deliver events in order, with one cache version bump per name for the lot."""
     if not events:
         return
-    with caching.bumps_coalesced():
-        for event in events:
-            deliver(event)
+    _batches.round = object()
+    try:
+        with caching.bumps_coalesced():
+            for event in events:
+                deliver(event)
+    finally:
+        _batches.round = None
+
+
+def delivery_round() -> object | None:
+    """A token for the batch of events being delivered now in this thread (None outside one).
+
+    Subscribers may check shared state once per round instead of once per event: the events of one batch were
+    all committed before the first is delivered.
+    """
+    return getattr(_batches, "round", None)
 
 
 def deliver(event: Event) -> None:

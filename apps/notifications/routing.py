@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
 
+from apps.core import events
 from apps.notifications import selectors
 from apps.notifications.matching import matches
 from apps.notifications.models import MessageTemplate, NotificationAgent, NotificationEvent, NotificationPreference
@@ -38,6 +39,7 @@ class Snapshot:
 
 
 _snapshot: Snapshot | None = None
+_checked_in: object | None = None  # the delivery round whose events already read the token
 
 
 def _manager_ids() -> frozenset[int]:
@@ -83,7 +85,13 @@ def _take(token: str) -> Snapshot:
 
 def routing_snapshot() -> Snapshot:
     """The current snapshot of agents, channels, preferences and message overrides."""
-    global _snapshot
+    global _snapshot, _checked_in
+    current, round_ = _snapshot, events.delivery_round()
+    if current is not None and round_ is not None and _checked_in is round_:
+        # The token was read for an earlier event of this batch (a scan delivers thousands at once): one
+        # cache read per batch, not per event. This process's own changes still clear the snapshot at once.
+        return current
+    _checked_in = round_
     try:
         token = cache.get_or_set(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # the cache (Redis) is down: renew on time alone

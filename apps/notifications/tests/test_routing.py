@@ -1,11 +1,12 @@
 """Who hears of what: defaults, preferences, channels, agent conditions, and never media one may not see."""
 
 import pytest
+from django.core.cache import cache
 
 from apps.core import events
 from apps.core.testing.receivers import SECRET
-from apps.notifications import delivery, selectors, services
-from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
+from apps.notifications import delivery, routing, selectors, services
+from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent, NotificationPreference
 from apps.notifications.tests.helpers import dispatched, make_agent
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,24 @@ def test_events_nobody_listens_to_are_not_recorded(people):
     assert not NotificationEvent.objects.exists()
     services.preference_update(user=people.admin, events=["auth.login"])
     assert told(dispatched("auth.login", user_id=people.admin.pk)) == {"boss"}
+
+
+def test_a_routing_change_made_elsewhere_reaches_the_next_batch_of_events(people):
+    """A scan's events are delivered in batches that read the routing once; another process's change shows next."""
+    services.preference_update(user=people.admin, events=["auth.login"])
+
+    def login() -> events.Event:
+        return events.Event(name="auth.login", payload={"user_id": people.admin.pk})
+
+    first = [login(), login(), login()]
+    events.deliver_many(first)
+    assert [told(NotificationEvent.objects.get(event_id=event.id)) for event in first] == [{"boss"}] * 3
+    # Another process turns it off: its rows change and it renews the shared token; no signal reaches this one.
+    NotificationPreference.objects.filter(user=people.admin).update(events=[])
+    cache.set(routing.TOKEN_KEY, "changed elsewhere", timeout=None)
+    later = login()
+    events.deliver_many([later])
+    assert not NotificationEvent.objects.filter(event_id=later.id).exists()
 
 
 def test_an_event_published_twice_is_recorded_once(people):
