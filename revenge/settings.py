@@ -63,7 +63,8 @@ if HWACCEL not in ("none", "nvenc", "qsv", "vaapi"):
 WATCHED_PERCENT = env.int("REVENGE_WATCHED_PERCENT", 90, minimum=1, maximum=100)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin without discovery at start-up: the URL map discovers it (apps/core/admin_app.py).
+    "apps.core.admin_app.LazyAdminConfig",
     # Before auth: its `changepassword` command replaces Django's, to end old sessions and tokens too.
     "apps.accounts",
     "django.contrib.auth",

@@ -8,6 +8,9 @@ from apps.core import views as core_views
 
 handler400 = "apps.core.views.bad_request"
 
+# Every app's admin.py, loaded here rather than at start-up (apps/core/admin_app.py).
+admin.autodiscover()
+
 admin.site.site_header = "Revenge administration"
 admin.site.site_title = "Revenge"
 admin.site.index_title = "Administration"
