@@ -170,13 +170,13 @@ def deliver_many(events: list[Event]) -> None:
     """Deliver events in order, with one cache version bump per name for the lot."""
     if not events:
         return
-    _batches.round = object()
+    outer, _batches.round = delivery_round(), object()
     try:
         with caching.bumps_coalesced():
             for event in events:
                 deliver(event)
     finally:
-        _batches.round = None
+        _batches.round = outer  # a batch delivered by a subscriber of another ends inside it
 
 
 def delivery_round() -> object | None:

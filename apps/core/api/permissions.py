@@ -14,11 +14,6 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 
 
-def can_see_paths(user) -> bool:
-    """Server paths are for those who manage libraries."""
-    return bool(user and user.is_authenticated and user.has_perm("libraries.change_library"))
-
-
 def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated)
 
