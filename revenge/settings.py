@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.libraries",
     "apps.media",
+    "apps.metadata",
     "apps.scanning",
     "apps.audit",
     "apps.playback",

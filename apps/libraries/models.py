@@ -25,6 +25,11 @@ class Library(TimeStampedModel):
         default=360, help_text="Periodic incremental scan; 0 turns it off."
     )
     last_scanned_at = models.DateTimeField(null=True, blank=True)
+    metadata_country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Country whose certifications set age limits (ISO 3166-1, e.g. GB); empty: REVENGE_METADATA_COUNTRY.",
+    )
 
     class Meta:
         ordering = ["name"]

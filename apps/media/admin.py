@@ -63,6 +63,18 @@ class SubtitleInline(ReadOnlyInline):
     show_change_link = False
 
 
+# Kept by the scanner and the metadata provider; an operator's edit locks a field instead (apps/media/edits.py).
+METADATA_STATE = (
+    "metadata_status",
+    "metadata_error",
+    "match_score",
+    "metadata_refreshed_at",
+    "metadata_retry_at",
+    "nfo_fields",
+    "locked_fields",
+)
+
+
 @admin.register(Movie)
 class MovieAdmin(SelectorAdmin):
     selector = selectors.movies_visible_to
@@ -72,7 +84,7 @@ class MovieAdmin(SelectorAdmin):
     list_select_related = ("library",)
     inlines = [MovieFileInline]
     filter_horizontal = ("genres", "studios")
-    readonly_fields = ("match_key", "age_rating", "added_at", "updated_at")
+    readonly_fields = ("match_key", "age_rating", *METADATA_STATE, "added_at", "updated_at")
 
 
 class SeasonInline(ReadOnlyInline):
@@ -89,7 +101,7 @@ class ShowAdmin(SelectorAdmin):
     search_fields = ("title", "original_title", "tvdb_id", "tmdb_id")
     list_select_related = ("library",)
     inlines = [SeasonInline]
-    readonly_fields = ("match_key", "age_rating", "added_at", "updated_at")
+    readonly_fields = ("match_key", "age_rating", *METADATA_STATE, "added_at", "updated_at")
 
 
 class EpisodeFileInline(MovieFileInline):
@@ -105,7 +117,7 @@ class EpisodeAdmin(SelectorAdmin):
     search_fields = ("title", "show__title")
     list_select_related = ("show", "season")
     inlines = [EpisodeFileInline]
-    readonly_fields = ("match_key", "show", "season", "added_at", "updated_at")
+    readonly_fields = ("match_key", "show", "season", "nfo_fields", "locked_fields", "added_at", "updated_at")
 
 
 @admin.register(MediaFile)

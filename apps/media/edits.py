@@ -43,10 +43,29 @@ def age_follow_certification(item: models.Model) -> bool:
     return True
 
 
+def fields_lock(item: models.Model, fields: list[str]) -> bool:
+    """Lock the edited fields the metadata provider fills, so a refresh never overwrites them; whether any was new."""
+    if not hasattr(item, "locked_fields"):
+        return False
+    provided = {f.name for f in item._meta.get_fields() if f.concrete or f.many_to_many} - UNLOCKABLE
+    new = [name for name in fields if name in provided and name not in item.locked_fields]
+    item.locked_fields = [*item.locked_fields, *new]
+    return bool(new)
+
+
+# Bookkeeping, not content: editing these never locks anything.
+UNLOCKABLE = {
+    *("id", "library", "match_key", "show", "season", "added_at", "updated_at", "nfo_fields", "locked_fields"),
+    *("metadata_status", "metadata_error", "match_score", "metadata_refreshed_at", "metadata_retry_at", "age_rating"),
+}
+
+
 @transaction.atomic
 def item_update(*, item: models.Model, by, fields: list[str]) -> models.Model:
-    """Save an item whose `fields` were changed by `by`; the parental age follows a changed certification."""
+    """Save an item whose `fields` were changed by `by`; the parental age follows a changed certification, and the
+    changed fields are locked against provider refreshes."""
     fields = list(fields)
+    fields_lock(item, fields)
     if age_follow_certification(item):
         fields.append("age_rating")
     item.save()

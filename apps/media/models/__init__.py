@@ -1,9 +1,23 @@
 from apps.media.models.duplicates import DuplicateDismissal, DuplicateGroup, DuplicateKind, DuplicateMember
 from apps.media.models.files import MediaFile, MediaStream, Subtitle
-from apps.media.models.items import Artwork, Episode, Genre, Movie, Season, Show, Studio
+from apps.media.models.items import (
+    Artwork,
+    Collection,
+    Credit,
+    Episode,
+    Genre,
+    MetadataStatus,
+    Movie,
+    Person,
+    Season,
+    Show,
+    Studio,
+)
 
 __all__ = [
     "Artwork",
+    "Collection",
+    "Credit",
     "DuplicateDismissal",
     "DuplicateGroup",
     "DuplicateKind",
@@ -12,7 +26,9 @@ __all__ = [
     "Genre",
     "MediaFile",
     "MediaStream",
+    "MetadataStatus",
     "Movie",
+    "Person",
     "Season",
     "Show",
     "Studio",

@@ -1,4 +1,4 @@
-"""Catalogue items: movies, shows with seasons and episodes, their genres, studios and artwork."""
+"""Catalogue items: movies, shows with seasons and episodes, their genres, studios, collections, people and artwork."""
 
 from __future__ import annotations
 
@@ -26,6 +26,32 @@ class Studio(models.Model):
         return self.name
 
 
+class Collection(models.Model):
+    """A movie set ("The Matrix Collection"), from TMDb or an NFO."""
+
+    name = models.CharField(max_length=300)
+    tmdb_id = models.CharField(max_length=32, blank=True, db_index=True)
+    overview = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tmdb_id"], condition=~Q(tmdb_id=""), name="unique_collection_tmdb_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetadataStatus(models.TextChoices):
+    """Where an item stands with the metadata provider."""
+
+    PENDING = "pending", "Not looked up yet"
+    MATCHED = "matched", "Matched"
+    UNMATCHED = "unmatched", "No confident match"
+    FAILED = "failed", "Lookup failed, will retry"
+
+
 class CatalogueItem(models.Model):
     """Fields shared by movies and shows; `match_key` is the natural key the scanner upserts on."""
 
@@ -42,10 +68,24 @@ class CatalogueItem(models.Model):
     )
     tmdb_id = models.CharField(max_length=32, blank=True, db_index=True)
     imdb_id = models.CharField(max_length=32, blank=True, db_index=True)
+    tagline = models.CharField(max_length=500, blank=True)
+    release_date = models.DateField(null=True, blank=True, help_text="Release (movies) or first air date (shows).")
+    vote_average = models.FloatField(null=True, blank=True)
     genres = models.ManyToManyField(Genre, blank=True, related_name="+")
     studios = models.ManyToManyField(Studio, blank=True, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Which fields an NFO set (NFO wins over the provider) and which an operator set or matched by hand (a refresh
+    # never overwrites those; "tmdb_id" locked means the match itself was chosen by a person).
+    nfo_fields = models.JSONField(default=list, blank=True)
+    locked_fields = models.JSONField(default=list, blank=True)
+    metadata_status = models.CharField(
+        max_length=16, choices=MetadataStatus.choices, default=MetadataStatus.PENDING, db_index=True
+    )
+    metadata_error = models.CharField(max_length=300, blank=True)
+    match_score = models.FloatField(null=True, blank=True, help_text="Confidence of the automatic match, 0 to 1.")
+    metadata_refreshed_at = models.DateTimeField(null=True, blank=True)
+    metadata_retry_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         abstract = True
@@ -56,7 +96,7 @@ class CatalogueItem(models.Model):
 
 class Movie(CatalogueItem):
     edition = models.CharField(max_length=100, blank=True)
-    tagline = models.CharField(max_length=500, blank=True)
+    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="movies")
     runtime = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes.")
     # Kept by the scanner so that lists need no join to files: a movie with only extras is not listed.
     has_main_file = models.BooleanField(default=False)
@@ -79,6 +119,9 @@ class Season(models.Model):
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
     season_number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, blank=True)
+    overview = models.TextField(blank=True)
+    air_date = models.DateField(null=True, blank=True)
+    tmdb_id = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["show", "season_number"]
@@ -100,6 +143,12 @@ class Episode(models.Model):
     air_date = models.DateField(null=True, blank=True)
     title = models.CharField(max_length=500, blank=True)
     overview = models.TextField(blank=True)
+    runtime = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes.")
+    tmdb_id = models.CharField(max_length=32, blank=True)
+    vote_average = models.FloatField(null=True, blank=True)
+    # Fields an NFO or an operator set: provider refreshes leave them alone.
+    nfo_fields = models.JSONField(default=list, blank=True)
+    locked_fields = models.JSONField(default=list, blank=True)
     added_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,8 +162,66 @@ class Episode(models.Model):
         return f"{self.show} {self.air_date or self.match_key}"
 
 
+class Person(models.Model):
+    """An actor or crew member; one row per TMDb person, shared by every title they are credited on."""
+
+    name = models.CharField(max_length=300)
+    tmdb_id = models.CharField(max_length=32, blank=True)
+    imdb_id = models.CharField(max_length=32, blank=True)
+    biography = models.TextField(blank=True)
+    birthday = models.DateField(null=True, blank=True)
+    place_of_birth = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tmdb_id"], condition=~Q(tmdb_id=""), name="unique_person_tmdb_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Credit(models.Model):
+    """A person's part in a movie or show: a cast role (character, billing order) or a crew job."""
+
+    class Kind(models.TextChoices):
+        CAST = "cast"
+        CREW = "crew"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    movie = models.ForeignKey(Movie, null=True, blank=True, on_delete=models.CASCADE, related_name="credits")
+    show = models.ForeignKey(Show, null=True, blank=True, on_delete=models.CASCADE, related_name="credits")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    character = models.CharField(max_length=500, blank=True)
+    job = models.CharField(max_length=100, blank=True, help_text="Director, Writer, …; empty for cast.")
+    department = models.CharField(max_length=100, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(movie__isnull=False, show__isnull=True) | Q(movie__isnull=True, show__isnull=False),
+                name="credit_has_one_title",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.character or self.job}"
+
+
 class Artwork(models.Model):
-    """An image of a movie, show or season, from a file beside the media."""
+    """An image of a movie, show, season, episode or person: a file beside the media, or one the provider has.
+
+    Image bytes live once in the data dir under their SHA-256 (`content_hash`); `error` says why an image was refused.
+    """
+
+    class Source(models.TextChoices):
+        LOCAL = "local"
+        TMDB = "tmdb"
 
     class Kind(models.TextChoices):
         POSTER = "poster"
@@ -125,9 +232,17 @@ class Artwork(models.Model):
         CLEARART = "clearart"
         DISC = "disc"
         LANDSCAPE = "landscape"
+        PROFILE = "profile"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    path = models.TextField()
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.LOCAL)
+    path = models.TextField(help_text="The file beside the media, or the provider's image path.")
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    blurhash = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="artwork")
     movie = models.ForeignKey(Movie, null=True, blank=True, on_delete=models.CASCADE, related_name="artwork")
     show = models.ForeignKey(Show, null=True, blank=True, on_delete=models.CASCADE, related_name="artwork")
     season = models.ForeignKey(Season, null=True, blank=True, on_delete=models.CASCADE, related_name="artwork")
@@ -138,10 +253,41 @@ class Artwork(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(movie__isnull=False, show__isnull=True, season__isnull=True, episode__isnull=True)
-                    | Q(movie__isnull=True, show__isnull=False, season__isnull=True, episode__isnull=True)
-                    | Q(movie__isnull=True, show__isnull=True, season__isnull=False, episode__isnull=True)
-                    | Q(movie__isnull=True, show__isnull=True, season__isnull=True, episode__isnull=False)
+                    Q(
+                        movie__isnull=False,
+                        show__isnull=True,
+                        season__isnull=True,
+                        episode__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        movie__isnull=True,
+                        show__isnull=False,
+                        season__isnull=True,
+                        episode__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        movie__isnull=True,
+                        show__isnull=True,
+                        season__isnull=False,
+                        episode__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        movie__isnull=True,
+                        show__isnull=True,
+                        season__isnull=True,
+                        episode__isnull=False,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        movie__isnull=True,
+                        show__isnull=True,
+                        season__isnull=True,
+                        episode__isnull=True,
+                        person__isnull=False,
+                    )
                 ),
                 name="artwork_has_one_owner",
             )
