@@ -61,6 +61,19 @@ if HWACCEL not in ("none", "nvenc", "qsv", "vaapi"):
     env.problem("revenge.E014", f"REVENGE_HWACCEL={HWACCEL!r} is not one of none, nvenc, qsv, vaapi.")
     HWACCEL = "none"
 WATCHED_PERCENT = env.int("REVENGE_WATCHED_PERCENT", 90, minimum=1, maximum=100)
+# Metadata and artwork from The Movie Database (apps/metadata); with neither key nor token, lookups are off.
+TMDB_API_KEY = env.str("REVENGE_TMDB_API_KEY")
+TMDB_TOKEN = env.str("REVENGE_TMDB_TOKEN")
+TMDB_URL = (env.str("REVENGE_TMDB_URL", "https://api.themoviedb.org/3") or "https://api.themoviedb.org/3").rstrip("/")
+TMDB_IMAGE_URL = (
+    env.str("REVENGE_TMDB_IMAGE_URL", "https://image.tmdb.org/t/p") or "https://image.tmdb.org/t/p"
+).rstrip("/")
+# Requests per second to TMDb, shared by every worker (a Redis token bucket).
+TMDB_RATE_LIMIT = env.float("REVENGE_TMDB_RATE_LIMIT", 40.0, minimum=0.1)
+METADATA_LANGUAGE = env.str("REVENGE_METADATA_LANGUAGE", "en-US") or "en-US"
+METADATA_COUNTRY = (env.str("REVENGE_METADATA_COUNTRY", "US") or "US").upper()
+METADATA_REFRESH_DAYS = env.int("REVENGE_METADATA_REFRESH_DAYS", 30, minimum=1)
+IMAGES_DIR = DATA_DIR / "images"
 
 INSTALLED_APPS = [
     # The admin without discovery at start-up: the URL map discovers it (apps/core/admin_app.py).
