@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.libraries.api.urls")),
     path("", include("apps.media.api.urls")),
+    path("", include("apps.metadata.api.urls")),
     path("", include("apps.scanning.api.urls")),
     path("", include("apps.audit.api.urls")),
     path("", include("apps.notifications.api.urls")),
