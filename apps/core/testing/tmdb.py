@@ -378,7 +378,8 @@ class FakeTmdb:
             return None
         if file_path in self.images:
             return self.images[file_path]
-        return picture(file_path) if file_path in json.dumps([self.movies, self.shows, self.people]) else None
+        named = f'"{file_path}"' in json.dumps([self.movies, self.shows, self.people])
+        return picture(file_path) if named else None
 
     # --- HTTP -----------------------------------------------------------------------------------------------
 

@@ -67,6 +67,7 @@ def _redis_take(rate: float, capacity: float, cost: float, hold: float) -> float
             _script = get_redis_connection("default").register_script(SCRIPT)
         return float(_script(keys=[_key()], args=[rate, capacity, cost, hold]))
     except Exception:  # a Redis hiccup must not stop metadata; this process then keeps the rate on its own
+        _script = None  # look the connection up again next time
         logger.warning("TMDb rate limit: Redis did not answer; limiting this process only", exc_info=True)
         return None
 
