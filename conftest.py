@@ -17,6 +17,7 @@ from apps.core.testing.media import make_clip
 from apps.core.testing.people import user_make
 from apps.core.testing.tmdb import FakeTmdb
 from apps.core.testing.workers import default_worker
+from apps.metadata.tmdb import ratelimit
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +48,7 @@ def tmdb(settings):
     settings.TMDB_IMAGE_URL = server.image_url
     settings.TMDB_API_KEY = server.api_key
     cache.clear()
+    ratelimit.reset()
     yield server
     server.close()
 

@@ -83,7 +83,9 @@ class FakeTmdb:
         self.api_key, self.token = api_key, token
         self.latency = 0.0
         self.down: bool | str | None = None  # "503" (or True): every call answers 503; "closed": no answer at all
+        self.fail_next = 0  # answer 503 this many times first
         self.calls: list[tuple[str, dict[str, str]]] = []
+        self.call_times: list[float] = []  # time.time() of each call, in the order of `calls`
         self.movies: dict[int, dict] = {}
         self.shows: dict[int, dict] = {}
         self.people: dict[int, dict] = {}
@@ -406,14 +408,17 @@ class FakeTmdb:
                 query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
                 with fake.lock:
                     fake.calls.append((url.path, query))
+                    fake.call_times.append(time.time())
                     throttled = fake._throttled > 0
                     fake._throttled -= throttled
+                    failing = fake.fail_next > 0
+                    fake.fail_next -= failing
                 if fake.latency:
                     time.sleep(fake.latency)
                 if fake.down == "closed":
                     self.close_connection = True
                     return  # the connection closes with no answer at all
-                if fake.down:
+                if fake.down or failing:
                     return self._json(503, OFFLINE)
                 if throttled:
                     over = {"success": False, "status_code": 25,
