@@ -258,24 +258,34 @@ def retry_delay(item: Movie | Show) -> timedelta:
     return RETRY_FIRST
 
 
-def batch_run(model: type[Movie] | type[Show], ids: list[int], outage: _Outage) -> RefreshCounts:
-    """Look up and write one batch of items; one `metadata.refreshed` event for the lot."""
+@dataclass(slots=True)
+class _Batch:
+    model: type[Movie] | type[Show]
+    items: list
+    lookups: list  # futures of Found, in the order of items
+
+
+def _batch_start(model: type[Movie] | type[Show], ids: list[int], outage: _Outage, pool: ThreadPoolExecutor) -> _Batch:
+    """Read a batch and set its lookups going in the threads."""
     items = list(model.objects.filter(pk__in=ids).select_related("library").order_by("pk"))
+    return _Batch(model, items, [pool.submit(lookup, job, outage) for job in jobs_for(items)])
+
+
+def _batch_finish(batch: _Batch) -> RefreshCounts:
+    """Write a batch's answers; one `metadata.refreshed` event for the lot."""
     counts = RefreshCounts()
-    if not items:
+    if not batch.items:
         return counts
-    jobs = jobs_for(items)
-    with ThreadPoolExecutor(max_workers=min(THREADS, len(jobs)), thread_name_prefix="tmdb") as pool:
-        results = list(pool.map(lambda job: lookup(job, outage), jobs))
     now = timezone.now()
-    for item, found in zip(items, results, strict=True):
+    for item, future in zip(batch.items, batch.lookups, strict=True):
+        found = future.result()
         found_write(item, found, now)
         setattr(counts, str(found.status), getattr(counts, str(found.status)) + 1)
     events.emit(
         "metadata.refreshed",
-        kind="movie" if model is Movie else "show",
-        ids=[item.pk for item in items],
-        library_ids=sorted({item.library_id for item in items}),
+        kind="movie" if batch.model is Movie else "show",
+        ids=[item.pk for item in batch.items],
+        library_ids=sorted({item.library_id for item in batch.items}),
         matched=counts.matched,
         unmatched=counts.unmatched,
         failed=counts.failed,
@@ -286,14 +296,21 @@ def batch_run(model: type[Movie] | type[Show], ids: list[int], outage: _Outage) 
 def items_run(
     selections: Iterable[tuple[type[Model], list[int]]], *, progress: Progress | None = None
 ) -> RefreshCounts:
-    """Run every selected item through TMDb in batches of BATCH, reporting progress after each."""
-    selections = [(model, ids) for model, ids in selections if ids]
-    total, done = sum(len(ids) for _model, ids in selections), 0
+    """Run every selected item through TMDb in batches of BATCH, reporting progress after each.
+
+    The next batch's lookups run while this one is written, so the threads never wait for the database.
+    """
+    batches = [(model, ids[i : i + BATCH]) for model, ids in selections for i in range(0, len(ids), BATCH)]
+    total, done = sum(len(ids) for _model, ids in batches), 0
     counts, outage = RefreshCounts(), _Outage()
-    for model, ids in selections:
-        for start in range(0, len(ids), BATCH):
-            counts.add(batch_run(model, ids[start : start + BATCH], outage))
-            done += len(ids[start : start + BATCH])
-            if progress is not None:
-                progress(done, total)
+    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="tmdb") as pool:
+        waiting: _Batch | None = None
+        for model, ids in [*batches, (None, [])]:
+            started = _batch_start(model, ids, outage, pool) if model is not None else None
+            if waiting is not None:
+                counts.add(_batch_finish(waiting))
+                done += len(waiting.items)
+                if progress is not None:
+                    progress(done, total)
+            waiting = started
     return counts
