@@ -12,6 +12,7 @@ from apps.accounts.selectors import effective_settings
 from apps.libraries.models import Library
 from apps.libraries.selectors import libraries_visible_to
 from apps.media.models import (
+    Credit,
     DuplicateGroup,
     DuplicateMember,
     Episode,
@@ -19,6 +20,7 @@ from apps.media.models import (
     MediaFile,
     MediaStream,
     Movie,
+    Person,
     Season,
     Show,
     Subtitle,
@@ -76,6 +78,14 @@ def seasons_visible_to(*, user) -> QuerySet[Season]:
 
 def episodes_visible_to(*, user) -> QuerySet[Episode]:
     return Episode.objects.filter(show__in=shows_visible_to(user=user)).select_related("season", "show")
+
+
+def people_visible_to(*, user) -> QuerySet[Person]:
+    """People credited on a movie or show the user sees; nobody else's name or picture is shown to them."""
+    credited = Credit.objects.filter(
+        Q(movie__in=movies_visible_to(user=user)) | Q(show__in=shows_visible_to(user=user))
+    )
+    return Person.objects.filter(pk__in=credited.values("person_id"))
 
 
 def files_visible_to(*, user) -> QuerySet[MediaFile]:

@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.metadata.api.image_views import ImageView
+
+urlpatterns: list = [
+    path("images/<slug:owner>/<int:pk>/", ImageView.as_view(), name="image"),
+]
