@@ -101,6 +101,7 @@ def _shown(*, user, owner: str, pk: int, kind: str) -> Artwork:
         .filter(kind=kind, error="")
         .exclude(content_hash="")
         .only("id", "kind", "source", "content_hash", "width", "error")
+        .order_by()  # artwork_best ranks them
     )
     artwork = artwork_best(artworks).get(kind)
     if artwork is None:
