@@ -15,6 +15,7 @@ from apps.libraries.containment import LEAVES, PathRefused, open_contained
 from apps.libraries.models import Library
 from apps.media.models import Artwork
 from apps.metadata.images.store import MAX_BYTES, ImageRefused, image_store
+from apps.metadata.tmdb.client import TmdbAuthError, TmdbError, TmdbUnavailable, image_bytes, tmdb_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +32,22 @@ class FetchLater(Exception):
 class FetchCounts:
     stored: int = 0
     refused: int = 0
-    pending: int = 0  # left for a later run: the provider was unavailable
+    pending: int = 0  # left for a later run as the provider was unavailable (1: it was found down, and left alone)
 
 
 def artwork_fetch(*, artwork: Artwork) -> bool:
     """Fetch, check and store one artwork's image; True when it is now usable. Never raises for a bad image."""
     try:
-        data = _bytes(artwork)
-        stored = image_store(data=data)
+        return _fetch(artwork)
     except FetchLater as exc:
         logger.info("artwork %s left pending: %s", artwork.pk, exc)
         return False
+
+
+def _fetch(artwork: Artwork) -> bool:
+    """artwork_fetch, except that a provider that cannot answer now raises FetchLater."""
+    try:
+        stored = image_store(data=_bytes(artwork))
     except ImageRefused as exc:
         _record(artwork, error=exc.reason[:ERROR_LENGTH])
         return False
@@ -72,28 +78,34 @@ def artworks_pending(*, library: Library | None = None):
 def artworks_fetch(*, library: Library | None = None, limit: int = 1000) -> FetchCounts:
     """Fetch up to `limit` pending artworks, a batch at a time; what the provider could not give stays pending."""
     counts = FetchCounts()
-    after = 0
+    pending, after = artworks_pending(library=library).select_related(*OWNERS_LIBRARY).order_by("pk"), 0
     while counts.stored + counts.refused + counts.pending < limit:
         size = min(BATCH, limit - counts.stored - counts.refused - counts.pending)
-        batch = list(
-            artworks_pending(library=library).filter(pk__gt=after).select_related(*OWNERS_LIBRARY).order_by("pk")[:size]
-        )
+        batch = list(pending.filter(pk__gt=after)[:size])
         if not batch:
             break
         for artwork in batch:
-            if artwork_fetch(artwork=artwork):
-                counts.stored += 1
-            elif artwork.error:
-                counts.refused += 1
-            else:
+            after = artwork.pk
+            try:
+                done = _fetch(artwork)
+            except FetchLater as exc:
+                # Each further call would wait out the client's retries: TMDb's artwork waits for a later run.
+                logger.info("TMDb artwork left pending: %s", exc)
+                pending = pending.exclude(source=Artwork.Source.TMDB)
                 counts.pending += 1
-        after = batch[-1].pk
+                break
+            if done:
+                counts.stored += 1
+            else:
+                counts.refused += 1
     return counts
 
 
 def _bytes(artwork: Artwork) -> bytes:
     if artwork.source == Artwork.Source.LOCAL:
         return _local_bytes(artwork)
+    if artwork.source == Artwork.Source.TMDB:
+        return _tmdb_bytes(artwork)
     raise ImageRefused(f"unknown image source {artwork.source!r}")
 
 
@@ -111,6 +123,17 @@ def _local_bytes(artwork: Artwork) -> bytes:
     except OSError as exc:
         raise ImageRefused(f"the file cannot be read ({exc.strerror or type(exc).__name__})") from None
     return data
+
+
+def _tmdb_bytes(artwork: Artwork) -> bytes:
+    if not tmdb_enabled():
+        raise FetchLater("TMDb is switched off (no key or token)")  # its artwork waits; nobody asks TMDb
+    try:
+        return image_bytes(file_path=artwork.path, limit=MAX_BYTES)
+    except (TmdbUnavailable, TmdbAuthError) as exc:
+        raise FetchLater(str(exc)) from None
+    except TmdbError as exc:  # not found, a bad path, too large: asking again would not help
+        raise ImageRefused(str(exc)) from None
 
 
 def _library_of(artwork: Artwork) -> Library | None:

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from apps.libraries.models import Library
 from apps.metadata.images import fetch
+from apps.metadata.tmdb.client import tmdb_enabled
 
 PER_RUN = 500
 RETRY_SECONDS = 600  # the provider was unavailable: ask again later, not in a tight loop
@@ -22,6 +23,6 @@ def images_fetch(library_id: int | None = None) -> dict:
     counts = fetch.artworks_fetch(library=library, limit=PER_RUN)
     if counts.stored + counts.refused + counts.pending >= PER_RUN:
         images_fetch.delay(library_id)
-    elif counts.pending:
+    elif counts.pending and tmdb_enabled():
         images_fetch.apply_async((library_id,), countdown=RETRY_SECONDS)
     return vars(counts)

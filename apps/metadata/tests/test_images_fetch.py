@@ -8,11 +8,13 @@ import time
 
 import pytest
 
-from apps.core.testing.catalogue import MOVIE_NFO
+from apps.core.testing.catalogue import MOVIE_NFO, movie_make
+from apps.core.testing.clients import client_for
 from apps.core.testing.images import image_bytes, png_of_zeros
 from apps.libraries import services as library_services
-from apps.media.models import Artwork, Person
+from apps.media.models import Artwork, Movie, Person
 from apps.metadata.images.fetch import artwork_fetch, artworks_fetch, artworks_pending
+from apps.metadata.tmdb import client
 from apps.scanning import services as scanning
 
 
@@ -162,3 +164,61 @@ def test_a_scan_has_its_artwork_fetched_on_a_real_worker_which_survives_hostile_
     wait_until(lambda: bool(Artwork.objects.get(movie__title="After").content_hash))
     assert len([p for p in (images_dir / "originals").rglob("*") if p.is_file()]) == 2
     assert os.path.realpath(root / "Hostile (2000)/clearart.png").startswith(str(tmp_path / "outside"))
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(client, "BACKOFF", 0.01)
+
+
+def tmdb_artwork(library, title: str, file_path: str, kind: str = "poster") -> Artwork:
+    movie = Movie.objects.filter(title=title).first() or movie_make(library=library, title=title)
+    return Artwork.objects.create(movie=movie, kind=kind, source="tmdb", path=file_path)
+
+
+@pytest.mark.django_db
+def test_tmdb_artwork_is_downloaded_through_the_client_and_served(tmp_path, tmdb, user):
+    library = library_services.library_create(name="Movies", kind="movies", paths=[str(tmp_path)])
+    tmdb.image_add("/kQ9poster.jpg", image_bytes(2000, 3000, seed=11))
+    tmdb.image_add("/svg.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    poster = tmdb_artwork(library, "Matrix", "/kQ9poster.jpg")
+    svg = tmdb_artwork(library, "Matrix", "/svg.jpg", kind="logo")
+    gone = tmdb_artwork(library, "Matrix", "/gone.jpg", kind="fanart")
+    counts = artworks_fetch(library=library)
+    assert (counts.stored, counts.refused, counts.pending) == (1, 2, 0)
+    poster.refresh_from_db(), svg.refresh_from_db(), gone.refresh_from_db()
+    assert (poster.width, poster.height, poster.error) == (2000, 3000, "")
+    assert tmdb.calls_to("/t/p/original/kQ9poster.jpg")
+    assert svg.error == "not an image (SVG is not accepted)"
+    assert gone.error == "TMDb: image not found"
+    response = client_for(user).get(f"/api/v1/images/movie/{poster.movie_id}/?w=500", HTTP_ACCEPT="image/webp")
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+
+
+@pytest.mark.django_db
+def test_while_tmdb_is_down_its_artwork_stays_pending_and_is_fetched_later(tmp_path, place, tmdb, quick_retries):
+    root = tmp_path / "movies"
+    movie_folder(place, root, "Local", {"poster.jpg": image_bytes(300, 450, seed=1)})
+    library = library_scanned(root)
+    for i in range(5):
+        tmdb.image_add(f"/p{i}.jpg", image_bytes(300, 450, seed=20 + i))
+        tmdb_artwork(library, f"Remote {i}", f"/p{i}.jpg")
+    tmdb.down = "503"
+    counts = artworks_fetch(library=library)
+    assert (counts.stored, counts.refused, counts.pending) == (1, 0, 1)  # the local one; TMDb asked once
+    assert len(tmdb.calls_to("/t/p/")) == client.ATTEMPTS  # one call's retries, not five calls' worth
+    assert artworks_pending(library=library).count() == 5
+    assert not Artwork.objects.exclude(error="").exists()
+    tmdb.down = None
+    assert artworks_fetch(library=library).stored == 5
+    assert not artworks_pending(library=library).exists()
+
+
+@pytest.mark.django_db
+def test_without_tmdb_configured_nothing_is_asked_and_its_artwork_waits(tmp_path):
+    library = library_services.library_create(name="Movies", kind="movies", paths=[str(tmp_path)])
+    waiting = tmdb_artwork(library, "Matrix", "/p.jpg")
+    counts = artworks_fetch(library=library)
+    assert (counts.stored, counts.refused, counts.pending) == (0, 0, 1)
+    waiting.refresh_from_db()
+    assert (waiting.content_hash, waiting.error) == ("", "")
