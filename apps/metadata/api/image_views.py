@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseAPIView
-from apps.media.images import DEFAULT_TYPE, OWNERS, WIDTHS, artwork_best
+from apps.media.images import DEFAULT_TYPE, WIDTHS, artwork_best
 from apps.media.models import Artwork
 from apps.media.selectors import (
     episodes_visible_to,
@@ -70,9 +70,7 @@ class ImageView(BaseAPIView):
             304: OpenApiResponse(description="Not modified (If-None-Match)."),
         },
     )
-    def get(self, request: Request, owner: str, pk: int):
-        if owner not in OWNERS:
-            raise exceptions.NotFound("No such image.")
+    def get(self, request: Request, pk: int, owner: str):
         kind = request.query_params.get("type") or DEFAULT_TYPE[owner]
         if kind not in Artwork.Kind.values:
             raise exceptions.ParseError(f"type must be one of {', '.join(Artwork.Kind.values)}.")
