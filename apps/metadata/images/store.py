@@ -60,8 +60,11 @@ def image_store(*, data: bytes) -> StoredImage:
     return StoredImage(content_hash, image.width, image.height, image.format, blurhash_encode(image=image))
 
 
-def image_decode(*, data: bytes) -> Image.Image:
-    """The image in `data`, fully decoded (GIF: its first frame); raises ImageRefused when it is not one."""
+def image_decode(*, data: bytes, at_least: tuple[int, int] | None = None) -> Image.Image:
+    """The image in `data`, fully decoded (GIF: its first frame); raises ImageRefused when it is not one.
+
+    `at_least`: a JPEG may be decoded at a reduced scale no smaller than this (a quarter of the work, or less).
+    """
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice it; a warning here is a refusal.
@@ -70,6 +73,8 @@ def image_decode(*, data: bytes) -> Image.Image:
             _bounded(image)
             image.verify()  # structure and checksums; the object is unusable afterwards
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+            if at_least and image.format == "JPEG":
+                image.draft("RGB", at_least)
             image.load()  # every pixel: a truncated file fails here
     except ImageRefused:
         raise
