@@ -14,6 +14,7 @@ from apps.core.testing.images import image_bytes, png_of_zeros
 from apps.libraries import services as library_services
 from apps.media.models import Artwork, Movie, Person
 from apps.metadata.images.fetch import artwork_fetch, artworks_fetch, artworks_pending
+from apps.metadata.images.tasks import images_fetch
 from apps.metadata.tmdb import client
 from apps.scanning import services as scanning
 
@@ -222,3 +223,12 @@ def test_without_tmdb_configured_nothing_is_asked_and_its_artwork_waits(tmp_path
     assert (counts.stored, counts.refused, counts.pending) == (0, 0, 1)
     waiting.refresh_from_db()
     assert (waiting.content_hash, waiting.error) == ("", "")
+
+
+@pytest.mark.django_db
+def test_the_task_fetches_a_librarys_artwork_and_ignores_a_library_that_is_gone(tmp_path, place):
+    root = tmp_path / "movies"
+    movie_folder(place, root, "Fine", {"poster.jpg": image_bytes(300, 450, seed=1), "fanart.jpg": b"notes\n"})
+    library = library_scanned(root)
+    assert images_fetch(library.pk) == {"stored": 1, "refused": 1, "pending": 0}
+    assert images_fetch(library.pk + 1000) == {}
