@@ -104,6 +104,25 @@ def place(clips) -> Callable[..., Path]:
     return copy
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, launched once per test session (apps/core/testing/browser.py)."""
+    from apps.core.testing.browser import chromium  # Playwright is loaded only by the browser tests
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) whose relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
 @pytest.fixture
 def received() -> list[events.Event]:
     """Every domain event delivered during the test."""

@@ -6,12 +6,13 @@ Visibility = the library grants (libraries_visible_to) + the user's parental and
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
 from apps.libraries.models import Library
 from apps.libraries.selectors import libraries_visible_to
 from apps.media.models import (
+    Collection,
     Credit,
     DuplicateGroup,
     DuplicateMember,
@@ -72,20 +73,26 @@ def shows_visible_to(*, user) -> QuerySet[Show]:
     return _limited(Show.objects.filter(library__in=libraries_visible_to(user=user)), user)
 
 
+def people_visible_to(*, user) -> QuerySet[Person]:
+    """People credited on at least one movie or show the user sees."""
+    credits = Credit.objects.filter(person=OuterRef("pk"))
+    return Person.objects.filter(
+        Exists(credits.filter(movie__in=movies_visible_to(user=user)))
+        | Exists(credits.filter(show__in=shows_visible_to(user=user)))
+    )
+
+
+def collections_visible_to(*, user) -> QuerySet[Collection]:
+    """Movie sets with at least one movie the user sees."""
+    return Collection.objects.filter(Exists(movies_visible_to(user=user).filter(collection=OuterRef("pk"))))
+
+
 def seasons_visible_to(*, user) -> QuerySet[Season]:
     return Season.objects.filter(show__in=shows_visible_to(user=user))
 
 
 def episodes_visible_to(*, user) -> QuerySet[Episode]:
     return Episode.objects.filter(show__in=shows_visible_to(user=user)).select_related("season", "show")
-
-
-def people_visible_to(*, user) -> QuerySet[Person]:
-    """People credited on a movie or show the user sees; nobody else's name or picture is shown to them."""
-    credited = Credit.objects.filter(
-        Q(movie__in=movies_visible_to(user=user)) | Q(show__in=shows_visible_to(user=user))
-    )
-    return Person.objects.filter(pk__in=credited.values("person_id"))
 
 
 def files_visible_to(*, user) -> QuerySet[MediaFile]:

@@ -1,7 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from apps.media.api.catalogue_views import EpisodeViewSet, FileViewSet, MovieViewSet, ShowViewSet
 from apps.media.api.duplicate_views import DuplicateGroupViewSet
+from apps.media.api.search_views import SearchView
 
 router = SimpleRouter()
 router.register("movies", MovieViewSet, basename="movie")
@@ -9,4 +11,4 @@ router.register("shows", ShowViewSet, basename="show")
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("files", FileViewSet, basename="file")
 router.register("duplicates", DuplicateGroupViewSet, basename="duplicate")
-urlpatterns = router.urls
+urlpatterns = [path("search/", SearchView.as_view(), name="search"), *router.urls]

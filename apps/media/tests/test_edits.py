@@ -74,6 +74,8 @@ def test_a_certification_saved_in_the_admin_sets_the_age(client, admin, catalogu
     entry = Activity.objects.get(event="catalogue_changed")
     assert entry.actor == admin and entry.object_pk == str(heat.pk)
     assert entry.additional_data == {"kind": "movie", "fields": ["certification", "age_rating"]}
+    # The operator's value is theirs now: a metadata refresh leaves it alone (the age follows it, unlocked).
+    assert heat.locked_fields == ["certification"]
     kid = users.user_create(username="kid", password="x" * 12, by=None)
     kid_role = roles.role_create(name="kids", rank=15, by=None, max_parental_age=12)
     users.user_update(user=kid, by=None, role=kid_role)
@@ -119,3 +121,18 @@ def test_nothing_is_added_to_the_catalogue_in_the_admin(client, admin, catalogue
     client.force_login(admin)
     assert client.get("/admin/media/movie/add/").status_code == 403
     assert client.get("/admin/media/mediafile/add/").status_code == 403
+
+
+def test_editing_a_field_again_locks_it_once_and_bookkeeping_fields_never(client, admin, catalogue):
+    ronin = Movie.objects.get(title="Ronin")
+    client.force_login(admin)
+    url = f"/admin/media/movie/{ronin.pk}/change/"
+    for overview in ("A heist.", "A heist in Paris."):
+        data = form_data(client.get(url))
+        assert client.post(url, {**data, "overview": overview, "title": "Ronin"}).status_code == 302
+    ronin.refresh_from_db()
+    assert ronin.overview == "A heist in Paris."
+    assert ronin.locked_fields == ["overview"]
+    page = client.get(url).content.decode()
+    # The metadata state is shown, not editable: it cannot be posted back to unlock a field.
+    assert 'name="locked_fields"' not in page and 'name="metadata_status"' not in page

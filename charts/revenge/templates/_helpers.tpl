@@ -81,6 +81,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       name: {{ $secret }}
       key: REVENGE_ADMIN_PASSWORD
       optional: true
+- name: REVENGE_TMDB_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: REVENGE_TMDB_API_KEY
+      optional: true
+- name: REVENGE_TMDB_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: REVENGE_TMDB_TOKEN
+      optional: true
 {{- range $key, $value := .Values.env }}
 - name: {{ $key }}
   value: {{ $value | toString | quote }}

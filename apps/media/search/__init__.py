@@ -1,0 +1,61 @@
+"""Typo-tolerant, accent-blind search of titles, people and collections, through the visibility selectors.
+
+PostgreSQL ranks with pg_trgm over folded text (GIN indexes); SQLite finds candidates with FTS5 trigrams and ranks
+them the same way in Python. Either way "matirx" finds The Matrix and "amelie" finds Amélie.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import connection
+
+from apps.media import selectors
+from apps.media.search import postgres, sqlite
+from apps.media.search.text import MAX_QUERY
+
+KINDS = ("movie", "show", "person", "collection")
+_FIELDS = {
+    "movie": ("title", "original_title"),
+    "show": ("title", "original_title"),
+    "person": ("name",),
+    "collection": ("name",),
+}
+_SELECTORS = {
+    "movie": selectors.movies_visible_to,
+    "show": selectors.shows_visible_to,
+    "person": selectors.people_visible_to,
+    "collection": selectors.collections_visible_to,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: str
+    item: object
+    score: float
+
+
+def catalogue_search(*, user, query: str, kinds: tuple[str, ...] = KINDS, limit: int = 20) -> list[SearchHit]:
+    """What `user` may see that resembles `query`, best first across kinds; raises ValueError on a bad query."""
+    query = " ".join((query or "").split())
+    if not query:
+        raise ValueError("say what to search for")
+    if len(query) > MAX_QUERY:
+        raise ValueError(f"a search is at most {MAX_QUERY} characters")
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown kind {', '.join(unknown)}; one of {', '.join(KINDS)}")
+    hits: list[SearchHit] = []
+    on_postgres = connection.vendor == "postgresql"
+    with postgres.similarity_threshold() if on_postgres else nullcontext():
+        for kind in dict.fromkeys(kinds):
+            visible = _SELECTORS[kind](user=user)
+            if on_postgres:
+                rows = postgres.ranked(visible, query=query, fields=_FIELDS[kind], limit=limit)
+            else:
+                rows = sqlite.ranked(visible, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)
+            hits.extend(SearchHit(kind=kind, item=row, score=round(row.score, 4)) for row in rows)
+    hits.sort(key=lambda h: (-h.score, -getattr(h.item, "closeness", 0.0), KINDS.index(h.kind), h.item.pk))
+    return hits[:limit]
