@@ -11,9 +11,23 @@ from apps.accounts.models import Role
 from apps.accounts.services import roles, tokens, users
 from apps.audit.models import Activity
 from apps.core.testing.catalogue import MOVIE_NFO, SHOW_NFO, session_for
+from apps.core.testing.images import image_bytes
 from apps.libraries import services as library_services
 from apps.libraries.models import LibraryScan
-from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Show
+from apps.media.images import DEFAULT_TYPE
+from apps.media.models import (
+    Artwork,
+    Credit,
+    DuplicateGroup,
+    DuplicateMember,
+    Episode,
+    MediaFile,
+    Movie,
+    Person,
+    Season,
+    Show,
+)
+from apps.metadata.images.store import image_store
 from apps.notifications import services as notification_services
 from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
 from apps.playback.models import PlaybackSession
@@ -84,6 +98,8 @@ class World:
             return {case: Episode.objects.get(show=s) for case, s in self.objects("show", who).items()}
         if kind == "library":
             return {"granted": self.movies, "hidden": self.hidden_movies}
+        if kind.endswith("_image"):
+            return self.with_images(kind.removesuffix("_image"), who)
         if kind == "scan":
             return self.scans
         if kind == "role":
@@ -136,6 +152,26 @@ class World:
             # Ids only grow, even after a principal's DELETE: every title is a new one.
             number = 10_001 + (MediaRequest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
             found[case] = MediaRequest.objects.create(kind="movie", tmdb_id=number, title="T", requested_by=owner)
+        return found
+
+    def with_images(self, owner: str, who: str) -> dict:
+        """The items (seasons, credited people) of each case, each with a fetched image of its default type."""
+        if owner == "season":
+            found = {case: Season.objects.filter(show=s).first() for case, s in self.objects("show", who).items()}
+        elif owner == "person":
+            found = {}
+            for case, movie in self.objects("movie", who).items():
+                person, _ = Person.objects.get_or_create(name=f"Actor in {movie.title}")
+                Credit.objects.get_or_create(person=person, movie=movie, kind="cast")
+                found[case] = person
+        else:
+            found = self.objects(owner, who)
+        stored = image_store(data=image_bytes(200, 300))
+        for item in found.values():
+            Artwork.objects.get_or_create(
+                **{owner: item}, kind=DEFAULT_TYPE[owner], source="local", path="/nowhere.jpg",
+                defaults={"content_hash": stored.content_hash, "width": stored.width, "height": stored.height},
+            )  # fmt: skip
         return found
 
     def duplicate_groups(self, who: str) -> dict:

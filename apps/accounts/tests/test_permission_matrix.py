@@ -336,6 +336,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/files/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/files/{id}/", "GET"): Rule(catalogue_detail(), objects="file"),
     ("/api/v1/files/{id}/stream/", "GET"): Rule(catalogue_detail(), objects="file"),
+    # Images are seen with their item; a person with a title they are credited on.
+    **{
+        (f"/api/v1/images/{owner}/{{id}}/", "GET"): Rule(catalogue_detail(), objects=f"{owner}_image")
+        for owner in ("movie", "show", "season", "episode", "person")
+    },
     # Deciding how to play a file is open to whoever may see it; the file is a query parameter.
     ("/api/v1/playback/decision/", "GET"): Rule(
         {"list": {**ANON, "guest": 400, "kids": 400, "user": 400, "moderator": 400, "admin": 400}}

@@ -1,0 +1,15 @@
+"""What images do when a scan completes: the artwork it found is fetched, checked and sized on a worker."""
+
+from __future__ import annotations
+
+from apps.core import dispatch, events
+
+# Imported so the task is registered under its name wherever the app is loaded (web, worker, beat).
+from apps.metadata.images import tasks  # noqa: F401
+
+
+@events.subscribe("library.scan_completed")
+def images_after_scan(event: events.Event) -> None:
+    # Always, not only after changes: a run with nothing pending costs one query, and it picks up what an
+    # earlier run could not finish.
+    dispatch.task_enqueue("metadata.images_fetch", args=(event.payload["library_id"],))
