@@ -6,12 +6,15 @@ Visibility = the library grants (libraries_visible_to) + the user's parental and
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
 from apps.libraries.models import Library
 from apps.libraries.selectors import libraries_visible_to
 from apps.media.models import (
+    Artwork,
+    Collection,
+    Credit,
     DuplicateGroup,
     DuplicateMember,
     Episode,
@@ -19,6 +22,7 @@ from apps.media.models import (
     MediaFile,
     MediaStream,
     Movie,
+    Person,
     Season,
     Show,
     Subtitle,
@@ -76,6 +80,31 @@ def seasons_visible_to(*, user) -> QuerySet[Season]:
 
 def episodes_visible_to(*, user) -> QuerySet[Episode]:
     return Episode.objects.filter(show__in=shows_visible_to(user=user)).select_related("season", "show")
+
+
+def credits_visible_to(*, user) -> QuerySet[Credit]:
+    """Credits on movies and shows the user sees."""
+    return Credit.objects.filter(
+        Q(movie__in=movies_visible_to(user=user).values("pk")) | Q(show__in=shows_visible_to(user=user).values("pk"))
+    )
+
+
+def people_visible_to(*, user) -> QuerySet[Person]:
+    """People credited on at least one title the user sees; the rest stay unknown to them."""
+    return Person.objects.filter(Exists(credits_visible_to(user=user).filter(person=OuterRef("pk"))))
+
+
+def collections_visible_to(*, user) -> QuerySet[Collection]:
+    """Collections with at least one movie the user sees."""
+    return Collection.objects.filter(Exists(movies_visible_to(user=user).filter(collection=OuterRef("pk"))))
+
+
+def person_credits_of(*, credits: QuerySet[Credit]) -> QuerySet[Credit]:
+    """Credits with their title and its poster loaded in a few queries, whatever their number."""
+    posters = Artwork.objects.filter(kind=Artwork.Kind.POSTER)
+    return credits.select_related("movie", "show").prefetch_related(
+        Prefetch("movie__artwork", queryset=posters), Prefetch("show__artwork", queryset=posters)
+    )
 
 
 def files_visible_to(*, user) -> QuerySet[MediaFile]:

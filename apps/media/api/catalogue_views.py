@@ -13,10 +13,22 @@ from apps.media.api.catalogue_serializers import (
     ShowDetailSerializer,
     ShowSerializer,
 )
-from apps.media.models import MediaFile, Season
+from apps.media.models import Artwork, Credit, MediaFile, Season
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
 CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
+
+
+def posters() -> Prefetch:
+    """Lists show one image per item: its posters, in one query for the page."""
+    return Prefetch("artwork", queryset=Artwork.objects.filter(kind=Artwork.Kind.POSTER))
+
+
+def credits_with_people() -> Prefetch:
+    """A title's cast and crew with each person's profile image: two queries, however long the credits."""
+    profiles = Artwork.objects.filter(kind=Artwork.Kind.PROFILE)
+    people = Credit.objects.select_related("person").prefetch_related(Prefetch("person__artwork", queryset=profiles))
+    return Prefetch("credits", queryset=people)
 
 
 class MovieViewSet(BaseReadOnlyViewSet):
@@ -34,8 +46,10 @@ class MovieViewSet(BaseReadOnlyViewSet):
         movies = super().get_queryset().prefetch_related("genres")
         if self.action == "retrieve":
             files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
-            movies = movies.prefetch_related("studios", "artwork", Prefetch("files", queryset=files))
-        return movies
+            return movies.select_related("library", "collection").prefetch_related(
+                "studios", "artwork", credits_with_people(), Prefetch("files", queryset=files)
+            )
+        return movies.prefetch_related(posters())
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
@@ -61,8 +75,10 @@ class ShowViewSet(BaseReadOnlyViewSet):
         )
         if self.action == "retrieve":
             seasons = Season.objects.annotate(episode_count=Count("episodes")).prefetch_related("artwork")
-            shows = shows.prefetch_related("studios", "artwork", Prefetch("seasons", queryset=seasons))
-        return shows
+            return shows.select_related("library").prefetch_related(
+                "studios", "artwork", credits_with_people(), Prefetch("seasons", queryset=seasons)
+            )
+        return shows.prefetch_related(posters())
 
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
@@ -82,7 +98,7 @@ class EpisodeViewSet(BaseReadOnlyViewSet):
 
     def get_queryset(self):
         files = selectors.files_with_details(files=MediaFile.objects.order_by("path"))
-        return super().get_queryset().prefetch_related(Prefetch("files", queryset=files))
+        return super().get_queryset().prefetch_related("artwork", Prefetch("files", queryset=files))
 
 
 class FileViewSet(BaseReadOnlyViewSet):
