@@ -15,7 +15,9 @@ from apps.core import events
 from apps.core.testing.clients import client_for
 from apps.core.testing.media import make_clip
 from apps.core.testing.people import user_make
+from apps.core.testing.tmdb import FakeTmdb
 from apps.core.testing.workers import default_worker
+from apps.metadata.tmdb import ratelimit
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +31,26 @@ def _fresh_cache():
     """The Redis cache outlives a test (and a test run): start each test without cached settings."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _tmdb_off(settings):
+    """Without the `tmdb` fixture no test reaches The Movie Database: no key, no token, lookups off."""
+    settings.TMDB_API_KEY = ""
+    settings.TMDB_TOKEN = ""
+
+
+@pytest.fixture
+def tmdb(settings):
+    """The TMDb stand-in on 127.0.0.1, with the settings aimed at it and nothing cached from an earlier test."""
+    server = FakeTmdb()
+    settings.TMDB_URL = server.api_url
+    settings.TMDB_IMAGE_URL = server.image_url
+    settings.TMDB_API_KEY = server.api_key
+    cache.clear()
+    ratelimit.reset()
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -289,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
     "media.duplicates_refresh_all": {"task": "media.duplicates_refresh_all", "schedule": timedelta(hours=6)},
     "playback.sessions_idle_stop": {"task": "playback.sessions_idle_stop", "schedule": timedelta(minutes=1)},
     "requests.poll": {"task": "requests.poll", "schedule": timedelta(minutes=15)},
+    # New items a scan's task missed, failed lookups whose retry time came, metadata older than METADATA_REFRESH_DAYS.
+    "metadata.refresh_due": {"task": "metadata.refresh_due", "schedule": timedelta(minutes=15)},
 }
 
 REST_FRAMEWORK = {

@@ -216,6 +216,7 @@ def _pinned_connect(addresses: tuple[tuple, ...]):
 class Response:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case ("retry-after")
 
 
 def outbound_request(
@@ -258,7 +259,8 @@ def outbound_request(
         connection.close()
     if 300 <= answer.status < 400:
         raise OutboundRedirect(answer.status)
-    return Response(status=answer.status, body=data)
+    headers = {name.lower(): value for name, value in answer.getheaders()}
+    return Response(status=answer.status, body=data, headers=headers)
 
 
 # --- Libraries that do their own HTTP (Apprise through `requests`): the guard sits in getaddrinfo -------------

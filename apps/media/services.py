@@ -19,7 +19,19 @@ from django.utils import timezone
 from apps.core import events
 from apps.media.availability import availability_announce, items_playable
 from apps.media.languages import language_normalize
-from apps.media.models import Artwork, Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
+from apps.media.models import (
+    Artwork,
+    Episode,
+    Genre,
+    MediaFile,
+    MediaStream,
+    MetadataStatus,
+    Movie,
+    Season,
+    Show,
+    Studio,
+    Subtitle,
+)
 from apps.media.ratings import certification_age
 
 if TYPE_CHECKING:
@@ -252,7 +264,9 @@ def _movies_for(library: Library, records: list[IndexedFile]) -> dict[str, Movie
             "year": parsed.year,
             "edition": fit(Movie, "edition", parsed.edition),
         }
+        defaults[key].update(_name_ids(Movie, group))
     movies, created = _get_or_create_many(Movie, {"library": library}, by_key, defaults)
+    _name_ids_apply(Movie, [(movies[key], defaults[key]) for key in by_key if key not in created])
     nfos = [
         (key, next((r.nfo for r in group if r.nfo is not None and not r.parsed.extra_type), None))
         for key, group in by_key.items()
@@ -277,7 +291,10 @@ def _episodes_for(library: Library, records: list[IndexedFile]) -> dict[str, Epi
         }
         for key, group in by_show.items()
     }
-    shows, _created = _get_or_create_many(Show, {"library": library}, by_show, show_defaults)
+    for key, group in by_show.items():
+        show_defaults[key].update(_name_ids(Show, group))
+    shows, created_shows = _get_or_create_many(Show, {"library": library}, by_show, show_defaults)
+    _name_ids_apply(Show, [(shows[key], show_defaults[key]) for key in by_show if key not in created_shows])
     nfos = [(key, next((r.show_nfo for r in group if r.show_nfo is not None), None)) for key, group in by_show.items()]
     _apply_nfos([(shows[key], nfo) for key, nfo in nfos if nfo is not None])
     seasons = _seasons_for(shows, by_show)
@@ -338,6 +355,48 @@ def _episode_defaults(show: Show, record: IndexedFile) -> dict:
     }
 
 
+_NAME_ID_FIELDS = {"tmdb": "tmdb_id", "imdb": "imdb_id", "tvdb": "tvdb_id"}
+
+
+def _name_ids(model: type[Movie] | type[Show], records: list[IndexedFile]) -> dict[str, str]:
+    """The provider ids tagged in the names of an item's files ("{tmdb-603}"), as field values."""
+    found: dict[str, str] = {}
+    for record in records:
+        if record.parsed.extra_type:
+            continue
+        for source, value in getattr(record.parsed, "ids", {}).items():
+            name = _NAME_ID_FIELDS.get(source)
+            if name and hasattr(model, name):
+                found.setdefault(name, fit(model, name, value))
+    return found
+
+
+def _name_ids_apply(model: type[Movie] | type[Show], pairs: list[tuple[Movie | Show, dict]]) -> None:
+    """Give existing items the ids their file names carry now, unless an NFO or an operator set that id."""
+    changed_items, fields = [], set()
+    for item, values in pairs:
+        changed = [
+            name
+            for name in _NAME_ID_FIELDS.values()
+            if values.get(name) and getattr(item, name, values[name]) != values[name]
+            and name not in item.nfo_fields and name not in item.locked_fields
+        ]  # fmt: skip
+        for name in changed:
+            setattr(item, name, values[name])
+        if changed:
+            _rematch(item, changed)
+            changed_items.append(item)
+            fields.update([*changed, "metadata_status"])
+    if changed_items:
+        model.objects.bulk_update(changed_items, sorted(fields), batch_size=500)
+
+
+def _rematch(item: Movie | Show, changed: list[str]) -> None:
+    """A new provider id means the item must be looked up again."""
+    if {"tmdb_id", "imdb_id", "tvdb_id"} & set(changed):
+        item.metadata_status = MetadataStatus.PENDING
+
+
 def sort_title(title: str) -> str:
     """Sort without leading articles, as media servers do."""
     lowered = title.strip()
@@ -363,10 +422,17 @@ def _nfo_changes(item: Movie | Show, nfo) -> list[str]:
         updates.update(tagline=nfo.tagline, runtime=nfo.runtime if nfo.runtime and nfo.runtime < 100_000 else None)
     if model is Show:
         updates["tvdb_id"] = nfo.ids.get("tvdb", "")
+    if nfo.year and 1800 < nfo.year < 2200:
+        updates["year"] = nfo.year
+    # An operator's edit stays; what the NFO says is recorded so the provider never overrides it.
+    updates = {name: value for name, value in updates.items() if name not in item.locked_fields}
+    provided = [name for name, value in updates.items() if value not in ("", None)]
+    provided += [name for name in ("genres", "studios") if getattr(nfo, name) and name not in item.locked_fields]
     changed = []
-    for name, value in updates.items():
-        if value in ("", None):
-            continue
+    for name in provided:
+        value = updates.get(name)
+        if name in ("genres", "studios"):
+            continue  # written by _apply_nfos
         if isinstance(value, str):
             value = fit(model, name, value)
         if getattr(item, name) != value:
@@ -376,9 +442,12 @@ def _nfo_changes(item: Movie | Show, nfo) -> list[str]:
     if item.age_rating != age:
         item.age_rating = age
         changed.append("age_rating")
-    if nfo.year and 1800 < nfo.year < 2200 and item.year != nfo.year:
-        item.year = nfo.year
-        changed.append("year")
+    if sorted(provided) != sorted(item.nfo_fields):
+        item.nfo_fields = sorted(provided)
+        changed.append("nfo_fields")
+    _rematch(item, changed)
+    if item.metadata_status == MetadataStatus.PENDING and {"tmdb_id", "imdb_id", "tvdb_id"} & set(changed):
+        changed.append("metadata_status")
     return changed
 
 
@@ -398,7 +467,11 @@ def _apply_nfos(pairs: list[tuple[Movie | Show, object]]) -> None:
     if changed_items:
         model.objects.bulk_update(changed_items, [*sorted(fields), "updated_at"], batch_size=500)
     for relation, named_model, attribute in (("genres", Genre, "genres"), ("studios", Studio, "studios")):
-        wanted = {item.pk: getattr(nfo, attribute) for item, nfo in pairs if getattr(nfo, attribute)}
+        wanted = {
+            item.pk: getattr(nfo, attribute)
+            for item, nfo in pairs
+            if getattr(nfo, attribute) and relation not in item.locked_fields
+        }
         if not wanted:
             continue
         rows = {row.name: row.pk for row in _named(named_model, [n for names in wanted.values() for n in names])}
@@ -416,10 +489,17 @@ def _apply_nfos(pairs: list[tuple[Movie | Show, object]]) -> None:
 
 def _apply_episode_nfo(episode: Episode, nfo) -> None:
     changed = []
+    provided = []
     for name, value in (("title", nfo.title), ("overview", nfo.plot), ("air_date", nfo.aired)):
-        if value and getattr(episode, name) != value:
+        if not value or name in episode.locked_fields:
+            continue
+        provided.append(name)
+        if getattr(episode, name) != value:
             setattr(episode, name, fit(Episode, name, value) if isinstance(value, str) else value)
             changed.append(name)
+    if sorted(provided) != sorted(episode.nfo_fields):
+        episode.nfo_fields = sorted(provided)
+        changed.append("nfo_fields")
     if changed:
         episode.save(update_fields=[*changed, "updated_at"])
 

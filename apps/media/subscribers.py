@@ -8,5 +8,6 @@ from apps.core import caching, events
 @events.subscribe("episode.*")
 @events.subscribe("media.*")
 @events.subscribe("catalogue.*")
+@events.subscribe("metadata.*")  # a refresh renames, rates and dates titles
 def catalogue_changed(event: events.Event) -> None:
     caching.bump("catalogue")

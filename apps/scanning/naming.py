@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -30,7 +30,7 @@ from apps.scanning.naming_tags import (
     split_extra_suffix,
 )
 
-__all__ = ["VIDEO_EXTENSIONS", "ParsedName", "is_video_name", "parse_path"]
+__all__ = ["VIDEO_EXTENSIONS", "ParsedName", "is_video_name", "name_ids", "parse_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,8 @@ class ParsedName:
     video_codec: str = ""
     hdr: str = ""
     release_group: str = ""
+    # Provider ids written in the name ("{tmdb-603}", "[imdbid-tt0133093]"): {"tmdb": "603", "imdb": "tt0133093"}.
+    ids: dict[str, str] = field(default_factory=dict)
 
 
 UNKNOWN = ParsedName(kind="unknown", title="", year=None)
@@ -68,6 +70,18 @@ _EDITION_TAG = re.compile(r"\{edition-([^}]*)\}", re.I)
 _ID_TAG = re.compile(
     r"[\[{]\s*(?:imdb|tmdb|tvdb|anidb|tvmaze)(?:id)?\s*[-=:]\s*[^\]}]*[\]}]|[\[{(]tt[0-9]{5,10}[\]})]", re.I
 )
+# The id inside a tag, and the bare "tmdbid=603" form some tools write without brackets.
+_ID_VALUE = re.compile(
+    r"[\[{]\s*(imdb|tmdb|tvdb)(?:id)?\s*[-=:]\s*([^\]}]*?)\s*[\]}]|[\[{(](tt[0-9]{5,10})[\]})]"
+    r"|(?<![^\W_])(tmdb|tvdb|imdb)id=(tt[0-9]{5,10}|[0-9]{1,10})(?![^\W_])",
+    re.I,
+)
+_BARE_ID = re.compile(r"(?<![^\W_])(?:tmdb|tvdb|imdb)id=(?:tt[0-9]{5,10}|[0-9]{1,10})(?![^\W_])", re.I)
+_ID_FORMS = {
+    "imdb": re.compile(r"tt[0-9]{5,10}"),
+    "tmdb": re.compile(r"[0-9]{1,10}"),
+    "tvdb": re.compile(r"[0-9]{1,10}"),
+}
 _SITE_PREFIX = re.compile(r"^\s*\[?\s*www\.[^\s\]]+\.(?:com|org|net|to|se|ru|me|cc|io|tv|info)\s*\]?\s*-?\s*", re.I)
 _LEADING_GROUP = re.compile(r"^\s*\[([^\]]{1,60})\]\s*[-._]?\s*")
 _TRAILING_JUNK = re.compile(
@@ -134,10 +148,30 @@ def parse_path(relative_path: str, *, library_kind: str) -> ParsedName:
         if not parts:
             return UNKNOWN
         if library_kind == "shows":
-            return _parse_show_path(parts)
-        return _parse_movie_path(parts)
+            parsed = _parse_show_path(parts)
+            # A show's ids name the show: they sit on its folder (or on the file when it has no folder).
+            id_names = parts[:1] if len(parts) > 1 else parts
+        else:
+            parsed = _parse_movie_path(parts)
+            id_names = parts[::-1]  # the file's own tag before its folder's
+        ids = name_ids(id_names) if parsed.kind != "unknown" else {}
+        return replace(parsed, ids=ids) if ids else parsed
     except Exception:  # a scan must survive any name; an unparseable one is just unknown
         return UNKNOWN
+
+
+def name_ids(names: list[str]) -> dict[str, str]:
+    """Provider ids tagged in these names, the first name's winning: {"tmdb": "603", "imdb": "tt0133093"}."""
+    ids: dict[str, str] = {}
+    for name in names:
+        if "[" not in name and "{" not in name and "(tt" not in name and "id=" not in name.lower():
+            continue  # most names carry no id: skip the pattern
+        for m in _ID_VALUE.finditer(name):
+            source = (m.group(1) or m.group(4) or "imdb").lower()
+            value = (m.group(2) or m.group(3) or m.group(5) or "").strip().lower()
+            if _ID_FORMS[source].fullmatch(value) and (source != "tmdb" or int(value) > 0):
+                ids.setdefault(source, value)
+    return ids
 
 
 # ---------------------------------------------------------------------------------------------- shared helpers
@@ -153,6 +187,8 @@ def _prepare(text: str) -> tuple[str, str, str]:
             text = text[: m.start()] + " " + text[m.end() :]
     if "[" in text or "{" in text or "(tt" in text:
         text = _ID_TAG.sub(" ", text)
+    if "id=" in text.lower():
+        text = _BARE_ID.sub(" ", text)
     if text[:4].lower() == "www." or text[:1] == "[":
         text = _SITE_PREFIX.sub("", text)
     group = ""

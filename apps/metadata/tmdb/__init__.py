@@ -1,0 +1,41 @@
+"""The Movie Database: the client (client.py) and the rate shared by every process (ratelimit.py)."""
+
+from apps.metadata.tmdb.client import (
+    TmdbAuthError,
+    TmdbError,
+    TmdbNotFound,
+    TmdbUnavailable,
+    calls_made,
+    configuration,
+    find_by_external_id,
+    genres,
+    image_bytes,
+    movie_details,
+    movie_search,
+    person_details,
+    season_details,
+    tmdb_enabled,
+    tmdb_get,
+    tv_details,
+    tv_search,
+)
+
+__all__ = [
+    "TmdbAuthError",
+    "TmdbError",
+    "TmdbNotFound",
+    "TmdbUnavailable",
+    "calls_made",
+    "configuration",
+    "find_by_external_id",
+    "genres",
+    "image_bytes",
+    "movie_details",
+    "movie_search",
+    "person_details",
+    "season_details",
+    "tmdb_enabled",
+    "tmdb_get",
+    "tv_details",
+    "tv_search",
+]

@@ -165,3 +165,23 @@ def test_video_extensions_are_lower_case_with_a_dot() -> None:
     assert all(ext.startswith(".") and ext == ext.lower() for ext in VIDEO_EXTENSIONS)
     assert {".mkv", ".mp4", ".avi", ".m2ts", ".vob"} <= VIDEO_EXTENSIONS
     assert ".iso" not in VIDEO_EXTENSIONS
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "title", "ids"),
+    [
+        ("The Matrix (1999) {tmdb-603}/The Matrix (1999) {tmdb-603}.mkv", "movies", "The Matrix", {"tmdb": "603"}),
+        ("Heat (1995) [imdbid-tt0113277].mkv", "movies", "Heat", {"imdb": "tt0113277"}),
+        ("Heat.1995.tmdbid=949.1080p.BluRay.mkv", "movies", "Heat", {"tmdb": "949"}),
+        ("Heat (1995) (tt0113277)/heat.mkv", "movies", "Heat", {"imdb": "tt0113277"}),
+        ("Heat (1995) {tmdb-949}/Heat (1995) {tmdb-111}.mkv", "movies", "Heat", {"tmdb": "111"}),
+        ("Lost (2004) [tvdbid-73739]/Season 1/Lost S01E01.mkv", "shows", "Lost", {"tvdb": "73739"}),
+        ("Lost [tmdbid-4607]/S01E01 {tmdb-99}.mkv", "shows", "Lost", {"tmdb": "4607"}),
+        ("Heat {tmdb-0}.mkv", "movies", "Heat", {}),
+        ("Heat {tmdb-abc} [imdbid-tt12].mkv", "movies", "Heat", {}),
+        ("Heat {tmdb-" + "9" * 40 + "}.mkv", "movies", "Heat", {}),
+    ],
+)
+def test_provider_ids_in_names_are_read_and_kept_out_of_titles(path, kind, title, ids) -> None:
+    parsed = parse_path(path, library_kind=kind)
+    assert (parsed.title, parsed.ids) == (title, ids)
