@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 
 from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseReadOnlyViewSet
@@ -13,7 +13,7 @@ from apps.media.api.catalogue_serializers import (
     ShowDetailSerializer,
     ShowSerializer,
 )
-from apps.media.models import Artwork, Credit, MediaFile, Season
+from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
 CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
@@ -31,6 +31,24 @@ def credits_with_people() -> Prefetch:
     return Prefetch("credits", queryset=people)
 
 
+def movies_with_details(*, movies: QuerySet[Movie]) -> QuerySet[Movie]:
+    """What a movie's detail shows, loaded in a fixed number of queries: files, people, images, collection."""
+    files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
+    return movies.select_related("library", "collection").prefetch_related(
+        "genres", "studios", "artwork", credits_with_people(), Prefetch("files", queryset=files)
+    )
+
+
+def shows_with_details(*, shows: QuerySet[Show]) -> QuerySet[Show]:
+    """What a show's detail shows, loaded in a fixed number of queries: seasons, people, images, counts."""
+    seasons = Season.objects.annotate(episode_count=Count("episodes")).prefetch_related("artwork")
+    return (
+        shows.select_related("library")
+        .annotate(season_count=Count("seasons", distinct=True), episode_count=Count("episodes", distinct=True))
+        .prefetch_related("genres", "studios", "artwork", credits_with_people(), Prefetch("seasons", queryset=seasons))
+    )
+
+
 class MovieViewSet(BaseReadOnlyViewSet):
     """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
 
@@ -45,10 +63,7 @@ class MovieViewSet(BaseReadOnlyViewSet):
     def get_queryset(self):
         movies = super().get_queryset().prefetch_related("genres")
         if self.action == "retrieve":
-            files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
-            return movies.select_related("library", "collection").prefetch_related(
-                "studios", "artwork", credits_with_people(), Prefetch("files", queryset=files)
-            )
+            return movies_with_details(movies=movies)
         return movies.prefetch_related(posters())
 
     def get_serializer_class(self):
@@ -67,18 +82,11 @@ class ShowViewSet(BaseReadOnlyViewSet):
     filterset_class = ShowFilter
 
     def get_queryset(self):
-        shows = (
-            super()
-            .get_queryset()
-            .prefetch_related("genres")
-            .annotate(season_count=Count("seasons", distinct=True), episode_count=Count("episodes", distinct=True))
-        )
+        shows = super().get_queryset()
         if self.action == "retrieve":
-            seasons = Season.objects.annotate(episode_count=Count("episodes")).prefetch_related("artwork")
-            return shows.select_related("library").prefetch_related(
-                "studios", "artwork", credits_with_people(), Prefetch("seasons", queryset=seasons)
-            )
-        return shows.prefetch_related(posters())
+            return shows_with_details(shows=shows)
+        counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
+        return shows.annotate(**counts).prefetch_related("genres", posters())
 
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
