@@ -49,5 +49,3 @@ def credits_write(*, item: Movie | Show, found: list[CreditValue]) -> None:
             if c.person_tmdb_id in people
         ]
     )
-
-

@@ -126,7 +126,7 @@ def _search(job: Job, found: Found) -> int | None:
     year_key = "year" if kind == "movie" else "first_air_date_year"
     best_score = 0.0
     # The year narrows remakes apart; without it (or when the file's year is off by one) the open search decides.
-    for year in ([job.year, None] if job.year else [None]):
+    for year in [job.year, None] if job.year else [None]:
         results = search(query=job.title, language=metadata_language(), **{year_key: year})
         candidate, score = matching.best_match(results, kind=kind, title=job.title, year=job.year)
         best_score = max(best_score, score)
@@ -182,7 +182,9 @@ def fetch(job: Job, found: Found) -> None:
         counts = season_counts(details)
         for number in wanted_seasons(numbered=job.numbered, absolutes=job.absolutes, counts=counts):
             try:
-                found.seasons[number] = tmdb.season_details(tmdb_id=tmdb_id, season_number=number, language=metadata_language())
+                found.seasons[number] = tmdb.season_details(
+                    tmdb_id=tmdb_id, season_number=number, language=metadata_language()
+                )
             except tmdb.TmdbNotFound:
                 continue
 
@@ -281,7 +283,9 @@ def batch_run(model: type[Movie] | type[Show], ids: list[int], outage: _Outage) 
     return counts
 
 
-def items_run(selections: Iterable[tuple[type[Model], list[int]]], *, progress: Progress | None = None) -> RefreshCounts:
+def items_run(
+    selections: Iterable[tuple[type[Model], list[int]]], *, progress: Progress | None = None
+) -> RefreshCounts:
     """Run every selected item through TMDb in batches of BATCH, reporting progress after each."""
     selections = [(model, ids) for model, ids in selections if ids]
     total, done = sum(len(ids) for _model, ids in selections), 0

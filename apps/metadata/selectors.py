@@ -28,7 +28,9 @@ def items_for_refresh(
     *, model: type[Movie] | type[Show], library: Library | None = None, now: datetime | None = None
 ) -> QuerySet:
     """The model's items in enabled libraries (or in `library`), only those due when `now` is given."""
-    items = model.objects.filter(library=library) if library is not None else model.objects.filter(library__enabled=True)
+    items = (
+        model.objects.filter(library=library) if library is not None else model.objects.filter(library__enabled=True)
+    )
     if now is not None:
         items = items.filter(due(now=now))
     return items.order_by("pk")

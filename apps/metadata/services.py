@@ -50,7 +50,10 @@ def metadata_refresh(
         return RefreshCounts()
     try:
         selections = [
-            (model, list(selectors.items_for_refresh(model=model, library=library, now=now).values_list("pk", flat=True)))
+            (
+                model,
+                list(selectors.items_for_refresh(model=model, library=library, now=now).values_list("pk", flat=True)),
+            )
             for model in (Movie, Show)
         ]
         return pipeline.items_run(selections, progress=progress)
@@ -78,7 +81,9 @@ def metadata_refresh_enqueue(
             for model, key in ((Movie, "movie_ids"), (Show, "show_ids")):
                 ids = list(selectors.items_for_refresh(model=model, library=scope).values_list("pk", flat=True))
                 for start in range(0, len(ids), TASK_CHUNK):
-                    dispatch.task_enqueue("metadata.refresh", kwargs={key: ids[start : start + TASK_CHUNK], "force": True})
+                    dispatch.task_enqueue(
+                        "metadata.refresh", kwargs={key: ids[start : start + TASK_CHUNK], "force": True}
+                    )
                     queued += 1
     return queued
 
@@ -107,7 +112,16 @@ def item_identify(*, item: Movie | Show, tmdb_id: int, by) -> Movie | Show:
     kind = "movie" if isinstance(item, Movie) else "show"
     if not isinstance(tmdb_id, int) or isinstance(tmdb_id, bool) or not 0 < tmdb_id < 2**31:
         raise ValidationError({"tmdb_id": "not a TMDb id"})
-    job = Job(kind=kind, pk=item.pk, title=item.title, year=item.year, tmdb_id=str(tmdb_id), imdb_id="", tvdb_id="", fixed=True)
+    job = Job(
+        kind=kind,
+        pk=item.pk,
+        title=item.title,
+        year=item.year,
+        tmdb_id=str(tmdb_id),
+        imdb_id="",
+        tvdb_id="",
+        fixed=True,
+    )
     if kind == "show":
         episodes = pipeline.jobs_for([item])[0]
         job.numbered, job.absolutes = episodes.numbered, episodes.absolutes

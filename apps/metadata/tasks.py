@@ -10,7 +10,10 @@ from apps.metadata import services
 
 @shared_task(name="metadata.refresh", acks_late=True)
 def metadata_refresh(
-    library_id: int | None = None, movie_ids: list[int] | None = None, show_ids: list[int] | None = None, force: bool = False
+    library_id: int | None = None,
+    movie_ids: list[int] | None = None,
+    show_ids: list[int] | None = None,
+    force: bool = False,
 ) -> dict:
     """Refresh these items, or the due items of a library (after its scans); an item done twice is harmless."""
     if movie_ids or show_ids:

@@ -48,7 +48,9 @@ def _named(model: type[Genre] | type[Studio], names: list[str]) -> list:
 
 def _collection(found: tuple[str, str]) -> Collection:
     tmdb_id, name = found
-    collection, _created = Collection.objects.get_or_create(tmdb_id=tmdb_id, defaults={"name": fit(Collection, "name", name)})
+    collection, _created = Collection.objects.get_or_create(
+        tmdb_id=tmdb_id, defaults={"name": fit(Collection, "name", name)}
+    )
     if collection.name != fit(Collection, "name", name):
         collection.name = fit(Collection, "name", name)
         collection.save(update_fields=["name"])
