@@ -12,6 +12,7 @@ from apps.accounts.selectors import effective_settings
 from apps.libraries.models import Library
 from apps.libraries.selectors import libraries_visible_to
 from apps.media.models import (
+    Artwork,
     Collection,
     Credit,
     DuplicateGroup,
@@ -73,26 +74,37 @@ def shows_visible_to(*, user) -> QuerySet[Show]:
     return _limited(Show.objects.filter(library__in=libraries_visible_to(user=user)), user)
 
 
-def people_visible_to(*, user) -> QuerySet[Person]:
-    """People credited on at least one movie or show the user sees."""
-    credits = Credit.objects.filter(person=OuterRef("pk"))
-    return Person.objects.filter(
-        Exists(credits.filter(movie__in=movies_visible_to(user=user)))
-        | Exists(credits.filter(show__in=shows_visible_to(user=user)))
-    )
-
-
-def collections_visible_to(*, user) -> QuerySet[Collection]:
-    """Movie sets with at least one movie the user sees."""
-    return Collection.objects.filter(Exists(movies_visible_to(user=user).filter(collection=OuterRef("pk"))))
-
-
 def seasons_visible_to(*, user) -> QuerySet[Season]:
     return Season.objects.filter(show__in=shows_visible_to(user=user))
 
 
 def episodes_visible_to(*, user) -> QuerySet[Episode]:
     return Episode.objects.filter(show__in=shows_visible_to(user=user)).select_related("season", "show")
+
+
+def credits_visible_to(*, user) -> QuerySet[Credit]:
+    """Credits on movies and shows the user sees."""
+    return Credit.objects.filter(
+        Q(movie__in=movies_visible_to(user=user).values("pk")) | Q(show__in=shows_visible_to(user=user).values("pk"))
+    )
+
+
+def people_visible_to(*, user) -> QuerySet[Person]:
+    """People credited on at least one title the user sees; the rest stay unknown to them."""
+    return Person.objects.filter(Exists(credits_visible_to(user=user).filter(person=OuterRef("pk"))))
+
+
+def collections_visible_to(*, user) -> QuerySet[Collection]:
+    """Collections with at least one movie the user sees."""
+    return Collection.objects.filter(Exists(movies_visible_to(user=user).filter(collection=OuterRef("pk"))))
+
+
+def person_credits_of(*, credits: QuerySet[Credit]) -> QuerySet[Credit]:
+    """Credits with their title and its poster loaded in a few queries, whatever their number."""
+    posters = Artwork.objects.filter(kind=Artwork.Kind.POSTER)
+    return credits.select_related("movie", "show").prefetch_related(
+        Prefetch("movie__artwork", queryset=posters), Prefetch("show__artwork", queryset=posters)
+    )
 
 
 def files_visible_to(*, user) -> QuerySet[MediaFile]:

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from apps.libraries import rules
-from apps.libraries.admin import LibraryAdmin as BaseLibraryAdmin
 from apps.libraries.models import Library, LibraryScan, ScanError, WatcherStatus
 from apps.libraries.selectors import libraries_visible_to
+from apps.metadata.admin import LibraryAdmin as BaseLibraryAdmin
 from apps.scanning import services
 from apps.scanning.selectors import watcher_alive
 
@@ -18,7 +18,7 @@ admin.site.unregister(Library)
 
 @admin.register(Library)
 class LibraryAdmin(BaseLibraryAdmin):
-    actions = ["scan_now", "full_scan_now"]
+    actions = [*BaseLibraryAdmin.actions, "scan_now", "full_scan_now"]
 
     def _scan(self, request: HttpRequest, queryset: QuerySet[Library], *, full: bool) -> None:
         for library in queryset:

@@ -24,7 +24,7 @@ from apps.core.testing.catalogue import MOVIE_NFO, SHOW_NFO, session_for
 from apps.core.testing.clients import client_for
 from apps.core.testing.people import kids_role_make, user_make
 from apps.libraries import services as libraries
-from apps.media.models import DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie
+from apps.media.models import Artwork, Credit, DuplicateGroup, DuplicateMember, Episode, MediaFile, Movie, Person
 from apps.notifications import services as notifications
 from apps.notifications.models import Notification, NotificationDelivery, NotificationEvent
 from apps.playback import watch
@@ -53,6 +53,7 @@ LISTS = {
     "/api/v1/playback/continue-watching/": "viewer",
     "/api/v1/playback/history/": "viewer",
     "/api/v1/playback/next-up/": "viewer",
+    "/api/v1/people/": "viewer",
     "/api/v1/playback/sessions/": "viewer",
     "/api/v1/requests/": "viewer",
     "/api/v1/requests/servers/": "admin",
@@ -117,6 +118,11 @@ class Rows:
 
     def _rows(self, n: int) -> None:
         family = Movie.objects.get(title=f"Family{n}")
+        for person in (f"Actor{n}", f"Director{n}"):
+            person = Person.objects.create(name=person)
+            Artwork.objects.create(kind="profile", path="/p.jpg", content_hash=f"{n:064}", person=person)
+            Credit.objects.create(person=person, movie=family, kind="cast", character="Lead")
+        Artwork.objects.create(kind="poster", path="/poster.jpg", content_hash=f"{n:064}", movie=family)
         first, _second = Episode.objects.filter(show__title=f"Show{n}").order_by("episode_number")
         watch.session_progress(session=session_for(self.viewer, movie=family), position=600)
         watch.watched_set(user=self.viewer, episode=first, watched=True)

@@ -1,12 +1,13 @@
 """Filters of the catalogue API."""
 
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
 from apps.core.api.visible_filters import visible_choice
 from apps.libraries.selectors import libraries_visible_to
 from apps.media import selectors
-from apps.media.models import Episode, MediaFile, MediaStream, Movie, Show
+from apps.media.models import Credit, Episode, MediaFile, MediaStream, MetadataStatus, Movie, Person, Show
 
 # Heights that count as each resolution: a 1920x800 scope film is still 1080p.
 RESOLUTIONS = {
@@ -24,8 +25,56 @@ def _with_video_stream(queryset: QuerySet, condition: Q, owner: str) -> QuerySet
     return queryset.filter(Exists(streams))
 
 
-class MovieFilter(filters.FilterSet):
+class DecadeField(forms.IntegerField):
+    """A decade named by its first year: 1990 for the years 1990 to 1999."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=1870, max_value=2990, **kwargs)
+
+    def validate(self, value: int | None) -> None:
+        super().validate(value)
+        if value is not None and value % 10:
+            raise forms.ValidationError("A decade is a year ending in 0, such as 1990.")
+
+
+class DecadeFilter(filters.Filter):
+    field_class = DecadeField
+
+    def filter(self, queryset: QuerySet, value: int | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__gte": value, f"{self.field_name}__lte": value + 9})
+
+
+class TitleFilter(filters.FilterSet):
+    """Filters of movies and shows alike: by person, decade, certification and, for managers, metadata state."""
+
+    person = visible_choice(
+        selectors.people_visible_to, method="filter_person", help_text="Id of a person credited on the title."
+    )
+    decade = DecadeFilter(field_name="year", help_text="First year of a decade: 1990 lists titles from 1990 to 1999.")
+    certification = filters.CharFilter(
+        field_name="certification", lookup_expr="iexact", help_text="Certification, e.g. PG-13 (case-insensitive)."
+    )
+    metadata_status = filters.ChoiceFilter(
+        choices=MetadataStatus.choices,
+        method="filter_metadata_status",
+        help_text="Match state; lists titles of the libraries you manage only.",
+    )
+
+    def filter_person(self, queryset: QuerySet, name: str, value: Person) -> QuerySet:
+        owner = "movie" if queryset.model is Movie else "show"
+        return queryset.filter(Exists(Credit.objects.filter(person=value, **{owner: OuterRef("pk")})))
+
+    def filter_metadata_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The match state is an operator's concern: a viewer's filter finds nothing rather than probing it.
+        managed = selectors.libraries_managed_by(user=getattr(self.request, "user", None))
+        return queryset.filter(metadata_status=value, library__in=managed)
+
+
+class MovieFilter(TitleFilter):
     library = visible_choice(libraries_visible_to)
+    collection = visible_choice(selectors.collections_visible_to, help_text="Id of a collection (a movie set).")
     genre = filters.CharFilter(method="filter_genre", help_text="Genre name (case-insensitive).")
     resolution = filters.ChoiceFilter(
         choices=[(r, r) for r in RESOLUTIONS], method="filter_resolution", help_text="Resolution of a video stream."
@@ -52,7 +101,7 @@ class MovieFilter(filters.FilterSet):
         return _with_video_stream(queryset, Q(hdr=value), "movie")
 
 
-class ShowFilter(filters.FilterSet):
+class ShowFilter(TitleFilter):
     library = visible_choice(libraries_visible_to)
 
     class Meta:

@@ -1,7 +1,15 @@
+"""Catalogue payloads: light list items (ids, certification, poster), full details with people and images."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.libraries.api.path_visibility import may_see_paths
-from apps.media.models import Artwork, Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
+from apps.libraries.rules import may_manage_library
+from apps.media.api.image_serializers import IdsField, ImagesField
+from apps.media.api.people_serializers import CastSerializer, CrewSerializer, cast_and_crew
+from apps.media.models import Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
 
 
 class StreamSerializer(serializers.ModelSerializer):
@@ -14,12 +22,6 @@ class SubtitleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Subtitle
         fields = ["id", "language", "forced", "sdh", "default", "format", "title"]
-
-
-class ArtworkSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Artwork
-        fields = ["id", "kind"]
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -62,8 +64,50 @@ class FileSerializer(serializers.ModelSerializer):
         return data
 
 
+class CollectionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MetadataStateSerializer(serializers.Serializer):
+    """Where the item stands with the metadata provider: for those who manage its library."""
+
+    status = serializers.CharField(source="metadata_status")
+    error = serializers.CharField(source="metadata_error")
+    score = serializers.FloatField(source="match_score", allow_null=True)
+    refreshed_at = serializers.DateTimeField(source="metadata_refreshed_at", allow_null=True)
+    retry_at = serializers.DateTimeField(source="metadata_retry_at", allow_null=True)
+    nfo_fields = serializers.ListField(child=serializers.CharField())
+    locked_fields = serializers.ListField(child=serializers.CharField())
+
+
+class TitleDetailMixin(serializers.Serializer):
+    """What a movie's and a show's detail add: people, every image, and the metadata state for managers."""
+
+    cast = serializers.SerializerMethodField()
+    crew = serializers.SerializerMethodField()
+    metadata = serializers.SerializerMethodField()
+
+    @extend_schema_field(CastSerializer(many=True))
+    def get_cast(self, item) -> list[dict]:
+        return CastSerializer(cast_and_crew(item.credits.all())[0], many=True).data
+
+    @extend_schema_field(CrewSerializer(many=True))
+    def get_crew(self, item) -> list[dict]:
+        return CrewSerializer(cast_and_crew(item.credits.all())[1], many=True).data
+
+    @extend_schema_field(MetadataStateSerializer(allow_null=True))
+    def get_metadata(self, item) -> dict | None:
+        request = self.context.get("request")
+        if request is None or not may_manage_library(actor=request.user, library=item.library):
+            return None
+        return MetadataStateSerializer(item).data
+
+
 class MovieSerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    ids = IdsField()
+    images = ImagesField(help_text="The poster (the detail has every type).")
 
     class Meta:
         model = Movie
@@ -76,29 +120,38 @@ class MovieSerializer(serializers.ModelSerializer):
             "year",
             "edition",
             "certification",
+            "age_rating",
             "runtime",
             "genres",
+            "ids",
+            "images",
             "added_at",
         ]
 
 
-class MovieDetailSerializer(MovieSerializer):
+class MovieDetailSerializer(TitleDetailMixin, MovieSerializer):
     studios = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    collection = CollectionRefSerializer(allow_null=True, read_only=True)
     files = serializers.SerializerMethodField()
     extras = serializers.SerializerMethodField()
-    artwork = ArtworkSerializer(many=True, read_only=True)
+    images = ImagesField(help_text="The best image of each type.")
 
     class Meta(MovieSerializer.Meta):
         fields = [
             *MovieSerializer.Meta.fields,
             "overview",
             "tagline",
+            "release_date",
+            "vote_average",
             "tmdb_id",
             "imdb_id",
             "studios",
+            "collection",
+            "cast",
+            "crew",
+            "metadata",
             "files",
             "extras",
-            "artwork",
         ]
 
     def get_files(self, movie: Movie) -> list[dict]:
@@ -112,17 +165,19 @@ class MovieDetailSerializer(MovieSerializer):
 
 class SeasonSerializer(serializers.ModelSerializer):
     episode_count = serializers.IntegerField(read_only=True)
-    artwork = ArtworkSerializer(many=True, read_only=True)
+    images = ImagesField()
 
     class Meta:
         model = Season
-        fields = ["id", "season_number", "title", "episode_count", "artwork"]
+        fields = ["id", "season_number", "title", "overview", "air_date", "episode_count", "images"]
 
 
 class ShowSerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     season_count = serializers.IntegerField(read_only=True)
     episode_count = serializers.IntegerField(read_only=True)
+    ids = IdsField()
+    images = ImagesField(help_text="The poster (the detail has every type).")
 
     class Meta:
         model = Show
@@ -134,28 +189,38 @@ class ShowSerializer(serializers.ModelSerializer):
             "sort_title",
             "year",
             "certification",
+            "age_rating",
             "genres",
             "season_count",
             "episode_count",
+            "ids",
+            "images",
             "added_at",
         ]
 
 
-class ShowDetailSerializer(ShowSerializer):
+class ShowDetailSerializer(TitleDetailMixin, ShowSerializer):
     studios = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    networks = serializers.SlugRelatedField(source="studios", slug_field="name", many=True, read_only=True)
     seasons = SeasonSerializer(many=True, read_only=True)
-    artwork = ArtworkSerializer(many=True, read_only=True)
+    images = ImagesField(help_text="The best image of each type.")
 
     class Meta(ShowSerializer.Meta):
         fields = [
             *ShowSerializer.Meta.fields,
             "overview",
+            "tagline",
+            "release_date",
+            "vote_average",
             "tmdb_id",
             "imdb_id",
             "tvdb_id",
             "studios",
+            "networks",
+            "cast",
+            "crew",
+            "metadata",
             "seasons",
-            "artwork",
         ]
 
 
@@ -163,6 +228,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
     season_number = serializers.IntegerField(source="season.season_number", read_only=True)
     show_title = serializers.CharField(source="show.title", read_only=True)
     files = FileSerializer(many=True, read_only=True)
+    images = ImagesField(help_text="The still (`thumb`) and any other image of the episode.")
 
     class Meta:
         model = Episode
@@ -177,6 +243,10 @@ class EpisodeSerializer(serializers.ModelSerializer):
             "air_date",
             "title",
             "overview",
+            "runtime",
+            "vote_average",
+            "tmdb_id",
+            "images",
             "added_at",
             "files",
         ]

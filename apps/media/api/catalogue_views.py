@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 
 from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseReadOnlyViewSet
@@ -13,10 +13,40 @@ from apps.media.api.catalogue_serializers import (
     ShowDetailSerializer,
     ShowSerializer,
 )
-from apps.media.models import MediaFile, Season
+from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
 CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
+
+
+def posters() -> Prefetch:
+    """Lists show one image per item: its posters, in one query for the page."""
+    return Prefetch("artwork", queryset=Artwork.objects.filter(kind=Artwork.Kind.POSTER))
+
+
+def credits_with_people() -> Prefetch:
+    """A title's cast and crew with each person's profile image: two queries, however long the credits."""
+    profiles = Artwork.objects.filter(kind=Artwork.Kind.PROFILE)
+    people = Credit.objects.select_related("person").prefetch_related(Prefetch("person__artwork", queryset=profiles))
+    return Prefetch("credits", queryset=people)
+
+
+def movies_with_details(*, movies: QuerySet[Movie]) -> QuerySet[Movie]:
+    """What a movie's detail shows, loaded in a fixed number of queries: files, people, images, collection."""
+    files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
+    return movies.select_related("library", "collection").prefetch_related(
+        "genres", "studios", "artwork", credits_with_people(), Prefetch("files", queryset=files)
+    )
+
+
+def shows_with_details(*, shows: QuerySet[Show]) -> QuerySet[Show]:
+    """What a show's detail shows, loaded in a fixed number of queries: seasons, people, images, counts."""
+    seasons = Season.objects.annotate(episode_count=Count("episodes")).prefetch_related("artwork")
+    return (
+        shows.select_related("library")
+        .annotate(season_count=Count("seasons", distinct=True), episode_count=Count("episodes", distinct=True))
+        .prefetch_related("genres", "studios", "artwork", credits_with_people(), Prefetch("seasons", queryset=seasons))
+    )
 
 
 class MovieViewSet(BaseReadOnlyViewSet):
@@ -33,9 +63,8 @@ class MovieViewSet(BaseReadOnlyViewSet):
     def get_queryset(self):
         movies = super().get_queryset().prefetch_related("genres")
         if self.action == "retrieve":
-            files = selectors.files_with_details(files=MediaFile.objects.order_by("part", "path"))
-            movies = movies.prefetch_related("studios", "artwork", Prefetch("files", queryset=files))
-        return movies
+            return movies_with_details(movies=movies)
+        return movies.prefetch_related(posters())
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
@@ -53,16 +82,11 @@ class ShowViewSet(BaseReadOnlyViewSet):
     filterset_class = ShowFilter
 
     def get_queryset(self):
-        shows = (
-            super()
-            .get_queryset()
-            .prefetch_related("genres")
-            .annotate(season_count=Count("seasons", distinct=True), episode_count=Count("episodes", distinct=True))
-        )
+        shows = super().get_queryset()
         if self.action == "retrieve":
-            seasons = Season.objects.annotate(episode_count=Count("episodes")).prefetch_related("artwork")
-            shows = shows.prefetch_related("studios", "artwork", Prefetch("seasons", queryset=seasons))
-        return shows
+            return shows_with_details(shows=shows)
+        counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
+        return shows.annotate(**counts).prefetch_related("genres", posters())
 
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
@@ -82,7 +106,7 @@ class EpisodeViewSet(BaseReadOnlyViewSet):
 
     def get_queryset(self):
         files = selectors.files_with_details(files=MediaFile.objects.order_by("path"))
-        return super().get_queryset().prefetch_related(Prefetch("files", queryset=files))
+        return super().get_queryset().prefetch_related("artwork", Prefetch("files", queryset=files))
 
 
 class FileViewSet(BaseReadOnlyViewSet):
