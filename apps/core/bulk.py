@@ -38,6 +38,19 @@ def _plain_types(field: models.Field) -> tuple[type, ...]:
     return _PLAIN.get(type(field), ())
 
 
+def _unnest(connection, fields: list[models.Field]):
+    """PostgreSQL's INSERT … SELECT * FROM UNNEST(…) placeholders for these fields, as bulk_create uses them
+    (django.db.backends.postgresql.compiler), or None where it would not."""
+    if connection.vendor != "postgresql":
+        return None
+    from django.db.backends.postgresql.compiler import InsertUnnest  # PostgreSQL's own: loads only with it
+
+    types = [(f.target_field if f.is_relation else f).get_internal_type() for f in fields]
+    if any(name not in connection.data_types for name in types):
+        return None
+    return InsertUnnest([f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields])
+
+
 def objects_insert(objs: list[M]) -> list[M]:
     """Insert new model instances (no primary key set) as `Model.objects.bulk_create(objs)` does, setting their
     primary keys; falls back to bulk_create for anything but plain fields and values."""
@@ -79,11 +92,18 @@ def objects_insert(objs: list[M]) -> list[M]:
     returning_sql, returning_params = ops.return_insert_columns(returning)
     size = max(ops.bulk_batch_size(fields, objs), 1)
     placeholder = [["%s"] * len(fields)]
+    unnest = _unnest(connection, fields)
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             part = rows[start : start + size]
-            values = ops.bulk_insert_sql(fields, placeholder * len(part))
-            params = [value for row in part for value in row]
+            if unnest is not None and len(part) > 1:  # one array a column, as bulk_create sends on PostgreSQL
+                values, params = (
+                    ops.bulk_insert_sql(fields, unnest),
+                    [list(column) for column in zip(*part, strict=True)],
+                )
+            else:
+                values = ops.bulk_insert_sql(fields, placeholder * len(part))
+                params = [value for row in part for value in row]
             cursor.execute(f"{head}{values} {returning_sql}", (*params, *returning_params))
             for obj, (pk,) in zip(objs[start : start + size], ops.fetch_returned_insert_rows(cursor), strict=True):
                 obj.pk = pk
