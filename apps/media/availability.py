@@ -37,10 +37,10 @@ def availability_announce(
 ) -> None:
     """Emit the availability events of the items that became playable since `before` (from items_playable)."""
     movies_now, episodes_now = items_playable(movie_ids=movie_ids, episode_ids=episode_ids)
-    for movie in Movie.objects.filter(pk__in=movies_now - before[0]).order_by("pk"):
-        events.emit(
-            "movie.available", movie_id=movie.pk, library_id=movie.library_id, title=movie.title, year=movie.year
-        )
+    # Four columns, not whole movies: a first scan announces every movie it adds.
+    announced = Movie.objects.filter(pk__in=movies_now - before[0]).order_by("pk")
+    for movie_id, library_id, title, year in announced.values_list("pk", "library_id", "title", "year"):
+        events.emit("movie.available", movie_id=movie_id, library_id=library_id, title=title, year=year)
     new_episodes = Episode.objects.filter(pk__in=episodes_now - before[1]).select_related("show", "season")
     for episode in new_episodes.order_by("pk"):
         events.emit(

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.core import events
+from apps.core.bulk import objects_insert
 from apps.media.availability import availability_announce, items_playable
 from apps.media.languages import language_normalize
 from apps.media.models import (
@@ -117,7 +118,7 @@ def files_index(*, library: Library, records: list[IndexedFile]) -> IndexCounts:
             row = existing.get(record.path) or MediaFile(library=library, path=record.path)
             _fill_file(row, record, owners.get(record.path), now)
             (changed_files if row.pk else new_files).append(row)
-        MediaFile.objects.bulk_create(new_files)
+        objects_insert(new_files)
         if changed_files:
             MediaFile.objects.bulk_update(changed_files, FILE_UPDATE_FIELDS)
             changed_ids = [f.pk for f in changed_files]
@@ -237,7 +238,7 @@ def _get_or_create_many(model: type[models.Model], lookup: dict, keys: Iterable[
     if missing:
         try:
             with transaction.atomic():
-                made = model.objects.bulk_create([model(match_key=key, **lookup, **defaults[key]) for key in missing])
+                made = objects_insert([model(match_key=key, **lookup, **defaults[key]) for key in missing])
             rows.update({row.match_key: row for row in made})
             created = missing
         except IntegrityError:

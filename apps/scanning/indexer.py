@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from apps.libraries.containment import LEAVES, allowed_folders, resolves_inside
-from apps.media.probe import ProbeError, ProbeResult, file_probe
 from apps.scanning import nfo as nfo_reader
 from apps.scanning import sidecars
 from apps.scanning.fingerprint import file_fingerprint
 from apps.scanning.naming import ParsedName, parse_path
 from apps.scanning.walker import FileStat, Skipped, printable, stat_file
+
+if TYPE_CHECKING:
+    from apps.media.probe import ProbeResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,8 @@ def read_file(
         parsed=parse_path(relative, library_kind=library_kind),
     )
     if probe:
+        from apps.media.probe import ProbeError, file_probe  # lazy: PyAV loads in ~60 ms; a rescan probes nothing
+
         try:
             record.probe = file_probe(path)
         except ProbeError as exc:

@@ -44,6 +44,8 @@ def reads_ahead(chunks: list[list[str]], *, library_kind: str, roots: list[str])
         return
     # fork: the workers start in milliseconds with Django set up and PyAV loaded; they inherit the database
     # connection's socket but never use it, and leave through os._exit, which sends nothing on it.
+    from apps.media import probe  # noqa: F401 - lazy in the indexer; loaded here once, before the fork, for all workers
+
     context = multiprocessing.get_context("fork")
     with context.Pool(pool_size()) as pool:
         pending: deque = deque()

@@ -6,16 +6,18 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from apps.libraries.containment import LEAVES, allowed_folders, real_inside
-from apps.scanning.sidecars import classify, is_ignored
+from apps.scanning.sidecars import VIDEO_EXTENSIONS, is_ignored
 
 # Longest path the catalogue stores (MediaFile.path); Linux allows 4096.
 MAX_PATH_LENGTH = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
+class FileStat(NamedTuple):
+    """A tuple, not a dataclass: a rescan makes one per file, and a frozen dataclass took three times as long."""
+
     path: str
     size: int
     mtime_ns: int
@@ -59,6 +61,13 @@ def stat_file(
     if not stat.S_ISREG(st.st_mode):
         return Skipped(path, "not a regular file")
     return FileStat(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+
+
+def _is_video(name: str) -> bool:
+    """classify(name) == "video", without os.path.splitext's generality (a name has no separator)."""
+    dot = name.rfind(".")
+    # splitext: no extension when the only dots lead the name
+    return dot > 0 and name[dot:].lower() in VIDEO_EXTENSIONS and bool(name[:dot].lstrip("."))
 
 
 def _is_link(entry: os.DirEntry) -> bool:
@@ -128,7 +137,7 @@ def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileS
                 else:
                     subfolders.append((entry.path, real))
                 continue
-            if classify(entry.name) != "video":
+            if not _is_video(entry.name):
                 continue
             if not is_utf8(entry.name):
                 yield Skipped(entry.path, "file name is not valid UTF-8; rename the file")
