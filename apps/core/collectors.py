@@ -101,12 +101,14 @@ class ImageCacheCollector:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._measured: tuple[float, int, int] | None = None
+        self._measured: tuple[Path, float, int, int] | None = None
 
     def collect(self):
+        folder = Path(settings.IMAGES_DIR)
         with self._lock:
-            if self._measured is None or time.monotonic() - self._measured[0] > IMAGE_CACHE_SECONDS:
-                self._measured = (time.monotonic(), *folder_size(Path(settings.IMAGES_DIR)))
-            _, size, files = self._measured
+            measured = self._measured
+            if measured is None or measured[0] != folder or time.monotonic() - measured[1] > IMAGE_CACHE_SECONDS:
+                self._measured = (folder, time.monotonic(), *folder_size(folder))
+            _, _, size, files = self._measured
         yield GaugeMetricFamily("revenge_image_cache_bytes", "Bytes of artwork kept on disk.", value=size)
         yield GaugeMetricFamily("revenge_image_cache_files", "Artwork files kept on disk.", value=files)

@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 METRIC = re.compile(r"\b((?:revenge|django)_[a-z0-9_]+)")
-SUFFIXES = ("_bucket", "_count", "_sum")
+SUFFIXES = ("_bucket", "_count", "_sum", "_created")
 
 
 def _base(name: str) -> str:

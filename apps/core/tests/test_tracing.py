@@ -20,6 +20,7 @@ from apps.core.testing.clients import client_for
 from apps.core.testing.otlp import OtlpReceiver
 from apps.core.testing.people import user_make
 from apps.libraries import services as libraries
+from revenge.celery import app as celery_app
 
 SERVER, CLIENT, PRODUCER, CONSUMER = 2, 3, 4, 5  # OTLP span kinds
 
@@ -43,6 +44,8 @@ def json_lines(redis_worker, caplog):
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.INFO, logger="celery")
     caplog.set_level(logging.INFO, logger="celery.app.trace")
+    for task in celery_app.tasks.values():
+        task.__trace__ = None  # Celery decides once per task whether to log its end, at the level of that moment
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(logcontext.ContextFilter())
