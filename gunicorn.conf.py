@@ -51,6 +51,14 @@ def on_starting(server) -> None:
     exit_on_configuration_errors("web")
 
 
+def post_fork(server, worker) -> None:
+    from apps.core import tracing
+
+    # Before the worker loads the WSGI app (its middleware chain), and never in the master: the exporter's
+    # thread must be started by the process that runs the requests.
+    tracing.tracing_configure("web")
+
+
 def post_worker_init(worker) -> None:
     import gc
 

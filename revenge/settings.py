@@ -37,6 +37,12 @@ ADMIN_PASSWORD = env.str("REVENGE_ADMIN_PASSWORD")
 TIME_ZONE = config.time_zone(env)
 PROFILING = env.bool("REVENGE_PROFILING", False)
 LOG_LEVEL = env.str("REVENGE_LOG_LEVEL", "INFO").upper() or "INFO"
+LOG_FORMAT = env.str("REVENGE_LOG_FORMAT", "plain").lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    env.problem("revenge.E050", f"REVENGE_LOG_FORMAT={LOG_FORMAT!r} is not one of plain, json.")
+    LOG_FORMAT = "plain"
+# A worker serves its own /metrics here (task durations, transcodes, deliveries); 0: it serves none.
+WORKER_METRICS_PORT = env.int("REVENGE_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535)
 TASK_RUN_RETENTION_DAYS = env.int("REVENGE_TASK_RUN_RETENTION_DAYS", 30, minimum=1)
 SCAN_STALE_MINUTES = env.int("REVENGE_SCAN_STALE_MINUTES", 15, minimum=1)
 PROBE_SIZE = env.int("REVENGE_PROBE_SIZE", 5_000_000, minimum=32_768)
@@ -108,6 +114,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Early, so every later log line of the request carries its id (and the trace id when tracing).
+    "apps.core.middleware.RequestIdMiddleware",
     # Probes come from kubelets and load balancers that use the pod IP as Host: answer before host checks.
     "apps.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -335,13 +343,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+LOG_FORMATTERS = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+    "json": {"()": "apps.core.logcontext.json_formatter"},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # Credentials in URLs (?token=, ?apikey=, ?api_key=) are redacted from every line (apps.core.access_log).
-    "filters": {"redact": {"()": "apps.core.access_log.RedactQueryFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
+    # Only the formatter in use is built: python-json-logger is loaded when REVENGE_LOG_FORMAT=json only.
+    "formatters": {LOG_FORMAT: LOG_FORMATTERS[LOG_FORMAT]},
+    # Credentials in URLs (?token=, ?apikey=, ?api_key=) are redacted from every line (apps.core.access_log);
+    # every line carries the request id, and the trace and span ids when tracing (apps.core.logcontext).
+    "filters": {
+        "redact": {"()": "apps.core.access_log.RedactQueryFilter"},
+        "context": {"()": "apps.core.logcontext.ContextFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact", "context"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -14,7 +14,9 @@ from apps.accounts.models import IPRule, Role, User
 from apps.accounts.selectors import effective_settings_forget
 from apps.accounts.services import sessions
 from apps.accounts.services.roles import roles_setup
-from apps.core import caching
+from apps.core import caching, metrics
+
+logins_total = metrics.counter("logins_total", "Successful sign-ins, by how: session or token.", ["method"])
 
 
 @receiver(post_save, sender=Role)
@@ -49,6 +51,7 @@ def grant_changed(sender, **kwargs) -> None:
 
 @receiver(user_logged_in, dispatch_uid="revenge-session-record")
 def logged_in(sender, request, user: User, token=None, **kwargs) -> None:
+    logins_total.labels(method="session" if token is None else "token").inc()
     if request is not None and token is None:  # a token login announces itself (services.api_token_login)
         sessions.session_record(request=request, user=user)
 

@@ -20,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 
+from apps.core import tracing
+
 HTTP_SCHEMES = ("http", "https")
 BODY_LIMIT = 1 << 20
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
@@ -243,10 +245,15 @@ def outbound_request(
     if target.username and "Authorization" not in headers:
         pair = f"{target.username}:{target.password}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    # The host only: paths and queries of notification targets may carry their secrets.
+    attributes = {"http.request.method": method, "server.address": target.host, "server.port": target.port}
     try:
-        connection.request(method, target.path, body=body, headers=headers)
-        answer = connection.getresponse()
-        data = answer.read(limit)
+        with tracing.span(f"{method} {target.host}", client=True, attributes=attributes) as span:
+            connection.request(method, target.path, body=body, headers=headers)
+            answer = connection.getresponse()
+            data = answer.read(limit)
+            if span is not None:
+                span.set_attribute("http.response.status_code", answer.status)
     except TimeoutError as exc:
         raise OutboundError(f"no answer within {timeout:g} s") from exc
     except ssl.SSLError as exc:

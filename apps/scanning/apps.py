@@ -11,6 +11,8 @@ class ScanningConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which exist only once the app registry is ready.
         from apps.core.metrics import register_state_collector
+        from apps.scanning.scan_metrics import ScanCollector
         from apps.scanning.watcher.metrics import WatcherCollector
 
         register_state_collector(WatcherCollector())
+        register_state_collector(ScanCollector())

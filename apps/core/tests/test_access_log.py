@@ -68,7 +68,7 @@ def test_app_log_lines_are_redacted_and_the_filter_is_configured():
     assert stream.getvalue().strip() == "GET http://radarr:7878/api/v3/movie?apikey=[redacted] failed"
     from django.conf import settings
 
-    assert settings.LOGGING["handlers"]["console"]["filters"] == ["redact"]
+    assert settings.LOGGING["handlers"]["console"]["filters"] == ["redact", "context"]
 
 
 def test_the_celery_workers_log_handlers_are_redacted_too():

@@ -24,6 +24,7 @@ from apps.libraries.containment import path_contained
 from apps.media.models import MediaFile
 from apps.playback.hls import encoders
 from apps.playback.hls.writer import PLAYLIST, HlsPlan, TranscodeStopped, hls_write
+from apps.playback.metrics import transcode_media_seconds, transcode_wall_seconds
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_of, plan_rung
 from apps.playback.subtitles.text import burnable_tracks
@@ -182,7 +183,7 @@ def transcode_run(*, session_id: str, generation: int) -> str:
         PlaybackSession.objects.filter(pk=session_id).update(encoder=plan.encoder)
     folder = variant_dir(session, session.profile)
     start = session.transcode_start_segment if plan.transcode_video else 0
-    beat = _Heartbeat(session_id, generation, folder, start)
+    beat = _Heartbeat(session_id, generation, folder, start, method=session.method)
     if not path_contained(path=session.media_file.path, library=session.media_file.library):
         # Checked again right before reading: the file may have been swapped for a link since the scan.
         _finish(session_id, generation, PlaybackSession.TranscodeState.FAILED, "the source file cannot be read")
@@ -215,10 +216,12 @@ def _finish(session_id: str, generation: int, state: str, error: str) -> None:
 class _Heartbeat:
     """Asked before every packet; once a second it records progress and learns whether to stop."""
 
-    def __init__(self, session_id: str, generation: int, folder: Path, start: int) -> None:
+    def __init__(self, session_id: str, generation: int, folder: Path, start: int, *, method: str = "") -> None:
         self.session_id, self.generation, self.folder, self.start = session_id, generation, folder, start
         self.next_at = 0.0
         self.stop = False
+        # What the speed counters were told so far: segments written, and when.
+        self.method, self.counted, self.counted_at = method or "transcode", 0, time.monotonic()
 
     def should_stop(self) -> bool:
         now = time.monotonic()
@@ -230,11 +233,21 @@ class _Heartbeat:
     def record(self) -> bool:
         done = [n for n in segments_written(self.folder) if n >= self.start]
         produced = (done[-1] + 1 - self.start) if done else 0
+        self._count(produced)
         return bool(
             PlaybackSession.objects.filter(
                 pk=self.session_id, transcode_generation=self.generation, state__in=LIVE, transcode_state__in=ACTIVE
             ).update(transcode_heartbeat_at=timezone.now(), transcode_segments=produced)
         )
+
+    def _count(self, produced: int) -> None:
+        now = time.monotonic()
+        if produced > self.counted:
+            media = GRID.segment_start(self.start + produced) - GRID.segment_start(self.start + self.counted)
+            transcode_media_seconds.labels(method=self.method).inc(media)
+            self.counted = produced
+        transcode_wall_seconds.labels(method=self.method).inc(now - self.counted_at)
+        self.counted_at = now
 
 
 def playlist_remux(session: PlaybackSession, variant: str) -> str | None:
