@@ -538,15 +538,27 @@ def _write_artwork(library: Library, records: list[IndexedFile], owners: dict[st
     by_field: dict[str, list[int]] = defaultdict(list)
     for owner_field, owner_id in wanted:
         by_field[owner_field].append(owner_id)
-    stale = Q()
+    owned = Q()
     for owner_field, ids in by_field.items():
-        stale |= Q(**{f"{owner_field}_id__in": ids})
-    Artwork.objects.filter(stale).delete()
+        owned |= Q(**{f"{owner_field}_id__in": ids})
+    # Only the files beside the media are replaced: the provider's images stay, and so does an unchanged file's row
+    # with the hash, size and placeholder already read from it.
+    kept: set[tuple[tuple[str, int], str, str]] = set()
+    stale: list[int] = []
+    for artwork in Artwork.objects.filter(owned, source=Artwork.Source.LOCAL):
+        target = next((f, i) for f in ("movie", "show", "season", "episode") if (i := getattr(artwork, f"{f}_id")))
+        key = (target, artwork.kind, artwork.path)
+        if (artwork.kind, artwork.path) in wanted.get(target, ()) and key not in kept:
+            kept.add(key)
+        else:
+            stale.append(artwork.pk)
+    Artwork.objects.filter(pk__in=stale).delete()
     Artwork.objects.bulk_create(
         [
             Artwork(kind=kind, path=path, **{f"{owner_field}_id": owner_id})
             for (owner_field, owner_id), images in wanted.items()
             for kind, path in sorted(images)
+            if ((owner_field, owner_id), kind, path) not in kept
         ]
     )
 

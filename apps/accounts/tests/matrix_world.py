@@ -98,6 +98,14 @@ class World:
             return {case: Episode.objects.get(show=s) for case, s in self.objects("show", who).items()}
         if kind == "library":
             return {"granted": self.movies, "hidden": self.hidden_movies}
+        if kind == "person":
+            # Someone credited on each case's movie: they are seen exactly when the movie is.
+            found = {}
+            for case, movie in self.objects("movie", who).items():
+                person, _ = Person.objects.get_or_create(name=f"Actor in {movie.title}")
+                Credit.objects.get_or_create(person=person, movie=movie, kind="cast")
+                found[case] = person
+            return found
         if kind.endswith("_image"):
             return self.with_images(kind.removesuffix("_image"), who)
         if kind == "scan":
@@ -158,12 +166,6 @@ class World:
         """The items (seasons, credited people) of each case, each with a fetched image of its default type."""
         if owner == "season":
             found = {case: Season.objects.filter(show=s).first() for case, s in self.objects("show", who).items()}
-        elif owner == "person":
-            found = {}
-            for case, movie in self.objects("movie", who).items():
-                person, _ = Person.objects.get_or_create(name=f"Actor in {movie.title}")
-                Credit.objects.get_or_create(person=person, movie=movie, kind="cast")
-                found[case] = person
         else:
             found = self.objects(owner, who)
         stored = image_store(data=image_bytes(200, 300))

@@ -100,6 +100,11 @@ OWN_OPT_IN = {
     "own": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 403, "admin": 200},
     "granted": OWN_ONLY["granted"],
 }
+METADATA_WRITE = {
+    "granted": {**ANON, "guest": 403, "kids": 403, "user": 403, "moderator": 403, "admin": 409},
+    "hidden": {**ANON, "guest": 404, "kids": 404, "user": 404, "moderator": 403, "admin": 409},
+    "restricted": {**ANON, "guest": 403, "kids": 404, "user": 403, "moderator": 403, "admin": 409},
+}
 NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/notifications/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/notifications/{id}/", "GET"): Rule(OWN_ONLY, objects="notification"),
@@ -328,6 +333,24 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda world, who, case: {},
     ),
     ("/api/v1/movies/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/search/", "GET"): Rule({"list": with_status(ALL_OK, 400)}),  # no ?q=: 400 (hits are tested in media)
+    ("/api/v1/people/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/people/{id}/", "GET"): Rule(catalogue_detail(), objects="person"),
+    # Metadata: admins and managers of the library (moderators scan, but do not rematch or refill the catalogue).
+    # The tests run with TMDb off, so a permitted call answers 409 "metadata lookup is off".
+    **{
+        (f"/api/v1/{kind}s/{{id}}/{action}/", method): Rule(METADATA_WRITE, objects=kind, body=body)
+        for kind in ("movie", "show")
+        for action, method, body in (
+            ("refresh-metadata", "POST", lambda w, who, c: {}),
+            ("identify", "GET", None),
+            ("identify", "POST", lambda w, who, c: {"tmdb_id": 603}),
+        )
+    },
+    ("/api/v1/libraries/{id}/refresh-metadata/", "POST"): Rule(
+        {key: METADATA_WRITE[key] for key in ("granted", "hidden")}, objects="library", body=lambda w, who, c: {}
+    ),
+    ("/api/v1/metadata/refresh/", "POST"): Rule({"list": METADATA_WRITE["granted"]}, body=lambda w, who, c: {}),
     ("/api/v1/movies/{id}/", "GET"): Rule(catalogue_detail(), objects="movie"),
     ("/api/v1/shows/", "GET"): Rule({"list": ALL_OK}),
     ("/api/v1/shows/{id}/", "GET"): Rule(catalogue_detail(), objects="show"),

@@ -232,3 +232,23 @@ def test_the_task_fetches_a_librarys_artwork_and_ignores_a_library_that_is_gone(
     library = library_scanned(root)
     assert images_fetch(library.pk) == {"stored": 1, "refused": 1, "pending": 0}
     assert images_fetch(library.pk + 1000) == {}
+
+
+def test_a_rescan_keeps_fetched_artwork_and_the_providers_images(db, place, tmp_path):
+    root = tmp_path / "movies"
+    movie_folder(place, root, "Kept", {"poster.jpg": image_bytes(300, 450, seed=11)})
+    library = library_scanned(root)
+    artworks_fetch(library=library)
+    poster = artwork("Kept", "poster")
+    assert poster.content_hash and poster.blurhash
+    provider = Artwork.objects.create(
+        movie=poster.movie, kind="fanart", source="tmdb", path="/f.jpg", content_hash="c" * 64
+    )
+    place(root, "Kept (2000)/fanart.jpg", content=image_bytes(640, 360, seed=12))  # a new local image appears
+    scanning.scan_run(scan=scanning.scan_begin(library=library, full=True))
+    rows = {(a.source, a.kind): a for a in Artwork.objects.filter(movie=poster.movie)}
+    assert set(rows) == {("local", "poster"), ("local", "fanart"), ("tmdb", "fanart")}
+    # The unchanged poster is the same row, not read again; the provider's image was not dropped by the scan.
+    assert rows[("local", "poster")].pk == poster.pk and rows[("local", "poster")].content_hash == poster.content_hash
+    assert rows[("tmdb", "fanart")].pk == provider.pk and rows[("tmdb", "fanart")].content_hash == "c" * 64
+    assert rows[("local", "fanart")].content_hash == ""  # waits for the worker's next fetch
