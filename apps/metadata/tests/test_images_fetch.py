@@ -15,6 +15,7 @@ from apps.libraries import services as library_services
 from apps.media.models import Artwork, Movie, Person
 from apps.metadata.images.fetch import artwork_fetch, artworks_fetch, artworks_pending
 from apps.metadata.images.tasks import images_fetch
+from apps.metadata.services import metadata_refresh
 from apps.metadata.tmdb import client
 from apps.scanning import services as scanning
 
@@ -252,3 +253,15 @@ def test_a_rescan_keeps_fetched_artwork_and_the_providers_images(db, place, tmp_
     assert rows[("local", "poster")].pk == poster.pk and rows[("local", "poster")].content_hash == poster.content_hash
     assert rows[("tmdb", "fanart")].pk == provider.pk and rows[("tmdb", "fanart")].content_hash == "c" * 64
     assert rows[("local", "fanart")].content_hash == ""  # waits for the worker's next fetch
+
+
+def test_a_metadata_refresh_has_the_providers_images_fetched_on_a_real_worker(tmp_path, place, tmdb, redis_worker):
+    tmdb.movie_add(949, "Heat", year=1995, poster="/heat.jpg", backdrop="/heat-backdrop.jpg")
+    root = tmp_path / "movies"
+    place(root, "Heat (1995)/Heat (1995).mkv")
+    library = library_scanned(root)
+    metadata_refresh(library=library)
+    wait_until(lambda: not artworks_pending(library=library).exists())
+    fetched = {a.kind: a for a in Artwork.objects.filter(movie__title="Heat", source="tmdb")}
+    assert set(fetched) == {"poster", "fanart"}
+    assert all(a.content_hash and a.width and a.blurhash for a in fetched.values())
