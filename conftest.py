@@ -104,9 +104,9 @@ def place(clips) -> Callable[..., Path]:
     return copy
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's Chromium, launched once per test session (apps/core/testing/browser.py)."""
+    """Debian's Chromium for one test (apps/core/testing/browser.py); closed after, so no event loop outlives it."""
     from apps.core.testing.browser import chromium  # Playwright is loaded only by the browser tests
 
     with chromium() as launched:

@@ -56,6 +56,7 @@ class ManagedItemView(BaseGenericAPIView):
 
     # Perm waits for the object on detail routes: an item one cannot see answers 404 before any 403.
     detail = True
+    serializer_class = RefreshQueuedSerializer  # what OPTIONS describes; the POST itself takes no body
 
     def get_object(self) -> Model:
         item = get_object_or_404(self.get_queryset().select_related("library"), pk=self.kwargs["pk"])
