@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
+from apps.scanning.naming_ids import ids_strip, name_ids
 from apps.scanning.naming_tags import (
     CODEC,
     EDITION,
@@ -67,21 +68,6 @@ _W1 = r"(?![^\W_])"
 
 _YEAR = re.compile(_W0 + r"(?:19|20)[0-9]{2}" + _W1)
 _EDITION_TAG = re.compile(r"\{edition-([^}]*)\}", re.I)
-_ID_TAG = re.compile(
-    r"[\[{]\s*(?:imdb|tmdb|tvdb|anidb|tvmaze)(?:id)?\s*[-=:]\s*[^\]}]*[\]}]|[\[{(]tt[0-9]{5,10}[\]})]", re.I
-)
-# The id inside a tag, and the bare "tmdbid=603" form some tools write without brackets.
-_ID_VALUE = re.compile(
-    r"[\[{]\s*(imdb|tmdb|tvdb)(?:id)?\s*[-=:]\s*([^\]}]*?)\s*[\]}]|[\[{(](tt[0-9]{5,10})[\]})]"
-    r"|(?<![^\W_])(tmdb|tvdb|imdb)id=(tt[0-9]{5,10}|[0-9]{1,10})(?![^\W_])",
-    re.I,
-)
-_BARE_ID = re.compile(r"(?<![^\W_])(?:tmdb|tvdb|imdb)id=(?:tt[0-9]{5,10}|[0-9]{1,10})(?![^\W_])", re.I)
-_ID_FORMS = {
-    "imdb": re.compile(r"tt[0-9]{5,10}"),
-    "tmdb": re.compile(r"[0-9]{1,10}"),
-    "tvdb": re.compile(r"[0-9]{1,10}"),
-}
 _SITE_PREFIX = re.compile(r"^\s*\[?\s*www\.[^\s\]]+\.(?:com|org|net|to|se|ru|me|cc|io|tv|info)\s*\]?\s*-?\s*", re.I)
 _LEADING_GROUP = re.compile(r"^\s*\[([^\]]{1,60})\]\s*[-._]?\s*")
 _TRAILING_JUNK = re.compile(
@@ -160,20 +146,6 @@ def parse_path(relative_path: str, *, library_kind: str) -> ParsedName:
         return UNKNOWN
 
 
-def name_ids(names: list[str]) -> dict[str, str]:
-    """Provider ids tagged in these names, the first name's winning: {"tmdb": "603", "imdb": "tt0133093"}."""
-    ids: dict[str, str] = {}
-    for name in names:
-        if "[" not in name and "{" not in name and "(tt" not in name and "id=" not in name.lower():
-            continue  # most names carry no id: skip the pattern
-        for m in _ID_VALUE.finditer(name):
-            source = (m.group(1) or m.group(4) or "imdb").lower()
-            value = (m.group(2) or m.group(3) or m.group(5) or "").strip().lower()
-            if _ID_FORMS[source].fullmatch(value) and (source != "tmdb" or int(value) > 0):
-                ids.setdefault(source, value)
-    return ids
-
-
 # ---------------------------------------------------------------------------------------------- shared helpers
 
 
@@ -185,10 +157,7 @@ def _prepare(text: str) -> tuple[str, str, str]:
         if m:
             edition = " ".join(m.group(1).split())
             text = text[: m.start()] + " " + text[m.end() :]
-    if "[" in text or "{" in text or "(tt" in text:
-        text = _ID_TAG.sub(" ", text)
-    if "id=" in text.lower():
-        text = _BARE_ID.sub(" ", text)
+    text = ids_strip(text)
     if text[:4].lower() == "www." or text[:1] == "[":
         text = _SITE_PREFIX.sub("", text)
     group = ""
