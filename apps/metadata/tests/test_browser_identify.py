@@ -38,6 +38,16 @@ def test_an_operator_identifies_an_unmatched_movie(page, tmdb, tmp_path):
     expect(rows.first).to_contain_text("The Matrix")
     expect(rows).to_have_count(2)
     screenshot(page, "console-identify-candidates")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the candidates must still be pickable
+    expect(page.get_by_role("button", name="Pick TMDb 603")).to_be_visible()
+    screenshot(page, "console-identify-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.fill("#id_q", "no such film anywhere")
+    page.click("#identify-search input[type=submit]")
+    expect(page.locator("#identify-candidates")).to_contain_text("TMDb has no candidates for this search.")
+    screenshot(page, "console-identify-empty")
+    page.fill("#id_q", "matrix")
+    page.click("#identify-search input[type=submit]")
 
     page.get_by_role("button", name="Pick TMDb 603").click()
     expect(page).to_have_url(re.compile(rf"/admin/media/movie/{movie.pk}/change/"))
