@@ -1,9 +1,8 @@
-"""API conventions: schema and docs, one error format, pagination, profiling switch."""
+"""API conventions: schema and docs, one error format, pagination."""
 
 import pytest
 import yaml
 from django.core.management import call_command
-from django.test import override_settings
 from rest_framework import exceptions, serializers
 from rest_framework.test import APIRequestFactory
 
@@ -105,25 +104,3 @@ def test_pagination_rejects_a_page_past_the_end():
     request = Request(APIRequestFactory().get("/api/v1/things/?page=99"))
     with pytest.raises(exceptions.NotFound):
         PageNumberPagination().paginate_queryset(list(range(10)), request)
-
-
-PROFILED = [
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "apps.core.profiling.ProfilingMiddleware",
-]
-
-
-@pytest.mark.django_db
-@override_settings(MIDDLEWARE=PROFILED)
-def test_profiling_is_for_superusers_only(client, admin_user, user):
-    client.force_login(user)
-    assert b"pyinstrument" not in client.get("/api/docs/?profile=1").content
-    client.force_login(admin_user)
-    response = client.get("/api/docs/?profile=1")
-    assert response.status_code == 200
-    assert b"pyinstrument" in response.content
-
-
-def test_profiling_is_off_by_default(settings):
-    assert "apps.core.profiling.ProfilingMiddleware" not in settings.MIDDLEWARE
