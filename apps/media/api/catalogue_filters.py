@@ -1,12 +1,14 @@
 """Filters of the catalogue API."""
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django_filters import rest_framework as filters
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from apps.core.api.visible_filters import visible_choice
 from apps.libraries.selectors import libraries_visible_to
-from apps.media import selectors
+from apps.media import search, selectors
 from apps.media.models import Credit, Episode, MediaFile, MediaStream, MetadataStatus, Movie, Person, Show
 
 # Heights that count as each resolution: a 1920x800 scope film is still 1080p.
@@ -126,3 +128,40 @@ class FileFilter(filters.FilterSet):
     class Meta:
         model = MediaFile
         fields = ["library", "movie", "episode", "container", "probe_status"]
+
+
+class RankedSearchFilter(SearchFilter):
+    """`?search=` through the catalogue search: typos and accents forgiven, best match first, visibility kept."""
+
+    search_description = "Title or original title; typos and accents are forgiven. Best matches first."
+    kinds = {Movie: "movie", Show: "show"}
+    most = 1000  # ranked matches a list can page through; past this, a query matches too much to mean anything
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        query = request.query_params.get(self.search_param, "")
+        if not query.strip():
+            return queryset
+        try:
+            # The view's queryset is the visible one with its filters: only its rows are ranked.
+            ids = search.ids_ranked(
+                queryset.prefetch_related(None), kind=self.kinds[queryset.model], query=query, limit=self.most
+            )
+        except ValueError as exc:
+            raise exceptions.ValidationError({self.search_param: [str(exc)]}) from exc
+        if not ids:
+            return queryset.none()
+        rank = Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())
+        return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank")
+
+
+class RankedOrderingFilter(OrderingFilter):
+    """`?ordering=` as usual; without it, a search keeps its best-first order instead of the view's default."""
+
+    def get_ordering(self, request, queryset: QuerySet, view) -> list[str] | None:
+        searching = request.query_params.get(SearchFilter.search_param, "").strip()
+        if searching and not request.query_params.get(self.ordering_param):
+            return None
+        return super().get_ordering(request, queryset, view)
+
+
+TITLE_FILTER_BACKENDS = [filters.DjangoFilterBackend, RankedSearchFilter, RankedOrderingFilter]

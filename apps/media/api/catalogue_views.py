@@ -3,7 +3,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseReadOnlyViewSet
 from apps.media import selectors
-from apps.media.api.catalogue_filters import EpisodeFilter, FileFilter, MovieFilter, ShowFilter
+from apps.media.api.catalogue_filters import TITLE_FILTER_BACKENDS, EpisodeFilter, FileFilter, MovieFilter, ShowFilter
 from apps.media.api.catalogue_pagination import CatalogueCountPagination
 from apps.media.api.catalogue_serializers import (
     EpisodeSerializer,
@@ -56,7 +56,7 @@ class MovieViewSet(BaseReadOnlyViewSet):
     action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
     filterset_class = MovieFilter
-    search_fields = ["title", "original_title"]
+    filter_backends = TITLE_FILTER_BACKENDS
     ordering_fields = ["sort_title", "year", "added_at"]
     ordering = ["sort_title", "year"]
 
@@ -76,10 +76,10 @@ class ShowViewSet(BaseReadOnlyViewSet):
     selector = selectors.shows_visible_to
     action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
-    search_fields = ["title", "original_title"]
     ordering_fields = ["sort_title", "year", "added_at"]
     ordering = ["sort_title", "year"]
     filterset_class = ShowFilter
+    filter_backends = TITLE_FILTER_BACKENDS
 
     def get_queryset(self):
         shows = super().get_queryset()

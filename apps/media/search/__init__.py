@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from apps.media import selectors
 from apps.media.search import postgres, sqlite
@@ -37,13 +38,22 @@ class SearchHit:
     score: float
 
 
-def catalogue_search(*, user, query: str, kinds: tuple[str, ...] = KINDS, limit: int = 20) -> list[SearchHit]:
-    """What `user` may see that resembles `query`, best first across kinds; raises ValueError on a bad query."""
+def query_checked(query: str | None) -> str:
+    """The query with its white space collapsed; raises ValueError when it is empty, too long or has control codes."""
     query = " ".join((query or "").split())
     if not query:
         raise ValueError("say what to search for")
     if len(query) > MAX_QUERY:
         raise ValueError(f"a search is at most {MAX_QUERY} characters")
+    # PostgreSQL refuses NUL in text outright; other control codes spell no title either.
+    if any(ord(c) < 32 or ord(c) == 127 for c in query):
+        raise ValueError("a search cannot contain control characters")
+    return query
+
+
+def catalogue_search(*, user, query: str, kinds: tuple[str, ...] = KINDS, limit: int = 20) -> list[SearchHit]:
+    """What `user` may see that resembles `query`, best first across kinds; raises ValueError on a bad query."""
+    query = query_checked(query)
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown:
         raise ValueError(f"unknown kind {', '.join(unknown)}; one of {', '.join(KINDS)}")
@@ -59,3 +69,14 @@ def catalogue_search(*, user, query: str, kinds: tuple[str, ...] = KINDS, limit:
             hits.extend(SearchHit(kind=kind, item=row, score=round(row.score, 4)) for row in rows)
     hits.sort(key=lambda h: (-h.score, -getattr(h.item, "closeness", 0.0), KINDS.index(h.kind), h.item.pk))
     return hits[:limit]
+
+
+def ids_ranked(queryset: QuerySet, *, kind: str, query: str, limit: int) -> list[int]:
+    """Ids of the rows of `queryset` (already the visible ones) that resemble `query`, best first, at most `limit`."""
+    query = query_checked(query)
+    if connection.vendor == "postgresql":
+        with postgres.similarity_threshold():
+            rows = postgres.ranked(queryset, query=query, fields=_FIELDS[kind], limit=limit)
+    else:
+        rows = sqlite.ranked(queryset, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)
+    return [row.pk for row in rows]
