@@ -57,8 +57,10 @@ def worker_observability(sender=None, **kwargs) -> None:
     from django.conf import settings
 
     # Imported once Django is set up (the worker's Django fixup ran before this handler).
-    from apps.core import tracing, worker_metrics
+    from apps.core import tracing, worker_memory, worker_metrics
 
+    # Importing worker_memory registers its remote-control command; tracing allocations is opt-in.
+    worker_memory.tracemalloc_start(settings.TRACEMALLOC_FRAMES)
     if settings.WORKER_METRICS_PORT:
         worker_metrics.worker_metrics_serve(settings.WORKER_METRICS_PORT)
     if not issubclass(get_implementation(sender.pool_cls), PreforkPool):

@@ -43,6 +43,8 @@ if LOG_FORMAT not in ("plain", "json"):
     LOG_FORMAT = "plain"
 # A worker serves its own /metrics here (task durations, transcodes, deliveries); 0: it serves none.
 WORKER_METRICS_PORT = env.int("REVENGE_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535)
+# A worker traces its allocations keeping this many frames each, for `manage.py worker_memory`; 0: off.
+TRACEMALLOC_FRAMES = env.int("REVENGE_TRACEMALLOC", 0, minimum=0, maximum=100)
 TASK_RUN_RETENTION_DAYS = env.int("REVENGE_TASK_RUN_RETENTION_DAYS", 30, minimum=1)
 SCAN_STALE_MINUTES = env.int("REVENGE_SCAN_STALE_MINUTES", 15, minimum=1)
 PROBE_SIZE = env.int("REVENGE_PROBE_SIZE", 5_000_000, minimum=32_768)
