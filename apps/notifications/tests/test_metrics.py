@@ -6,6 +6,7 @@ from apps.core.testing.receivers import SECRET
 from apps.core.testing.scrape import scrape, value
 from apps.core.testing.servers import wait_until
 from apps.notifications import tasks
+from apps.notifications.delivery import MAX_ATTEMPTS
 from apps.notifications.models import NotificationDelivery
 from apps.notifications.tests.helpers import dispatched, make_agent
 
@@ -30,3 +31,28 @@ def test_deliveries_waiting_then_sent_show_on_metrics(client, worker, webhook):
     assert value(after, sent, kind=agent.kind, outcome="delivered") == 1 + value(
         before, sent, kind=agent.kind, outcome="delivered"
     )
+
+
+def test_deliveries_that_give_up_show_as_retries_then_failed(client, worker, plain_receiver, settings):
+    settings.NOTIFY_RETRY_SECONDS = 0.01
+    plain_receiver.mode = "fail"
+    agent = make_agent(url=plain_receiver.url, secret=SECRET, events=[EVENT])
+    before = scrape(client)
+    dispatched(EVENT, request_id=2, title="Film", media_kind="movie", requester_id=None)
+    (pending,) = NotificationDelivery.objects.filter(status="pending")
+    tasks.delivery_attempt.delay(pending.pk)
+    assert wait_until(lambda: NotificationDelivery.objects.get(pk=pending.pk).status == "failed", timeout=60)
+    after = scrape(client)
+
+    assert value(after, "revenge_notification_deliveries_failed_recent") == 1 + value(
+        before, "revenge_notification_deliveries_failed_recent"
+    )
+    sent = "revenge_notification_deliveries_total"
+    retries = MAX_ATTEMPTS - 1
+    assert value(after, sent, kind=agent.kind, outcome="retry") == retries + value(
+        before, sent, kind=agent.kind, outcome="retry"
+    )
+    assert value(after, sent, kind=agent.kind, outcome="failed") == 1 + value(
+        before, sent, kind=agent.kind, outcome="failed"
+    )
+    assert value(after, "revenge_notification_deliveries_waiting", status="retrying") == 0

@@ -25,10 +25,12 @@ def test_a_transcode_shows_as_a_live_session_and_moves_the_speed_counters(
     assert status == 201, session
     live = scrape(client)
     assert value(live, "revenge_playback_sessions", method="transcode", state="playing") == 1
+    assert value(live, "revenge_transcodes", state="queued") + value(live, "revenge_transcodes", state="running") == 1
     assert wait_until(lambda: PlaybackSession.objects.get(pk=session["id"]).transcode_state == "done", timeout=60), (
         "the transcode never finished"
     )
     after = scrape(client)
+    assert value(after, "revenge_transcodes", state="queued") + value(after, "revenge_transcodes", state="running") == 0
 
     media = value(after, "revenge_transcode_media_seconds_total", method="transcode") - value(
         before, "revenge_transcode_media_seconds_total", method="transcode"
