@@ -1,7 +1,7 @@
 """Filters of the catalogue API."""
 
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -150,8 +150,7 @@ class RankedSearchFilter(SearchFilter):
             raise exceptions.ValidationError({self.search_param: [str(exc)]}) from exc
         if not ids:
             return queryset.none()
-        rank = Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())
-        return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank")
+        return queryset.filter(pk__in=ids).annotate(search_rank=search.order_of(ids)).order_by("search_rank")
 
 
 class RankedOrderingFilter(OrderingFilter):

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, Expression, IntegerField, QuerySet, Value, When
 
 from apps.media import selectors
 from apps.media.search import postgres, sqlite
@@ -76,7 +76,12 @@ def ids_ranked(queryset: QuerySet, *, kind: str, query: str, limit: int) -> list
     query = query_checked(query)
     if connection.vendor == "postgresql":
         with postgres.similarity_threshold():
-            rows = postgres.ranked(queryset, query=query, fields=_FIELDS[kind], limit=limit)
-    else:
-        rows = sqlite.ranked(queryset, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)
-    return [row.pk for row in rows]
+            return postgres.ranked_ids(queryset, query=query, fields=_FIELDS[kind], limit=limit)
+    return [row.pk for row in sqlite.ranked(queryset, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)]
+
+
+def order_of(ids: list[int]) -> Expression:
+    """An expression to order rows by their place in `ids` (the order `ids_ranked` gave)."""
+    if connection.vendor == "postgresql":
+        return postgres.order_of(ids)
+    return Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())

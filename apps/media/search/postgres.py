@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, FloatField, Func, IntegerField, QuerySet, TextField, Value
 
 from apps.media.search.text import THRESHOLD
 
@@ -59,12 +60,30 @@ def similarity_threshold() -> Iterator[None]:
         yield
 
 
-def ranked(queryset: QuerySet, *, query: str, fields: tuple[str, ...], limit: int) -> list:
-    """The rows of `queryset` whose `fields` resemble `query`, best first, with `score` set (inside the threshold)."""
+def _ranked(queryset: QuerySet, *, query: str, fields: tuple[str, ...]) -> QuerySet:
     text, folded = searchable(*fields), Fold(Value(query, output_field=TextField()))
-    rows = (
+    return (
         queryset.filter(WordSimilar(folded, text))
         .annotate(score=WordSimilarity(folded, text), closeness=Similarity(folded, text))
-        .order_by("-score", "-closeness", "pk")[:limit]
+        .order_by("-score", "-closeness", "pk")
     )
-    return list(rows)
+
+
+def ranked(queryset: QuerySet, *, query: str, fields: tuple[str, ...], limit: int) -> list:
+    """The rows of `queryset` whose `fields` resemble `query`, best first, with `score` set (inside the threshold)."""
+    return list(_ranked(queryset, query=query, fields=fields)[:limit])
+
+
+def ranked_ids(queryset: QuerySet, *, query: str, fields: tuple[str, ...], limit: int) -> list[int]:
+    """Only the ids of what `ranked` finds, best first (inside the threshold): no rows built."""
+    return list(_ranked(queryset, query=query, fields=fields).values_list("pk", flat=True)[:limit])
+
+
+class ArrayPosition(Func):
+    function = "array_position"
+    output_field = IntegerField()
+
+
+def order_of(ids: list[int]) -> Func:
+    """An expression giving each row its place in `ids`: one array parameter, however many ids."""
+    return ArrayPosition(Value(ids, output_field=ArrayField(IntegerField())), F("pk"))

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from apps.media.tests.search_world import search_world_make
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -92,3 +99,51 @@ def test_a_hostile_search_finds_only_what_it_spells(world, api, path, query):
     if not any(c.isalnum() for c in query):
         assert found == []
     assert listed(api(world["member"]), "/api/v1/movies/?search=heat") == ["Heat", "Heathers"]  # tables intact
+
+
+SQLITE_QUERIES = ("matirx", "amelie", "fabuleux destin", "strasse", "heat", "spirted away", "!!!", "%' OR 1=1 --")
+SQLITE_SCRIPT = """
+import json, os
+from rest_framework.test import APIClient
+from apps.media.tests.search_world import search_world_make
+people = search_world_make(os.environ["SEARCH_ROOT"])
+client = APIClient()
+client.force_authenticate(people["member"])
+out = {}
+for query in %r:
+    for path in ("/api/v1/movies/", "/api/v1/shows/"):
+        body = client.get(path, {"search": query, "page_size": 1}).json()
+        rest = client.get(path, {"search": query}).json()
+        out[path + query] = [body["count"], [m["title"] for m in rest["results"]]]
+for query in ("x" * 201, "matrix\\x00"):
+    out["bad:" + query[:10]] = client.get("/api/v1/movies/", {"search": query}).status_code
+print("RESULT" + json.dumps(out))
+"""
+
+
+def test_sqlite_lists_the_same_as_postgresql(world, api, tmp_path):
+    member = api(world["member"])
+    expected = {}
+    for query in SQLITE_QUERIES:
+        for path in ("/api/v1/movies/", "/api/v1/shows/"):
+            found = listed(member, f"{path}?{urlencode({'search': query})}")
+            expected[path + query] = [len(found), found]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/embedded.sqlite3",
+        "REVENGE_DATA_DIR": str(tmp_path / "data"),
+        "SEARCH_ROOT": str(tmp_path / "sqlite-world"),
+    }
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
+    script = SQLITE_SCRIPT % (SQLITE_QUERIES,)
+    run = subprocess.run(
+        [*manage, "shell", "-c", script], env=env, cwd=ROOT, timeout=120, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout.split("RESULT", 1)[1])
+    assert expected["/api/v1/movies/matirx"] == [2, ["The Matrix", "The Matrix Reloaded"]]
+    for key, wanted in expected.items():
+        assert found[key] == wanted, key
+    assert found["bad:" + "x" * 10] == 400 and found["bad:matrix\x00"] == 400
