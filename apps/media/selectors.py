@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
+from apps.core import caching
 from apps.libraries.models import Library
-from apps.libraries.selectors import libraries_visible_to
+from apps.libraries.selectors import libraries_visible_to, library_ids_visible_to
 from apps.media.models import (
     Artwork,
     Collection,
@@ -63,6 +64,34 @@ def _limited(queryset: QuerySet, user) -> QuerySet:
         return queryset
     # Genre conditions join a many-to-many table: filter by id to keep one row per item.
     return queryset.filter(pk__in=queryset.model.objects.filter(genres).values("pk"))
+
+
+def visibility_class(*, user) -> tuple:
+    """Everything that decides what the catalogue shows `user`: users with equal classes see the same payloads.
+
+    The visible and managed libraries, the parental and genre limits, and whether they change libraries (which
+    shows every path). Reads answer from the cache once warm.
+    """
+    if not user or not user.is_authenticated or not user.is_active:
+        return ("anonymous",)
+    limits = effective_settings(user=user)
+    return (
+        tuple(library_ids_visible_to(user=user)),
+        tuple(library_ids_visible_to(user=user, perm="libraries.manage_library")),
+        user.has_perm("libraries.change_library"),
+        limits.max_parental_age,
+        limits.block_unrated,
+        tuple(sorted(limits.allowed_genres)),
+        tuple(sorted(limits.blocked_genres)),
+    )
+
+
+def catalogue_scopes(*, user) -> list[str]:
+    """The cache scopes of what `user` may see: access, the user, and each visible library's contents."""
+    if not user or not user.is_authenticated:
+        return [caching.ACCESS]
+    libraries = [caching.library(pk) for pk in library_ids_visible_to(user=user)]
+    return [caching.ACCESS, caching.user(user.pk), *libraries]
 
 
 def movies_visible_to(*, user) -> QuerySet[Movie]:
