@@ -45,8 +45,14 @@ def ip_rule_changed(sender, **kwargs) -> None:
 @receiver(post_delete, sender=UserObjectPermission)
 @receiver(post_save, sender=GroupObjectPermission)
 @receiver(post_delete, sender=GroupObjectPermission)
-def grant_changed(sender, **kwargs) -> None:
-    caching.bump(caching.ACCESS)
+def grant_changed(sender, instance=None, **kwargs) -> None:
+    # A change to one user's groups or grants is theirs alone: new members must not drop everyone's cache.
+    if isinstance(instance, User):
+        caching.bump(caching.user(instance.pk))
+    elif isinstance(instance, UserObjectPermission):
+        caching.bump(caching.user(instance.user_id))
+    else:
+        caching.bump(caching.ACCESS)
 
 
 @receiver(user_logged_in, dispatch_uid="revenge-session-record")

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 
 from apps.core import metrics
 from apps.core.cache_locks import lock_acquire, lock_release
@@ -101,6 +101,13 @@ def bump(name: str) -> None:
         pending[name] = None
         return
     _bump_now(name)
+
+
+def bump_with_commit(name: str) -> None:
+    """Bump now and again once the current transaction commits: a reader between the two may have cached the
+    rows as they were before the commit, under the new version."""
+    bump(name)
+    transaction.on_commit(lambda: bump(name))
 
 
 @contextmanager

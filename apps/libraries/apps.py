@@ -22,8 +22,9 @@ class LibrariesConfig(AppConfig):
             caching.bump(caching.ACCESS)
             caching.bump(caching.library(instance.pk))
 
-        post_save.connect(library_changed, sender=Library, dispatch_uid="revenge-library-saved")
-        post_delete.connect(library_changed, sender=Library, dispatch_uid="revenge-library-deleted")
+        # weak=False: a function defined in here is collected once ready() returns, and a weak receiver with it.
+        post_save.connect(library_changed, sender=Library, weak=False, dispatch_uid="revenge-library-saved")
+        post_delete.connect(library_changed, sender=Library, weak=False, dispatch_uid="revenge-library-deleted")
         model_register(Library)
         model_register(LibraryFolder)
         # Per-library grants: a row created is a permission granted, a row deleted one revoked.

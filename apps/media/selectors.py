@@ -86,12 +86,28 @@ def visibility_class(*, user) -> tuple:
     )
 
 
-def catalogue_scopes(*, user) -> list[str]:
-    """The cache scopes of what `user` may see: access, the user, and each visible library's contents."""
+def catalogue_scopes(*, user, shared: bool = False) -> list[str]:
+    """The cache scopes of what `user` may see: access, the user, and each visible library's contents.
+
+    `shared`: without the user's own scope, for entries shared by a visibility class (its key holds the rest).
+    """
     if not user or not user.is_authenticated:
         return [caching.ACCESS]
     libraries = [caching.library(pk) for pk in library_ids_visible_to(user=user)]
-    return [caching.ACCESS, caching.user(user.pk), *libraries]
+    own = [] if shared else [caching.user(user.pk)]
+    return [caching.ACCESS, *own, *libraries]
+
+
+def item_library_id(*, kind: str, pk: int) -> int | None:
+    """The library of a movie or show (None when there is none): items never move, so this stays cached."""
+    model = {"movie": Movie, "show": Show}[kind]
+    return caching.cached(
+        "item-library",
+        (kind, pk),
+        lambda: model.objects.filter(pk=pk).values_list("library_id", flat=True).first(),
+        ttl=86400,
+        scopes=[caching.item(kind, pk)],
+    )
 
 
 def movies_visible_to(*, user) -> QuerySet[Movie]:

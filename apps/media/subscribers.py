@@ -33,5 +33,7 @@ def catalogue_changed(event: events.Event) -> None:
     if isinstance(kind, str):
         for item_id in items:
             caching.bump(caching.item(kind, item_id))
-    if isinstance(payload.get("show_id"), int):
-        caching.bump(caching.item("show", payload["show_id"]))
+    # A new title's id may have a cached "no such item" (someone asked before it existed).
+    for name, field in (("movie", "movie_id"), ("episode", "episode_id"), ("show", "show_id")):
+        if isinstance(payload.get(field), int):
+            caching.bump(caching.item(name, payload[field]))
