@@ -228,3 +228,15 @@ def test_the_cache_metrics_are_served_on_metrics(client, db):
     for name in ("revenge_cache_hits_total", "revenge_cache_misses_total", "revenge_cache_entry_bytes_bucket"):
         assert name in text
     assert 'revenge_cache_misses_total{namespace="t-served"}' in text
+
+
+def test_effective_settings_count_their_hits_and_misses(db):
+    from apps.accounts.selectors import effective_settings
+    from apps.core.testing.people import user_make
+
+    member = user_make("member")
+    hits, misses = sample("cache_hits_total", "effective-settings"), sample("cache_misses_total", "effective-settings")
+    effective_settings(user=member)
+    effective_settings(user=member)
+    assert sample("cache_misses_total", "effective-settings") == misses + 1
+    assert sample("cache_hits_total", "effective-settings") == hits + 1

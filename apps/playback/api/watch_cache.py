@@ -1,28 +1,24 @@
-"""Cached home rows: continue watching and next up, per user, until their progress or what they may see changes."""
+"""Cached home rows over HTTP: the whole row is cached (apps/playback/watch_rows.py) and each request pages it.
+
+The page links depend on the request's host, the items do not, so they stay out of the cache.
+"""
 
 from __future__ import annotations
 
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core import caching
-from apps.playback.watch_selectors import watching_scopes
-
-ROW_SECONDS = 300
+from apps.playback.watch_rows import row_items
 
 
 class CachedRowMixin:
-    """`list` answers from the cache of the caller's row; the page links are part of it, so the URL is in the key."""
+    """`list` pages through the caller's cached row."""
 
-    cache_namespace = ""
+    row_name = ""
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        user = request.user
-        data = caching.cached(
-            self.cache_namespace,
-            (user.pk, request.build_absolute_uri()),
-            lambda: super(CachedRowMixin, self).list(request, *args, **kwargs).data,
-            ttl=ROW_SECONDS,
-            scopes=watching_scopes(user=user),
-        )
-        return Response(data)
+        items = row_items(name=self.row_name, user=request.user)
+        page = self.paginate_queryset(items)
+        if page is None:
+            return Response(items)
+        return self.get_paginated_response(page)

@@ -105,7 +105,7 @@ class HistoryView(BaseGenericAPIView, generics.ListAPIView):
 class ContinueWatchingView(CachedRowMixin, BaseGenericAPIView, generics.ListAPIView):
     """Movies and episodes you started and did not finish, last played first."""
 
-    cache_namespace = "continue-watching"
+    row_name = "continue-watching"
     selector = watch_selectors.watch_states_in_progress
     action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = WatchStateSerializer
@@ -115,7 +115,7 @@ class ContinueWatchingView(CachedRowMixin, BaseGenericAPIView, generics.ListAPIV
 class NextUpView(CachedRowMixin, BaseGenericAPIView, generics.ListAPIView):
     """The next episode of each show you are watching, most recent show first."""
 
-    cache_namespace = "next-up"
+    row_name = "next-up"
     selector = watch_selectors.episodes_next_up
     action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = NextUpSerializer

@@ -105,7 +105,7 @@ def test_a_catalogue_change_shows_in_the_rows_at_once(watching, django_capture_o
     assert titles(api, ROWS[0]) == ["Heat (Director's Cut)"]
 
 
-def test_each_page_of_a_row_is_its_own_entry(watching):
+def test_the_cached_row_is_paged_per_request(watching):
     api = client(watching.user)
     first = api.get(ROWS[0] + "?page_size=1").json()
     assert api.get(ROWS[0] + "?page=2&page_size=1").status_code == 404
