@@ -8,4 +8,6 @@ def rows_warm_after_scan(event: events.Event) -> None:
     # The scan bumped the library's cache scope: without this, every active viewer's next visit computes.
     library_id = event.payload.get("library_id")
     if isinstance(library_id, int):
-        dispatch.task_enqueue("playback.rows_warm", kwargs={"library_id": library_id})
+        # A little later: inside a batch of events the scope bumps come after the subscribers, and rows warmed
+        # under the old versions would be wasted.
+        dispatch.task_enqueue("playback.rows_warm", kwargs={"library_id": library_id}, countdown=2)

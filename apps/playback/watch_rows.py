@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core import caching
 from apps.libraries.selectors import library_ids_visible_to
+from apps.media.library_reads import library_stats, recently_added
 from apps.playback import watch_selectors
 from apps.playback.api.watch_serializers import NextUpSerializer, WatchStateSerializer
 from apps.playback.models import WatchState
@@ -36,7 +37,8 @@ def row_items(*, name: str, user: User) -> list[dict]:
 
 
 def rows_warm(*, library_id: int) -> int:
-    """Compute the rows of recently active users who see the library, so their next visit after a scan is cached.
+    """Compute the home rows of recently active users who see the library, and its recently added and figures for
+    them, so their next visit after a scan is served from the cache.
 
     Returns how many users' rows were warmed.
     """
@@ -54,5 +56,8 @@ def rows_warm(*, library_id: int) -> int:
             continue
         for name in ROWS:
             row_items(name=name, user=user)
+        # The library's first page and figures too; users of one visibility class share these entries.
+        recently_added(user=user, library_id=library_id)
+        library_stats(user=user, library_id=library_id)
         warmed += 1
     return warmed

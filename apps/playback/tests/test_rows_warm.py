@@ -36,8 +36,10 @@ def test_warming_computes_the_rows_of_active_viewers_of_the_library_only(catalog
     private_tv = Show.objects.get(title="Hush").library
     caching.bump(caching.library(tv.pk))  # what the scan's events did
     assert watch_rows.rows_warm(library_id=tv.pk) == 2  # the user and the kid see TV; the idle boss is skipped
+    rows = ("/api/v1/playback/continue-watching/", "/api/v1/playback/next-up/")
+    library = (f"/api/v1/libraries/{tv.pk}/recent/", f"/api/v1/libraries/{tv.pk}/stats/")
     for user in (catalogue.user, catalogue.kid):
-        for url in ("/api/v1/playback/continue-watching/", "/api/v1/playback/next-up/"):
+        for url in (*rows, *library):
             assert row_queries(user, url) == [], (user, url)
     assert watch_rows.rows_warm(library_id=private_tv.pk) == 0  # hidden from both
     assert watch_rows.rows_warm(library_id=10**9) == 0  # no such library
