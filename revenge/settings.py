@@ -233,6 +233,8 @@ else:
             "BACKEND": "django_prometheus.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "KEY_PREFIX": "revenge",
+            # Django's default (300) culls a third of the entries, scope versions included, on a busy day.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 

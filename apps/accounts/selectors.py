@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from apps.accounts.models import SETTING_FIELDS, Role, User
 from apps.accounts.role_settings import setting_values_valid
 from apps.accounts.rules import rank_of
+from apps.core import caching
 
 CACHE_SECONDS = 3600
 
@@ -64,6 +65,7 @@ def effective_settings(*, user: User) -> EffectiveSettings:
     if not user or not user.is_authenticated:
         return EffectiveSettings(**SERVER_DEFAULTS)
     cached = cache.get(_cache_key(user.pk))
+    caching.record("effective-settings", hit=cached is not None)
     if cached is None:
         values = dict(SERVER_DEFAULTS)
         role = Role.objects.filter(pk=user.role_id).first() if user.role_id else None

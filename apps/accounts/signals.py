@@ -23,13 +23,13 @@ logins_total = metrics.counter("logins_total", "Successful sign-ins, by how: ses
 @receiver(pre_delete, sender=Role)
 def role_changed(sender, instance: Role, **kwargs) -> None:
     effective_settings_forget(user_ids=list(User.objects.filter(role_id=instance.pk).values_list("pk", flat=True)))
-    caching.bump("catalogue")  # what members may see changed: cached list counts are stale
+    caching.bump(caching.ACCESS)  # what members may see changed
 
 
 @receiver(post_save, sender=User)
 def user_changed(sender, instance: User, **kwargs) -> None:
     effective_settings_forget(user_ids=[instance.pk])
-    caching.bump("catalogue")
+    caching.bump(caching.user(instance.pk))
 
 
 @receiver(post_save, sender=IPRule)
@@ -45,8 +45,14 @@ def ip_rule_changed(sender, **kwargs) -> None:
 @receiver(post_delete, sender=UserObjectPermission)
 @receiver(post_save, sender=GroupObjectPermission)
 @receiver(post_delete, sender=GroupObjectPermission)
-def grant_changed(sender, **kwargs) -> None:
-    caching.bump("catalogue")
+def grant_changed(sender, instance=None, **kwargs) -> None:
+    # A change to one user's groups or grants is theirs alone: new members must not drop everyone's cache.
+    if isinstance(instance, User):
+        caching.bump(caching.user(instance.pk))
+    elif isinstance(instance, UserObjectPermission):
+        caching.bump(caching.user(instance.user_id))
+    else:
+        caching.bump(caching.ACCESS)
 
 
 @receiver(user_logged_in, dispatch_uid="revenge-session-record")

@@ -1,23 +1,101 @@
-"""Cache helpers: version counters that make every key built on them stale at once when bumped."""
+"""The cache of hot reads: versioned scopes, compute-once with a lock, early refresh, negative entries, metrics.
+
+A cached value is keyed by the versions of the scopes it depends on (a library, a user, an item, who may see
+what); the event subscribers that change a scope bump its version, which makes every key built on it stale at
+once without finding or deleting them.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
+import pickle
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import connections, transaction
+
+from apps.core import metrics
+from apps.core.cache_locks import lock_acquire, lock_release
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Who may see what: roles, grants, libraries enabled or of a kind. Rare admin changes, so one scope for all.
+ACCESS = "access"
+
+hits_total = metrics.counter("cache_hits_total", "Cached reads answered from the cache, by namespace.", ["namespace"])
+misses_total = metrics.counter("cache_misses_total", "Cached reads that had to compute, by namespace.", ["namespace"])
+refreshes_total = metrics.counter(
+    "cache_refreshes_total",
+    "Entries computed again shortly before they expire, by namespace and how.",
+    ["namespace", "mode"],
+)
+lock_waits_total = metrics.counter(
+    "cache_lock_waits_total", "Reads that waited for another process to compute a cold entry.", ["namespace"]
+)
+entry_bytes = metrics.histogram(
+    "cache_entry_bytes",
+    "Size of the entries written, pickled, by namespace.",
+    ["namespace"],
+    buckets=(256, 1024, 4096, 16384, 65536, 262144, 1048576),
+)
 
 _deferred = threading.local()
+_refresher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cache-refresh")
+LOCK_SECONDS = 30.0  # longer than any computation here takes; a dead holder delays others at most this long
+WAIT_STEP = 0.02
+
+
+def library(pk: int | str) -> str:
+    """The scope of a library's contents: scans, edits and metadata refreshes there."""
+    return f"library:{pk}"
+
+
+def user(pk: int | str) -> str:
+    """The scope of one user's account and settings."""
+    return f"user:{pk}"
+
+
+def watching(pk: int | str) -> str:
+    """The scope of one user's watch progress."""
+    return f"watching:{pk}"
+
+
+def item(kind: str, pk: int | str) -> str:
+    """The scope of one movie, show or episode."""
+    return f"item:{kind}:{pk}"
+
+
+def _fresh_version() -> int:
+    # A version forgotten (evicted) starts again above every value it could have reached: old keys stay dead.
+    return time.time_ns() // 1000
 
 
 def version(name: str) -> int:
-    """The current version of `name` (1 until first bumped)."""
-    return cache.get_or_set(f"version:{name}", 1, timeout=None)
+    """The current version of scope `name`."""
+    return versions([name])[0]
+
+
+def versions(names: Sequence[str]) -> list[int]:
+    """The current versions of the scopes `names`, in one round trip when all exist."""
+    keys = [f"version:{name}" for name in names]
+    found = cache.get_many(keys) if keys else {}
+    for key in keys:
+        if key not in found:
+            cache.add(key, _fresh_version(), timeout=None)
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
 
 
 def bump(name: str) -> None:
-    """Invalidate everything keyed on `name`'s version (once at the end inside `bumps_coalesced`)."""
+    """Invalidate everything keyed on scope `name` (once at the end inside `bumps_coalesced`)."""
     pending = getattr(_deferred, "names", None)
     if pending is not None:
         pending[name] = None
@@ -25,9 +103,16 @@ def bump(name: str) -> None:
     _bump_now(name)
 
 
+def bump_with_commit(name: str) -> None:
+    """Bump now and again once the current transaction commits: a reader between the two may have cached the
+    rows as they were before the commit, under the new version."""
+    bump(name)
+    transaction.on_commit(lambda: bump(name))
+
+
 @contextmanager
 def bumps_coalesced() -> Iterator[None]:
-    """Bump each version named inside the block once, when it ends: a batch of 1,000 events costs one bump."""
+    """Bump each scope named inside the block once, when it ends: a batch of 1,000 events costs one bump."""
     if getattr(_deferred, "names", None) is not None:
         yield  # an outer block bumps
         return
@@ -45,4 +130,110 @@ def _bump_now(name: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 2, timeout=None)
+        cache.add(key, _fresh_version(), timeout=None)
+
+
+def key_for(namespace: str, key: Any, *, scopes: Iterable[str] = ()) -> str:
+    """The cache key of `key` in `namespace` under the current versions of `scopes`."""
+    names = sorted(set(scopes))
+    raw = repr((key, list(zip(names, versions(names), strict=True))))
+    return f"c:{namespace}:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def cached(
+    namespace: str,
+    key: Any,
+    compute: Callable[[], T],
+    *,
+    ttl: int,
+    scopes: Iterable[str] = (),
+    negative_ttl: int = 30,
+    early: float = 0.2,
+    background: bool = False,
+) -> T | None:
+    """`compute()`, computed once per key and scope versions by one process at a time, then served from the cache.
+
+    A None answer ("not found") is kept `negative_ttl` seconds. In the last `early` part of `ttl` one reader
+    computes the entry again (on a thread of this process if `background`) while the others get the old one.
+    """
+    full_key = key_for(namespace, key, scopes=scopes)
+    entry = cache.get(full_key)
+    if entry is not None:
+        fresh_until, value = entry
+        hits_total.labels(namespace=namespace).inc()
+        if time.time() >= fresh_until:
+            return _refresh(namespace, full_key, compute, value, ttl, negative_ttl, early, background)
+        return value
+    misses_total.labels(namespace=namespace).inc()
+    return _compute_once(namespace, full_key, compute, ttl, negative_ttl, early)
+
+
+def _store(namespace: str, full_key: str, value: Any, ttl: int, negative_ttl: int, early: float) -> None:
+    now = time.time()
+    if value is None:
+        entry, timeout = (now + negative_ttl, None), negative_ttl
+    else:
+        entry, timeout = (now + ttl * (1 - early), value), ttl
+    # An unpicklable value fails in cache.set below, with the real reason.
+    with contextlib.suppress(Exception):
+        entry_bytes.labels(namespace=namespace).observe(len(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)))
+    cache.set(full_key, entry, timeout=timeout)
+
+
+def _compute_once(namespace: str, full_key: str, compute: Callable[[], T], ttl, negative_ttl, early) -> T | None:
+    deadline = time.monotonic() + LOCK_SECONDS
+    waited = False
+    while True:
+        token = lock_acquire(full_key, seconds=LOCK_SECONDS)
+        if token is not None:
+            try:
+                entry = cache.get(full_key)  # filled by the holder we waited for, just before we took the lock
+                if entry is not None:
+                    return entry[1]
+                value = compute()
+                _store(namespace, full_key, value, ttl, negative_ttl, early)
+                return value
+            finally:
+                lock_release(full_key, token=token)
+        if not waited:
+            lock_waits_total.labels(namespace=namespace).inc()
+            waited = True
+        time.sleep(WAIT_STEP)
+        entry = cache.get(full_key)
+        if entry is not None:
+            return entry[1]
+        if time.monotonic() > deadline:
+            # The holder is stuck: answering late with our own computation beats not answering.
+            return compute()
+
+
+def _refresh(namespace: str, full_key: str, compute, old, ttl, negative_ttl, early, background: bool):
+    token = lock_acquire(full_key, seconds=LOCK_SECONDS)
+    if token is None:
+        return old  # someone is refreshing it; the old value serves meanwhile
+    if not background:
+        refreshes_total.labels(namespace=namespace, mode="inline").inc()
+        try:
+            value = compute()
+            _store(namespace, full_key, value, ttl, negative_ttl, early)
+            return value
+        finally:
+            lock_release(full_key, token=token)
+
+    def job() -> None:
+        try:
+            _store(namespace, full_key, compute(), ttl, negative_ttl, early)
+        except Exception:
+            logger.exception("cache refresh of %s failed; the entry expires as it would have", namespace)
+        finally:
+            lock_release(full_key, token=token)
+            connections.close_all()  # this thread's own connections, not the request's
+
+    refreshes_total.labels(namespace=namespace, mode="background").inc()
+    _refresher.submit(job)
+    return old
+
+
+def record(namespace: str, *, hit: bool) -> None:
+    """Count a hit or miss of a cache kept elsewhere (the TMDb client's), under the same metrics."""
+    (hits_total if hit else misses_total).labels(namespace=namespace).inc()

@@ -17,12 +17,14 @@ class LibrariesConfig(AppConfig):
         from apps.libraries import checks  # noqa: F401 - registers the containment checks
         from apps.libraries.models import Library, LibraryFolder
 
-        def library_changed(sender, **kwargs) -> None:
-            # Enabled, kind and existence decide visibility: cached answers are stale.
-            caching.bump("catalogue")
+        def library_changed(sender, instance, **kwargs) -> None:
+            # Enabled, kind and existence decide who sees the library: cached access and contents are stale.
+            caching.bump(caching.ACCESS)
+            caching.bump(caching.library(instance.pk))
 
-        post_save.connect(library_changed, sender=Library, dispatch_uid="revenge-library-saved")
-        post_delete.connect(library_changed, sender=Library, dispatch_uid="revenge-library-deleted")
+        # weak=False: a function defined in here is collected once ready() returns, and a weak receiver with it.
+        post_save.connect(library_changed, sender=Library, weak=False, dispatch_uid="revenge-library-saved")
+        post_delete.connect(library_changed, sender=Library, weak=False, dispatch_uid="revenge-library-deleted")
         model_register(Library)
         model_register(LibraryFolder)
         # Per-library grants: a row created is a permission granted, a row deleted one revoked.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
@@ -18,17 +17,24 @@ VISIBLE_SECONDS = 600
 def libraries_visible_to(*, user, perm: str = "libraries.view_library") -> QuerySet[Library]:
     """Libraries granted to the user or their role (or all with the global permission), of allowed kinds.
 
-    Disabled libraries are visible only to those who may change libraries. The answer is cached per user
-    under the "catalogue" version, which grants, roles, users and libraries bump when they change.
+    Disabled libraries are visible only to those who may change libraries.
     """
     if not user or not user.is_authenticated or not user.is_active:
         return Library.objects.none()
-    key = f"visible-libraries:{user.pk}:{perm}:{caching.version('catalogue')}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(_libraries_granted(user, perm).values_list("pk", flat=True))
-        cache.set(key, ids, VISIBLE_SECONDS)
-    return Library.objects.filter(pk__in=ids)
+    return Library.objects.filter(pk__in=library_ids_visible_to(user=user, perm=perm))
+
+
+def library_ids_visible_to(*, user, perm: str = "libraries.view_library") -> list[int]:
+    """The ids of `libraries_visible_to`, sorted; cached per user until access or the user changes."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return []
+    return caching.cached(
+        "visible-libraries",
+        (user.pk, perm),
+        lambda: sorted(_libraries_granted(user, perm).values_list("pk", flat=True)),
+        ttl=VISIBLE_SECONDS,
+        scopes=[caching.ACCESS, caching.user(user.pk)],
+    )
 
 
 def _libraries_granted(user, perm: str) -> QuerySet[Library]:

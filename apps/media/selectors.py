@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
+from apps.core import caching
 from apps.libraries.models import Library
-from apps.libraries.selectors import libraries_visible_to
+from apps.libraries.selectors import libraries_visible_to, library_ids_visible_to
 from apps.media.models import (
     Artwork,
     Collection,
@@ -63,6 +64,50 @@ def _limited(queryset: QuerySet, user) -> QuerySet:
         return queryset
     # Genre conditions join a many-to-many table: filter by id to keep one row per item.
     return queryset.filter(pk__in=queryset.model.objects.filter(genres).values("pk"))
+
+
+def visibility_class(*, user) -> tuple:
+    """Everything that decides what the catalogue shows `user`: users with equal classes see the same payloads.
+
+    The visible and managed libraries, the parental and genre limits, and whether they change libraries (which
+    shows every path). Reads answer from the cache once warm.
+    """
+    if not user or not user.is_authenticated or not user.is_active:
+        return ("anonymous",)
+    limits = effective_settings(user=user)
+    return (
+        tuple(library_ids_visible_to(user=user)),
+        tuple(library_ids_visible_to(user=user, perm="libraries.manage_library")),
+        user.has_perm("libraries.change_library"),
+        limits.max_parental_age,
+        limits.block_unrated,
+        tuple(sorted(limits.allowed_genres)),
+        tuple(sorted(limits.blocked_genres)),
+    )
+
+
+def catalogue_scopes(*, user, shared: bool = False) -> list[str]:
+    """The cache scopes of what `user` may see: access, the user, and each visible library's contents.
+
+    `shared`: without the user's own scope, for entries shared by a visibility class (its key holds the rest).
+    """
+    if not user or not user.is_authenticated:
+        return [caching.ACCESS]
+    libraries = [caching.library(pk) for pk in library_ids_visible_to(user=user)]
+    own = [] if shared else [caching.user(user.pk)]
+    return [caching.ACCESS, *own, *libraries]
+
+
+def item_library_id(*, kind: str, pk: int) -> int | None:
+    """The library of a movie or show (None when there is none): items never move, so this stays cached."""
+    model = {"movie": Movie, "show": Show}[kind]
+    return caching.cached(
+        "item-library",
+        (kind, pk),
+        lambda: model.objects.filter(pk=pk).values_list("library_id", flat=True).first(),
+        ttl=86400,
+        scopes=[caching.item(kind, pk)],
+    )
 
 
 def movies_visible_to(*, user) -> QuerySet[Movie]:

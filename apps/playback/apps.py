@@ -9,6 +9,7 @@ class PlaybackConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: it imports models, which exist only once the app registry is ready.
         from apps.core.metrics import register_state_collector
+        from apps.playback import signals, subscribers  # noqa: F401 - cache invalidation of progress, warming
         from apps.playback.metrics import PlaybackCollector
 
         register_state_collector(PlaybackCollector())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.playback import services
+from apps.playback import services, watch_rows
 from apps.playback.hls import transcoding
 
 
@@ -21,3 +21,9 @@ def transcode(session_id: str, generation: int) -> str:
 def sessions_idle_stop() -> int:
     """Every minute: stop sessions nobody played for REVENGE_TRANSCODE_IDLE_MINUTES and remove their files."""
     return services.sessions_idle_stop()
+
+
+@shared_task(name="playback.rows_warm", acks_late=True, ignore_result=True)
+def rows_warm(library_id: int) -> int:
+    """After a scan: compute the home rows of the active users who see the library."""
+    return watch_rows.rows_warm(library_id=library_id)

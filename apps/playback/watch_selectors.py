@@ -6,8 +6,9 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 
 from apps.accounts.models import User
 from apps.accounts.selectors import users_visible_to
+from apps.core import caching
 from apps.media.models import Episode
-from apps.media.selectors import episodes_visible_to, movies_visible_to, shows_visible_to
+from apps.media.selectors import catalogue_scopes, episodes_visible_to, movies_visible_to, shows_visible_to
 from apps.playback.models import PlaybackSession, WatchState
 from apps.playback.selectors import sessions_visible_to
 
@@ -53,6 +54,11 @@ def watch_states_in_progress(*, user: User) -> QuerySet[WatchState]:
         .select_related("movie", "episode__show", "episode__season")
         .order_by(F("last_played_at").desc(nulls_last=True), "-pk")
     )
+
+
+def watching_scopes(*, user: User) -> list[str]:
+    """The cache scopes of a user's watching rows: their progress, and everything that decides what they see."""
+    return [*catalogue_scopes(user=user), caching.watching(user.pk)]
 
 
 def _episode_states(user: User) -> QuerySet[WatchState]:

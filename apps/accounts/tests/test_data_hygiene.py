@@ -161,7 +161,7 @@ def test_history_and_session_lists_apply_todays_grants_and_limits(world):
         assert listed(users, url) == {str(plays[2].pk)}, url
     # The grant of the TV library is withdrawn from the kids' role: its plays leave their lists too.
     remove_perm("libraries.view_library", world.roles["kids"].group, world.shows)
-    caching.bump("catalogue")
+    caching.bump(caching.ACCESS)
     for url in ("/api/v1/playback/history/", "/api/v1/playback/sessions/"):
         assert listed(kids, url) == {str(gone.pk)}, url
     # The play itself is still the kid's own: its detail stays readable, so it can be stopped or inspected.

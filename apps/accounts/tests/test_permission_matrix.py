@@ -311,6 +311,12 @@ RULES: dict[tuple[str, str], Rule] = {
         cleanup=cancel_scans,
     ),
     ("/api/v1/libraries/{id}/permissions/", "GET"): Rule(library_write(200), objects="library"),
+    ("/api/v1/libraries/{id}/recent/", "GET"): Rule(
+        {k: v for k, v in catalogue_detail().items() if k != "restricted"}, objects="library"
+    ),
+    ("/api/v1/libraries/{id}/stats/", "GET"): Rule(
+        {k: v for k, v in catalogue_detail().items() if k != "restricted"}, objects="library"
+    ),
     ("/api/v1/libraries/{id}/permissions/", "PUT"): Rule(
         library_write(200),
         objects="library",

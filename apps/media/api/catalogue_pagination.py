@@ -1,36 +1,31 @@
-"""Catalogue pagination: the total count is remembered until the catalogue or anyone's access changes.
+"""Catalogue pagination: the total count is remembered until what it counted or who may see it changes.
 
 Counting every visible movie is the one part of a list whose cost grows with the catalogue; the page
-itself is an index range. Counts are keyed by the "catalogue" version, which scans, grants and role
-changes bump, so a count is never served after what it counted has changed.
+itself is an index range. Counts are keyed by the versions of the user's visible libraries, access and the
+user, which scans, edits, grants and role changes bump, so a count is never served after it changed.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 from apps.core import caching
 from apps.core.api.pagination import PageNumberPagination
+from apps.media.selectors import catalogue_scopes
 
 COUNT_SECONDS = 600
 
 
 class CachedCountPaginator(Paginator):
-    count_key = ""
+    count_key: tuple = ()
 
     @cached_property
     def count(self) -> int:
         if not self.count_key:
             return super().count
-        cached = cache.get(self.count_key)
-        if cached is None:
-            cached = super().count
-            cache.set(self.count_key, cached, COUNT_SECONDS)
-        return cached
+        key, scopes = self.count_key
+        return caching.cached("list-count", key, lambda: Paginator.count.func(self), ttl=COUNT_SECONDS, scopes=scopes)
 
 
 class CatalogueCountPagination(PageNumberPagination):
@@ -38,7 +33,7 @@ class CatalogueCountPagination(PageNumberPagination):
         params = sorted(
             (k, v) for k, v in request.query_params.lists() if k not in ("page", self.page_size_query_param)
         )
-        raw = f"{request.path}|{request.user.pk}|{params}|{caching.version('catalogue')}"
-        key = "list-count:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
-        self.django_paginator_class = type("KeyedPaginator", (CachedCountPaginator,), {"count_key": key})
+        key = (request.path, request.user.pk, params)
+        scopes = catalogue_scopes(user=request.user)
+        self.django_paginator_class = type("KeyedPaginator", (CachedCountPaginator,), {"count_key": (key, scopes)})
         return super().paginate_queryset(queryset, request, view)

@@ -13,6 +13,7 @@ from apps.media.api.catalogue_serializers import (
     ShowDetailSerializer,
     ShowSerializer,
 )
+from apps.media.api.detail_cache import CachedDetailMixin
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
@@ -49,9 +50,10 @@ def shows_with_details(*, shows: QuerySet[Show]) -> QuerySet[Show]:
     )
 
 
-class MovieViewSet(BaseReadOnlyViewSet):
+class MovieViewSet(CachedDetailMixin, BaseReadOnlyViewSet):
     """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
 
+    detail_kind = "movie"
     selector = selectors.movies_visible_to
     action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination
@@ -70,9 +72,10 @@ class MovieViewSet(BaseReadOnlyViewSet):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
 
-class ShowViewSet(BaseReadOnlyViewSet):
+class ShowViewSet(CachedDetailMixin, BaseReadOnlyViewSet):
     """Shows of the libraries you may see, with season and episode counts."""
 
+    detail_kind = "show"
     selector = selectors.shows_visible_to
     action_permissions = CATALOGUE
     pagination_class = CatalogueCountPagination

@@ -15,6 +15,7 @@ from apps.media.api.search_serializers import SearchQuerySerializer, SearchResul
 from apps.media.images import DEFAULT_TYPE, images_payload
 from apps.media.models import Artwork
 from apps.media.search import KINDS, SearchHit, catalogue_search
+from apps.media.search.cached import search_cached
 
 
 def _images(hits: list[SearchHit]) -> dict[tuple[str, int], dict]:
@@ -51,22 +52,31 @@ class SearchView(BaseAPIView):
         )
         params.is_valid(raise_exception=True)
         kinds = tuple(sorted(params.validated_data.get("kind") or KINDS, key=KINDS.index))
+        query, limit = params.validated_data["q"], params.validated_data["limit"]
         try:
-            hits = catalogue_search(
-                user=request.user, query=params.validated_data["q"], kinds=kinds, limit=params.validated_data["limit"]
+            results = search_cached(
+                user=request.user,
+                query=query,
+                kinds=kinds,
+                limit=limit,
+                compute=lambda: _results(request.user, query, kinds, limit),
             )
         except ValueError as exc:
             raise exceptions.ValidationError({"q": [str(exc)]}) from exc
-        images = _images(hits)
-        results = [
-            {
-                "kind": hit.kind,
-                "id": hit.item.pk,
-                "title": getattr(hit.item, "title", None) or getattr(hit.item, "name", ""),
-                "year": getattr(hit.item, "year", None),
-                "score": hit.score,
-                "image": images.get((hit.kind, hit.item.pk)),
-            }
-            for hit in hits
-        ]
         return Response({"results": results})
+
+
+def _results(user, query: str, kinds: tuple[str, ...], limit: int) -> list[dict]:
+    hits = catalogue_search(user=user, query=query, kinds=kinds, limit=limit)
+    images = _images(hits)
+    return [
+        {
+            "kind": hit.kind,
+            "id": hit.item.pk,
+            "title": getattr(hit.item, "title", None) or getattr(hit.item, "name", ""),
+            "year": getattr(hit.item, "year", None),
+            "score": hit.score,
+            "image": images.get((hit.kind, hit.item.pk)),
+        }
+        for hit in hits
+    ]

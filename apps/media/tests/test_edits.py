@@ -64,13 +64,13 @@ def test_a_certification_saved_in_the_admin_sets_the_age(client, admin, catalogu
     client.force_login(admin)
     url = f"/admin/media/movie/{heat.pk}/change/"
     data = form_data(client.get(url))
-    before = caching.version("catalogue")
+    before = caching.version(caching.library(heat.library_id))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**data, "certification": "R"})
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     heat.refresh_from_db()
     assert (heat.certification, heat.age_rating) == ("R", 17)
-    assert caching.version("catalogue") > before
+    assert caching.version(caching.library(heat.library_id)) > before
     entry = Activity.objects.get(event="catalogue_changed")
     assert entry.actor == admin and entry.object_pk == str(heat.pk)
     assert entry.additional_data == {"kind": "movie", "fields": ["certification", "age_rating"]}
@@ -92,13 +92,13 @@ def test_deleting_from_the_admin_is_audited_and_bumps_the_cache(
 ):
     client.force_login(admin)
     heat = Movie.objects.get(title="Heat")
-    before = caching.version("catalogue")
+    before = caching.version(caching.library(heat.library_id))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/media/movie/{heat.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Movie.objects.filter(pk=heat.pk).exists()
     assert not MediaFile.objects.filter(path__endswith="Heat (1995).mkv").exists()
-    assert caching.version("catalogue") > before
+    assert caching.version(caching.library(heat.library_id)) > before
     entry = Activity.objects.get(event="catalogue_deleted")
     assert (entry.actor, entry.object_pk, entry.object_repr) == (admin, str(heat.pk), "Heat (1995)")
     assert entry.additional_data == {"kind": "movie", "files": 1}

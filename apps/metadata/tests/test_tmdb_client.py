@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from prometheus_client import REGISTRY
 
 from apps.core.testing.servers import free_port
 from apps.metadata.tmdb import client
@@ -143,9 +144,14 @@ def test_nothing_listens_there_is_unavailable(settings):
 
 def test_a_second_call_comes_from_the_cache(tmdb, matrix):
     made = calls_made()
+    hits, misses = (
+        REGISTRY.get_sample_value(f"revenge_cache_{n}_total", {"namespace": "tmdb"}) or 0 for n in ("hits", "misses")
+    )
     first = movie_details(tmdb_id=603)
     assert movie_details(tmdb_id=603) == first
     assert len(tmdb.calls) == 1 and calls_made() == made + 1
+    assert REGISTRY.get_sample_value("revenge_cache_hits_total", {"namespace": "tmdb"}) == hits + 1
+    assert REGISTRY.get_sample_value("revenge_cache_misses_total", {"namespace": "tmdb"}) == misses + 1
     movie_details(tmdb_id=603, language="de-DE")  # another language is another answer
     assert len(tmdb.calls) == 2
 

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.core.cache import cache
 
+from apps.core import caching
 from apps.core.outbound import OutboundError, OutboundRedirect, OutboundRefused, Response, outbound_request
 from apps.metadata.tmdb import ratelimit
 
@@ -128,7 +129,9 @@ def _cached(key: str) -> dict | None:
     except Exception:  # a cache that fails is a cache that missed
         logger.warning("TMDb: the cache did not answer", exc_info=True)
         return None
-    return found if isinstance(found, dict) else None
+    found = found if isinstance(found, dict) else None
+    caching.record("tmdb", hit=found is not None)
+    return found
 
 
 def _remember(key: str, value: dict, seconds: int) -> None:

@@ -11,6 +11,7 @@ from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseAPIView, BaseGenericAPIView
 from apps.media.selectors import episodes_visible_to, movies_visible_to
 from apps.playback import watch, watch_selectors
+from apps.playback.api.watch_cache import CachedRowMixin
 from apps.playback.api.watch_filters import HistoryFilter
 from apps.playback.api.watch_serializers import (
     HistorySerializer,
@@ -101,18 +102,20 @@ class HistoryView(BaseGenericAPIView, generics.ListAPIView):
     ordering_fields = ["started_at", "stopped_at"]
 
 
-class ContinueWatchingView(BaseGenericAPIView, generics.ListAPIView):
+class ContinueWatchingView(CachedRowMixin, BaseGenericAPIView, generics.ListAPIView):
     """Movies and episodes you started and did not finish, last played first."""
 
+    row_name = "continue-watching"
     selector = watch_selectors.watch_states_in_progress
     action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = WatchStateSerializer
     filter_backends = []
 
 
-class NextUpView(BaseGenericAPIView, generics.ListAPIView):
+class NextUpView(CachedRowMixin, BaseGenericAPIView, generics.ListAPIView):
     """The next episode of each show you are watching, most recent show first."""
 
+    row_name = "next-up"
     selector = watch_selectors.episodes_next_up
     action_permissions = ActionPermissions({"get": SIGNED_IN, "options": SIGNED_IN})
     serializer_class = NextUpSerializer
