@@ -36,10 +36,12 @@ def traced(settings, transactional_db):
 
 
 def test_a_traced_worker_names_the_line_that_holds_the_memory(traced):
-    with running_worker(QUEUE):
+    with running_worker(QUEUE) as worker:
         assert tracemalloc.is_tracing()
         hoard = _hoard()
-        (report,) = json.loads(_ask("--top", "3", "--json")).values()
+        # A snapshot of a traced heap (this whole test process) takes a while under coverage.
+        (report,) = json.loads(_ask("--top", "3", "--json", "--worker", worker.hostname, "--timeout", "120")).values()
+        text = _ask("--top", "1", "--worker", worker.hostname, "--timeout", "120")
     assert len(hoard) == 8000
     allocations = report["allocations"]
     assert allocations["tracing"] is True and allocations["traced_bytes"] >= 8000 * 4096
@@ -47,13 +49,15 @@ def test_a_traced_worker_names_the_line_that_holds_the_memory(traced):
     assert biggest["where"][0].endswith(f"test_worker_memory.py:{_hoard.__code__.co_firstlineno + 1}")
     assert biggest["size_bytes"] >= 8000 * 4096 and biggest["count"] >= 8000
     assert len(allocations["top"]) == 3 and len(report["object_types"]) == 3
+    line = f"test_worker_memory.py:{_hoard.__code__.co_firstlineno + 1}"
+    assert "allocations: " in text and " traced, peak " in text and line in text.split("allocations: ", 1)[1]
     assert report["rss_bytes"] >= allocations["traced_bytes"] and report["max_rss_bytes"] >= report["rss_bytes"]
 
 
 def test_an_untraced_worker_still_tells_its_rss_and_objects(settings, transactional_db):
     settings.TRACEMALLOC_FRAMES = 0
     with running_worker(QUEUE) as worker:
-        text = _ask("--top", "2", "--worker", worker.hostname)
+        text = _ask("--top", "2", "--worker", worker.hostname, "--timeout", "120")
     assert f"{worker.hostname} (pid " in text and "RSS" in text and " MiB" in text
     assert "objects by type:" in text
     assert "allocations: not traced (start the worker with REVENGE_TRACEMALLOC=1)" in text

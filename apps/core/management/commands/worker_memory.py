@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--top", type=int, default=20, help=f"How many entries of each list (1..{TOP_MOST}).")
         parser.add_argument("--worker", action="append", default=[], help="Only this worker (celery@host); repeat.")
-        parser.add_argument("--timeout", type=float, default=5.0, help="Seconds to wait for answers (0.1..120).")
+        parser.add_argument(
+            "--timeout", type=float, default=5.0, help="Seconds to wait (0.1..120); a traced big heap takes a while."
+        )
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the answers as JSON.")
 
     def handle(self, *args, top: int, worker: list[str], timeout: float, as_json: bool, **options) -> None:
@@ -31,8 +33,14 @@ class Command(BaseCommand):
             raise CommandError(f"--top is between 1 and {TOP_MOST}")
         if not 0.1 <= timeout <= 120:
             raise CommandError("--timeout is between 0.1 and 120 seconds")
+        # Named workers: done when each answered. Otherwise nobody knows how many will: wait the whole timeout.
         answers = app.control.broadcast(
-            COMMAND, arguments={"top": top}, destination=worker or None, reply=True, timeout=timeout
+            COMMAND,
+            arguments={"top": top},
+            destination=worker or None,
+            limit=len(worker) or None,
+            reply=True,
+            timeout=timeout,
         )
         reports = {name: report for answer in answers or [] for name, report in answer.items()}
         if not reports:
