@@ -70,10 +70,20 @@ def visibility_class(*, user) -> tuple:
     """Everything that decides what the catalogue shows `user`: users with equal classes see the same payloads.
 
     The visible and managed libraries, the parental and genre limits, and whether they change libraries (which
-    shows every path). Reads answer from the cache once warm.
+    shows every path). Cached per user until access or the user changes (role settings bump access).
     """
     if not user or not user.is_authenticated or not user.is_active:
         return ("anonymous",)
+    return caching.cached(
+        "visibility-class",
+        user.pk,
+        lambda: _visibility_class(user),
+        ttl=600,
+        scopes=[caching.ACCESS, caching.user(user.pk)],
+    )
+
+
+def _visibility_class(user) -> tuple:
     limits = effective_settings(user=user)
     return (
         tuple(library_ids_visible_to(user=user)),
