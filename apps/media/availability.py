@@ -21,7 +21,7 @@ def _playable_mains(owner: str, ids: set[int]) -> set[int]:
     playable = MediaFile.objects.filter(
         **{f"{owner}_id__in": ids}, extra_type="", probe_status=MediaFile.ProbeStatus.OK
     )
-    return set(playable.values_list(f"{owner}_id", flat=True).distinct())
+    return set(playable.order_by().values_list(f"{owner}_id", flat=True).distinct())
 
 
 def items_playable(*, movie_ids: Iterable[int] = (), episode_ids: Iterable[int] = ()) -> tuple[set[int], set[int]]:
