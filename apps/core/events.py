@@ -124,15 +124,21 @@ def unsubscribe(func: Subscriber) -> None:
         _matching.clear()
 
 
+# Exact types (not subclasses such as SafeString or IntEnum) that JSON returns unchanged.
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def emit(name: str, /, *, using: str = "default", **payload: Any) -> Event:
     """Queue the event for delivery after the current transaction commits (at once outside one)."""
     if name not in catalogue_load():
         raise UnknownEventError(f"event {name!r} is not in the catalogue (the EVENTS of an app's events.py)")
-    try:
-        # Subscribers hand payloads to Celery and webhooks, so they must survive JSON.
-        payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"payload of {name!r} is not JSON-serialisable: {exc}") from exc
+    if not all(type(value) in _JSON_SCALARS for value in payload.values()):
+        try:
+            # Subscribers hand payloads to Celery and webhooks, so they must survive JSON. Plain scalars come
+            # back as they went (the common case: a scan emits several events a file), so they skip the trip.
+            payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"payload of {name!r} is not JSON-serialisable: {exc}") from exc
     event = Event(name=name, payload=payload)
     batch = _batches.stack[-1] if getattr(_batches, "stack", None) else None
     transaction.on_commit(lambda: _committed(event, batch), using=using)

@@ -305,13 +305,22 @@ def _packet_dynamic_hdr(packet: av.Packet, codec: str, length_size: int) -> set[
     return found
 
 
-def _first_packets(container: av.container.InputContainer, media: set[int]) -> list[av.Packet]:
+def _first_packets(
+    container: av.container.InputContainer, media: set[int], *, hdr_scan: bool = True
+) -> list[av.Packet]:
     """The first HDR_SCAN_PACKETS packets, read on (up to MEDIA_DATA_PACKETS) until one of the `media` streams
-    has data; damaged packets end the reading early."""
+    has data; damaged packets end the reading early. Without `hdr_scan` (no stream needs its packets looked at)
+    the reading ends at the first packet with media data, which is all the caller needs then."""
     packets: list[av.Packet] = []
     try:
         for count, packet in enumerate(container.demux()):
-            if count < HDR_SCAN_PACKETS:
+            if not hdr_scan:
+                if packet.size and packet.stream_index in media:
+                    packets.append(packet)
+                    break
+                if count >= MEDIA_DATA_PACKETS:
+                    break
+            elif count < HDR_SCAN_PACKETS:
                 packets.append(packet)
             elif count >= MEDIA_DATA_PACKETS or _has_media_data(packets, media):
                 break
@@ -439,11 +448,12 @@ def _read(container: av.container.InputContainer, path: str, size: int) -> Probe
     # A film is its picture: a sliver of sound before the cut does not make a truncated download playable.
     main_kind = "video" if any(info.type == "video" for info in infos) else "audio"
     media = {info.index for info in infos if info.type == main_kind}
-    packets = _first_packets(container, media)
+    to_scan = {s.index: s for s, info in zip(streams, infos, strict=True) if _needs_scan(s, info)}
+    # Demuxing was a fifth of a probe: read past the first media packet only when HDR markers are looked for.
+    packets = _first_packets(container, media, hdr_scan=bool(to_scan))
     if not _has_media_data(packets, media):
         # A header and nothing after it (a download cut short): nothing could ever be played.
         raise ProbeError(f"no media data: the file ends before its first {main_kind} packet (truncated?)")
-    to_scan = {s.index: s for s, info in zip(streams, infos, strict=True) if _needs_scan(s, info)}
     dynamic = _scan_dynamic_hdr(packets, to_scan) if to_scan else {}
     for stream, info in zip(streams, infos, strict=True):
         if info.type == "video":

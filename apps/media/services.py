@@ -141,7 +141,10 @@ def movies_main_file_refresh(*, movie_ids: Iterable[int]) -> None:
     movie_ids = list(movie_ids)
     if movie_ids:
         main = MediaFile.objects.filter(movie=OuterRef("pk"), extra_type="")
-        Movie.objects.filter(pk__in=movie_ids).update(has_main_file=Exists(main))
+        # Only rows whose flag changes are written: a rewritten movie row updates all of its indexes (the title's
+        # trigram index too), and a new movie is created with the right flag.
+        stale = Movie.objects.filter(pk__in=movie_ids).exclude(has_main_file=Exists(main))
+        stale.update(has_main_file=Exists(main))
 
 
 FILE_UPDATE_FIELDS = [
@@ -264,6 +267,8 @@ def _movies_for(library: Library, records: list[IndexedFile]) -> dict[str, Movie
             "sort_title": fit(Movie, "sort_title", sort_title(parsed.title)),
             "year": parsed.year,
             "edition": fit(Movie, "edition", parsed.edition),
+            # Every file of the group will be the new movie's: movies_main_file_refresh then has nothing to write.
+            "has_main_file": any(not fit(MediaFile, "extra_type", r.parsed.extra_type) for r in group),
         }
         defaults[key].update(_name_ids(Movie, group))
     movies, created = _get_or_create_many(Movie, {"library": library}, by_key, defaults)

@@ -79,6 +79,41 @@ def test_payload_must_survive_json():
         events.emit("user.created", user_id=object(), username="x")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_payloads_reach_subscribers_as_json_would_return_them(received):
+    import enum
+    import math
+
+    from django.utils.safestring import mark_safe
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    odd_text = "nul\x00 \ud800 ünï \u202e"
+    events.emit(
+        "user.created",
+        user_id=Level.HIGH,  # an int subclass: its plain value, as JSON gives it
+        username=mark_safe("<b>x</b>"),  # a str subclass: a plain str, as JSON gives it
+        tags=("a", 1),
+        text=odd_text,
+        ratio=float("nan"),
+        big=10**30,
+        flag=True,
+        nothing=None,
+    )
+    payload = received[-1].payload
+    assert type(payload["user_id"]) is int and payload["user_id"] == 3
+    assert type(payload["username"]) is str and payload["username"] == "<b>x</b>"
+    assert payload["tags"] == ["a", 1]
+    assert payload["text"] == odd_text and payload["big"] == 10**30
+    assert math.isnan(payload["ratio"]) and payload["flag"] is True and payload["nothing"] is None
+
+
+def test_a_bad_value_beside_plain_ones_is_still_refused():
+    with pytest.raises(ValueError, match="not JSON-serialisable"):
+        events.emit("user.created", user_id=1, username="x", extra={1, 2})
+
+
 def test_event_names_are_defined_once_and_dotted():
     with pytest.raises(ValueError, match="already defined"):
         events.define("user.created", category="user", description="again")

@@ -92,3 +92,37 @@ def test_episodes_are_announced_once_each(tmp_path, place, received, django_capt
     ]
     assert all(e["library_id"] == library.pk for e in episodes)
     assert available(received) == [], "episodes are not movies"
+
+
+def test_which_items_are_playable_is_decided_by_their_main_files(tmp_path):
+    from apps.media.availability import items_playable
+    from apps.media.models import MediaFile
+
+    library = services.library_create(name="Films", kind="movies", paths=[str(tmp_path)])
+    movies = {
+        name: Movie.objects.create(library=library, match_key=name, title=name, sort_title=name)
+        for name in ("main", "extra_only", "failed", "none", "main_and_extra")
+    }
+    files = [
+        ("main", "", MediaFile.ProbeStatus.OK),
+        ("extra_only", "trailer", MediaFile.ProbeStatus.OK),
+        ("failed", "", MediaFile.ProbeStatus.FAILED),
+        ("main_and_extra", "", MediaFile.ProbeStatus.OK),
+        ("main_and_extra", "behindthescenes", MediaFile.ProbeStatus.OK),
+        ("main_and_extra", "", MediaFile.ProbeStatus.OK),  # a second version: the movie is listed once
+    ]
+    for number, (name, extra, status) in enumerate(files):
+        MediaFile.objects.create(
+            library=library,
+            path=f"{tmp_path}/{number}.mkv",
+            size=1,
+            mtime_ns=1,
+            movie=movies[name],
+            extra_type=extra,
+            probe_status=status,
+        )
+    ids = {movie.pk for movie in movies.values()}
+    gone = max(ids) + 1000  # no such movie: not an error, just not playable
+    assert items_playable(movie_ids=[*ids, gone, gone]) == ({movies["main"].pk, movies["main_and_extra"].pk}, set())
+    assert items_playable(movie_ids=(movies["failed"].pk,)) == (set(), set())
+    assert items_playable() == (set(), set())

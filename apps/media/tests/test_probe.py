@@ -330,3 +330,59 @@ def test_probe_command_reports_errors_and_fails(samples, tmp_path):
     good, bad = json.loads(out.getvalue())
     assert good["container"] == "webm"
     assert bad == {"path": str(missing), "error": "file not found"}
+
+
+def _late_picture_file(path: Path, *, first_picture_at: float, seconds: float) -> Path:
+    """Sound from 0 s, the first picture at `first_picture_at`: the muxer puts every earlier sound packet first."""
+    import av
+
+    from apps.core.testing.media import _fill_video_frame
+
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=10, options={"preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        audio = out.add_stream("aac", rate=48_000, layout="stereo")
+        for index in range(int(seconds * 48_000 / 1024)):
+            frame = av.AudioFrame(format=audio.format.name, layout="stereo", samples=1024)
+            for plane in frame.planes:
+                plane.update(bytes(plane.buffer_size))
+            frame.sample_rate, frame.pts = 48_000, index * 1024
+            out.mux(audio.encode(frame))
+        for index in range(int(first_picture_at * 10), int(seconds * 10)):
+            frame = av.VideoFrame(64, 48, "yuv420p")
+            _fill_video_frame(frame, index)
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode())
+        out.mux(audio.encode())
+    return path
+
+
+def _first_video_packet(path: Path) -> int:
+    import av
+
+    with av.open(str(path)) as container:
+        for count, packet in enumerate(container.demux()):
+            if packet.size and packet.stream.type == "video":
+                return count
+    return -1
+
+
+def test_a_picture_after_many_sound_packets_is_found(tmp_path):
+    from apps.media.probe import HDR_SCAN_PACKETS, MEDIA_DATA_PACKETS
+
+    late = _late_picture_file(tmp_path / "late.mkv", first_picture_at=2.0, seconds=3.0)
+    assert HDR_SCAN_PACKETS < _first_video_packet(late) < MEDIA_DATA_PACKETS
+    result = file_probe(late)
+    assert [s.type for s in result.streams] == ["video", "audio"]
+    assert result.streams[0].hdr == "SDR" and result.streams[0].width == 64
+
+
+def test_sound_without_a_picture_in_reach_is_no_media_data(tmp_path):
+    from apps.media.probe import MEDIA_DATA_PACKETS
+
+    # The picture stream is declared, but its first packet lies beyond what the probe reads.
+    never = _late_picture_file(tmp_path / "never.mkv", first_picture_at=14.0, seconds=14.5)
+    assert _first_video_packet(never) > MEDIA_DATA_PACKETS
+    with pytest.raises(ProbeError, match="no media data"):
+        file_probe(never)
