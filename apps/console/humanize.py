@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
+
+from django.utils import timezone
 
 MISSING = "—"
 SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
@@ -51,6 +54,21 @@ def bitrate(value) -> str:
     """Bits per second as 8.1 Mb/s."""
     number = _number(value)
     return MISSING if number is None else _scaled(number, RATE_UNITS)
+
+
+def ago(value, now=None) -> str:
+    """A past moment as "just now", "5 min ago", "3 h ago", "2 days ago"; — for anything that is no datetime."""
+    if not isinstance(value, datetime):
+        return MISSING
+    seconds = ((now or timezone.now()) - value).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    days = int(seconds // 86400)
+    return f"{days} day{'s' if days != 1 else ''} ago"
 
 
 def percent(value, total) -> int:

@@ -11,6 +11,7 @@ register = template.Library()
 register.filter("duration", humanize.duration)
 register.filter("filesize", humanize.filesize)
 register.filter("bitrate", humanize.bitrate)
+register.filter("ago", humanize.ago)
 
 
 @register.filter

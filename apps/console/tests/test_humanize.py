@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.template import Context, Template
 
@@ -83,3 +85,25 @@ def test_the_filters_in_a_template():
     )
     context = Context({"d": 6727, "s": 4_200_000_000, "b": 8_100_000, "p": 30, "t": 120, "junk": "<script>"})
     assert template.render(context) == "1:52:07 4.2 GB 8.1 Mb/s 25 —"
+
+
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (NOW, "just now"),
+        (NOW + timedelta(hours=1), "just now"),  # a clock a little ahead is not "in the future" to an operator
+        (NOW - timedelta(seconds=59), "just now"),
+        (NOW - timedelta(minutes=5), "5 min ago"),
+        (NOW - timedelta(hours=3, minutes=59), "3 h ago"),
+        (NOW - timedelta(days=1), "1 day ago"),
+        (NOW - timedelta(days=400), "400 days ago"),
+        (None, "—"),
+        ("2026-01-01", "—"),
+        (1767268800, "—"),
+    ],
+)
+def test_ago(value, expected):
+    assert humanize.ago(value, now=NOW) == expected
