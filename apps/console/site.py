@@ -13,7 +13,7 @@ from django.urls import Resolver404, path, resolve, reverse
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from apps.console import panels, views
+from apps.console import library_scans, panels, views
 from apps.console.forms import ConsoleLoginForm
 
 VIEWERS_APP = "/"
@@ -83,6 +83,11 @@ class ConsoleSite(admin.AdminSite):
                 "console/sessions/<uuid:session_id>/end/",
                 self.console_view(views.session_end),
                 name="console_session_end",
+            ),
+            path(
+                "console/libraries/<int:library_id>/scan/",
+                self.console_view(library_scans.library_scan),
+                name="console_library_scan",
             ),
             path(
                 "console/requests/<int:request_id>/<slug:action>/",

@@ -54,10 +54,12 @@ def build(*, user) -> dict:
     deliveries = deliveries_visible_to(user=user).filter(
         status=NotificationDelivery.Status.FAILED, created_at__gte=now - FAILED_SINCE
     )
+    shown = list(pending.order_by("created_at")[:REQUESTS_SHOWN]) if pending is not None else []
     return {
         "approver": approver,
-        "pending": list(pending.order_by("created_at")[:REQUESTS_SHOWN]) if pending is not None else [],
-        "pending_count": pending.count() if pending is not None else 0,
+        "pending": shown,
+        # Counted only when the list is full: fewer shown is all there is.
+        "pending_count": pending.count() if len(shown) == REQUESTS_SHOWN else len(shown),
         "scan_errors": _last_scans_with_errors(user),
         "failed_deliveries": deliveries.count(),
         "disabled_agents": list(agents_visible_to(user=user).filter(enabled=False).order_by("name")[:10]),

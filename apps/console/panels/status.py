@@ -24,6 +24,7 @@ from apps.scanning.selectors import watcher_alive
 WORKER_QUIET = timedelta(minutes=3)  # a beat task goes to the workers every minute: three missed, none answers
 BEAT_QUIET = timedelta(minutes=5)  # beat writes its last sends every few minutes (django-celery-beat's sync)
 CHECKS_SECONDS = 10.0  # the cache and broker are probed at most this often per process
+DOTS_SECONDS = 5.0  # and the rest read at most this often: health needs no fresher answer, a 2 s refresh no cost
 QUEUE_BACKLOG = 100
 
 
@@ -37,6 +38,8 @@ class Dot:
 _queues = collectors.QueueCollector()
 _checks_lock = threading.Lock()
 _checks: tuple[float, list[Dot]] | None = None
+_dots_lock = threading.Lock()
+_dots: tuple[float, list[Dot]] | None = None
 
 
 def _probe_dots() -> list[Dot]:
@@ -86,6 +89,21 @@ def _beat(now) -> Dot:
 
 
 def dots() -> list[Dot]:
+    """Every dot, read again at most every DOTS_SECONDS in this process."""
+    global _dots
+    with _dots_lock:
+        if _dots is None or time.monotonic() - _dots[0] > DOTS_SECONDS:
+            _dots = (time.monotonic(), _dots_read())
+        return _dots[1]
+
+
+def dots_forget() -> None:
+    """Read every dot afresh next time (tests, after changing what they look at)."""
+    global _checks, _dots
+    _checks = _dots = None
+
+
+def _dots_read() -> list[Dot]:
     now = timezone.now()
     lengths = queue_lengths()
     waiting = sum(lengths.values())

@@ -26,11 +26,15 @@ class ScanRow:
     phase: str
 
 
-def _scan_row(scan: LibraryScan, now) -> ScanRow:
-    elapsed = (now - scan.started_at).total_seconds() if scan.started_at else 0
+def scan_row(scan: LibraryScan, now) -> ScanRow:
+    """A scan as the console shows it: percent done, files per second so far, and what it is doing."""
+    end = scan.finished_at or now
+    elapsed = (end - scan.started_at).total_seconds() if scan.started_at else 0
     done = scan.indexed if scan.walked else scan.seen
     if scan.status == LibraryScan.Status.PENDING:
         phase = "waiting for a worker"
+    elif scan.status not in LibraryScan.ACTIVE:
+        phase = scan.get_status_display().lower()
     else:
         phase = f"indexing {scan.indexed} of {scan.to_index}" if scan.walked else f"walking: {scan.seen} files seen"
     return ScanRow(
@@ -55,7 +59,7 @@ def build(*, user) -> dict:
         .order_by("-started_at")[:20]
     )
     return {
-        "scans": [_scan_row(scan, now) for scan in scans],
+        "scans": [scan_row(scan, now) for scan in scans],
         "refreshes": refreshes,
         "transcodes": transcodes,
         # The processes' health is the server's, not any library's: for those who may read task runs (admins).
