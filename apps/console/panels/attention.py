@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -24,6 +25,7 @@ REQUESTS_SHOWN = 10
 ERRORS_SHOWN = 3  # per library: the rest are a click away, in the scan's page
 FAILED_SINCE = timedelta(days=7)
 FINISHED = (LibraryScan.Status.COMPLETED, LibraryScan.Status.FAILED)
+COUNTS_SECONDS = 10  # unmatched titles, duplicates, failed deliveries, locks: a few seconds late tells the same
 
 
 def _last_scans_with_errors(user) -> list[dict]:
@@ -46,14 +48,34 @@ def _last_scans_with_errors(user) -> list[dict]:
     return [{"scan": scan, "samples": samples[scan.pk]} for scan in scans]
 
 
+def _counts(user, now) -> dict:
+    """What only needs a look now and then: kept per user for COUNTS_SECONDS, so a refresh every 2 s skips them."""
+    key = f"console:attention-counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        unmatched = items_unmatched(user=user)
+        deliveries = deliveries_visible_to(user=user).filter(
+            status=NotificationDelivery.Status.FAILED, created_at__gte=now - FAILED_SINCE
+        )
+        counts = {
+            "failed_deliveries": deliveries.count(),
+            "disabled_agents": [
+                {"pk": agent.pk, "name": agent.name, "disabled_reason": agent.disabled_reason}
+                for agent in agents_visible_to(user=user).filter(enabled=False).order_by("name")[:10]
+            ],
+            "unmatched_movies": unmatched["movies"].count(),
+            "unmatched_shows": unmatched["shows"].count(),
+            "duplicates": duplicate_groups_visible_to(user=user).filter(status=DuplicateGroup.Status.OPEN).count(),
+            "lockouts": lockouts_active(lockouts=lockouts_visible_to(user=user), now=now).count(),
+        }
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
+
+
 def build(*, user) -> dict:
     now = timezone.now()
     approver = may_manage_requests(user=user)
     pending = requests_visible_to(user=user).filter(status=MediaRequest.Status.PENDING) if approver else None
-    unmatched = items_unmatched(user=user)
-    deliveries = deliveries_visible_to(user=user).filter(
-        status=NotificationDelivery.Status.FAILED, created_at__gte=now - FAILED_SINCE
-    )
     shown = list(pending.order_by("created_at")[:REQUESTS_SHOWN]) if pending is not None else []
     return {
         "approver": approver,
@@ -61,10 +83,5 @@ def build(*, user) -> dict:
         # Counted only when the list is full: fewer shown is all there is.
         "pending_count": pending.count() if len(shown) == REQUESTS_SHOWN else len(shown),
         "scan_errors": _last_scans_with_errors(user),
-        "failed_deliveries": deliveries.count(),
-        "disabled_agents": list(agents_visible_to(user=user).filter(enabled=False).order_by("name")[:10]),
-        "unmatched_movies": unmatched["movies"].count(),
-        "unmatched_shows": unmatched["shows"].count(),
-        "duplicates": duplicate_groups_visible_to(user=user).filter(status=DuplicateGroup.Status.OPEN).count(),
-        "lockouts": lockouts_active(lockouts=lockouts_visible_to(user=user), now=now).count(),
+        **_counts(user, now),
     }

@@ -107,9 +107,11 @@ def _dots_read() -> list[Dot]:
     now = timezone.now()
     lengths = queue_lengths()
     waiting = sum(lengths.values())
-    queues = (
-        Dot("queues", "warn" if waiting > QUEUE_BACKLOG else "ok", ", ".join(f"{q} {n}" for q, n in lengths.items()))
-        if settings.REDIS_URL
-        else Dot("queues", "off", "embedded broker")
-    )
+    if not settings.REDIS_URL:
+        queues = Dot("queues", "off", "embedded broker")
+    elif not lengths:
+        queues = Dot("queues", "down", "Redis did not answer")
+    else:
+        detail = ", ".join(f"{queue} {n}" for queue, n in lengths.items())
+        queues = Dot("queues", "warn" if waiting > QUEUE_BACKLOG else "ok", detail)
     return [_watcher(now), _workers(now, waiting), _beat(now), queues, *_probe_dots()]

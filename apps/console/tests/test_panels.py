@@ -6,15 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from apps.accounts.models import LoginLockout
 from apps.console.panels import attention, now_playing, status
 from apps.console.panels.libraries import build as libraries_build
+from apps.core import collectors
 from apps.core.models import TaskRun
 from apps.core.testing.catalogue import movie_make
 from apps.libraries import services as library_services
 from apps.libraries.models import Library, WatcherStatus
+from apps.notifications.models import NotificationAgent
 from apps.requests.models import MediaRequest
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +106,26 @@ def test_library_totals_are_each_users_own(world):
     library_services.library_grants_set(library=world.library, roles={}, users={}, by=None)
     assert libraries_build(user=world.boss)["rows"][0]["titles"] == 2
     assert libraries_build(user=world.alice)["rows"] == []
+
+
+def test_a_broker_that_does_not_answer_is_a_red_dot(db, settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setattr(status, "_queues", collectors.QueueCollector())  # a collector that has not connected yet
+    assert (dots()["queues"].state, dots()["queues"].detail) == ("down", "Redis did not answer")
+
+
+def test_the_embedded_broker_has_no_queue_dot(db, settings):
+    settings.REDIS_URL = ""
+    assert dots()["queues"].state == "off"
+
+
+def test_slow_moving_counts_are_kept_a_few_seconds_per_user(world, signed_in):
+    assert attention.build(user=world.boss)["lockouts"] == 0
+    LoginLockout.objects.create(scope="ip", key="192.0.2.1", failures=9, permanent=True)
+    NotificationAgent.objects.create(name="Hooks <b>", kind="webhook", enabled=False, disabled_reason="5 failures")
+    kept = attention.build(user=world.boss)
+    assert kept["lockouts"] == 0 and kept["disabled_agents"] == []  # as counted a moment ago
+    cache.clear()
+    html = signed_in(world.boss).get("/admin/console/panels/attention/", HTTP_HX_REQUEST="true").content.decode()
+    assert "1 sign-in lock</a>" in html
+    assert "Agent Hooks &lt;b&gt; is disabled</a>: 5 failures" in html
