@@ -84,8 +84,10 @@ METADATA_REFRESH_DAYS = env.int("REVENGE_METADATA_REFRESH_DAYS", 30, minimum=1)
 IMAGES_DIR = DATA_DIR / "images"
 
 INSTALLED_APPS = [
-    # The admin without discovery at start-up: the URL map discovers it (apps/core/admin_app.py).
-    "apps.core.admin_app.LazyAdminConfig",
+    # First: its templates (admin/base_site.html, the dashboard) win over the admin's own.
+    "apps.console",
+    # The admin without discovery at start-up (apps/core/admin_app.py), with the console's site (apps/console).
+    "apps.console.admin_app.ConsoleAdminConfig",
     # Before auth: its `changepassword` command replaces Django's, to end old sessions and tokens too.
     "apps.accounts",
     "django.contrib.auth",

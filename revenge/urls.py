@@ -8,12 +8,8 @@ from apps.core import views as core_views
 
 handler400 = "apps.core.views.bad_request"
 
-# Every app's admin.py, loaded here rather than at start-up (apps/core/admin_app.py).
+# Every app's admin.py, loaded here rather than at start-up (apps/core/admin_app.py); the site is the console's.
 admin.autodiscover()
-
-admin.site.site_header = "Revenge administration"
-admin.site.site_title = "Revenge"
-admin.site.index_title = "Administration"
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import SETTING_FIELDS, Role, User
+from apps.accounts.models import SETTING_FIELDS, LoginLockout, Role, User
 from apps.accounts.role_settings import setting_values_valid
 from apps.accounts.rules import rank_of
 from apps.core import caching
@@ -103,3 +103,15 @@ def roles_visible_to(*, user: User) -> QuerySet[Role]:
     if not user or not user.is_authenticated:
         return Role.objects.none()
     return Role.objects.select_related("group")
+
+
+def lockouts_visible_to(*, user: User) -> QuerySet[LoginLockout]:
+    """Failed-login counters and their locks, for those who may view them (as the admin's *Login lockouts*)."""
+    if not user or not user.is_authenticated or not user.has_perm("accounts.view_loginlockout"):
+        return LoginLockout.objects.none()
+    return LoginLockout.objects.all()
+
+
+def lockouts_active(*, lockouts: QuerySet[LoginLockout], now) -> QuerySet[LoginLockout]:
+    """Of `lockouts`, those locked now: until unlocked, or until a time still to come."""
+    return lockouts.filter(Q(permanent=True) | Q(locked_until__gt=now))

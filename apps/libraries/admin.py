@@ -59,6 +59,8 @@ class LibraryAdmin(GuardedModelAdmin):
     """
 
     form = LibraryForm
+    # Guardian's page with the console's scan box on top (apps/console/templates/admin/libraries/library/).
+    change_form_template = "admin/libraries/library/change_form.html"
     list_display = ("name", "kind", "enabled", "realtime_monitoring", "scan_interval_minutes", "last_scanned_at")
     list_filter = ("kind", "enabled")
     search_fields = ("name", "folders__path")
