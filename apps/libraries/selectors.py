@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.selectors import effective_settings
-from apps.core import caching
+from apps.core import caching, request_memo
 from apps.libraries.models import Library
 
 VISIBLE_SECONDS = 600
@@ -23,12 +23,17 @@ def libraries_visible_to(*, user, perm: str = "libraries.view_library") -> Query
     """
     if not user or not user.is_authenticated or not user.is_active:
         return Library.objects.none()
+    ids = request_memo.memoized(("visible-libraries", user.pk, perm), lambda: _visible_ids(user, perm))
+    return Library.objects.filter(pk__in=ids)
+
+
+def _visible_ids(user, perm: str) -> list[int]:
     key = f"visible-libraries:{user.pk}:{perm}:{caching.version('catalogue')}"
     ids = cache.get(key)
     if ids is None:
         ids = list(_libraries_granted(user, perm).values_list("pk", flat=True))
         cache.set(key, ids, VISIBLE_SECONDS)
-    return Library.objects.filter(pk__in=ids)
+    return ids
 
 
 def _libraries_granted(user, perm: str) -> QuerySet[Library]:
