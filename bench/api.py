@@ -29,7 +29,7 @@ import apiseed
 import benchdb
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
-benchdb.BENCH_DB = "revenge_bench_api"
+benchdb.BENCH_DB = f"revenge_bench_api_{os.getpid()}"  # two runs side by side never share one
 ROOT = Path(__file__).resolve().parents[1]
 # wrk prints one JSON line at the end: requests, seconds, errors and the latency percentiles (µs).
 WRK_LUA = """
