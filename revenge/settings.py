@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Early, so every later log line of the request carries its id (and the trace id when tracing).
     "apps.core.middleware.RequestIdMiddleware",
+    # Selectors called several times in a request (visibility, limits, IP rules) read the cache once.
+    "apps.core.request_memo.RequestMemoMiddleware",
     # Probes come from kubelets and load balancers that use the pod IP as Host: answer before host checks.
     "apps.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",

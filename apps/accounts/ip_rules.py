@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apps.accounts.models import IPRule
-from apps.core import caching, events, metrics
+from apps.core import caching, events, metrics, request_memo
 from apps.core.client_ip import client_ip
 
 logger = logging.getLogger("revenge.security")
@@ -21,7 +21,11 @@ BLOCK_ENTRY_INTERVAL = 60  # seconds: one activity entry per address and rule ki
 
 
 def ip_rules_active() -> dict[str, list]:
-    """Enabled rules by kind, as parsed networks; cached until a rule changes."""
+    """Enabled rules by kind, as parsed networks; cached until a rule changes (and read once a request)."""
+    return request_memo.memoized("ip-rules", _rules_read)
+
+
+def _rules_read() -> dict[str, list]:
     key = f"ip-rules:{caching.version('ip-rules')}"
     rules = cache.get(key)
     if rules is None:

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from apps.accounts.models import SETTING_FIELDS, LoginLockout, Role, User
 from apps.accounts.role_settings import setting_values_valid
 from apps.accounts.rules import rank_of
-from apps.core import caching
+from apps.core import caching, request_memo
 
 CACHE_SECONDS = 3600
 
@@ -64,6 +64,10 @@ def effective_settings(*, user: User) -> EffectiveSettings:
     """The settings that apply to `user`, decided here only; cached until an input changes."""
     if not user or not user.is_authenticated:
         return EffectiveSettings(**SERVER_DEFAULTS)
+    return EffectiveSettings(**request_memo.memoized(("effective-settings", user.pk), lambda: _settings_values(user)))
+
+
+def _settings_values(user: User) -> dict:
     cached = cache.get(_cache_key(user.pk))
     caching.record("effective-settings", hit=cached is not None)
     if cached is None:
@@ -76,13 +80,14 @@ def effective_settings(*, user: User) -> EffectiveSettings:
         values.update(setting_values_valid(overrides))
         cached = values
         cache.set(_cache_key(user.pk), cached, CACHE_SECONDS)
-    return EffectiveSettings(**cached)
+    return cached
 
 
 def effective_settings_forget(*, user_ids: list[int]) -> None:
     """Drop cached settings of these users; the next request computes them again."""
     if user_ids:
         cache.delete_many([_cache_key(pk) for pk in user_ids])
+        request_memo.forget()
 
 
 def users_visible_to(*, user: User) -> QuerySet[User]:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.selectors import effective_settings
-from apps.core import caching
+from apps.core import caching, request_memo
 from apps.libraries.models import Library
 
 VISIBLE_SECONDS = 600
@@ -25,15 +25,19 @@ def libraries_visible_to(*, user, perm: str = "libraries.view_library") -> Query
 
 
 def library_ids_visible_to(*, user, perm: str = "libraries.view_library") -> list[int]:
-    """The ids of `libraries_visible_to`, sorted; cached per user until access or the user changes."""
+    """The ids of `libraries_visible_to`, sorted; cached per user until access or the user changes, and read
+    from the cache once per request."""
     if not user or not user.is_authenticated or not user.is_active:
         return []
-    return caching.cached(
-        "visible-libraries",
-        (user.pk, perm),
-        lambda: sorted(_libraries_granted(user, perm).values_list("pk", flat=True)),
-        ttl=VISIBLE_SECONDS,
-        scopes=[caching.ACCESS, caching.user(user.pk)],
+    return request_memo.memoized(
+        ("visible-libraries", user.pk, perm),
+        lambda: caching.cached(
+            "visible-libraries",
+            (user.pk, perm),
+            lambda: sorted(_libraries_granted(user, perm).values_list("pk", flat=True)),
+            ttl=VISIBLE_SECONDS,
+            scopes=[caching.ACCESS, caching.user(user.pk)],
+        ),
     )
 
 

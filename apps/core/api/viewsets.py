@@ -42,6 +42,13 @@ class SelectorMixin:
     # ASCII digits only: Python's int() also reads fullwidth and other Unicode digits, which would alias every id.
     lookup_value_regex = "[0-9]+"
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # A detail without query parameters: every filter backend would pass it through unchanged, after building
+        # its form (django-filter) at a cost above the lookup's.
+        if getattr(self, "detail", False) and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_queryset(self) -> QuerySet:
         selector = getattr(type(self), "selector", None)
         if selector is None:

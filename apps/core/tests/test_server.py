@@ -96,3 +96,31 @@ def test_bad_configuration_stops_the_web_process_with_one_line(server):
     log = web.log.read_text()
     assert "revenge web: configuration error (revenge.E001): DATABASE_URL scheme 'oracle' is not supported" in log
     assert "Traceback" not in log
+
+
+def test_a_kept_alive_connection_is_closed_after_its_share_of_requests(server):
+    import http.client
+
+    web = server(REVENGE_WEB_KEEPALIVE_REQUESTS="3")
+    web.wait_until_up()
+    connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
+    answers = []
+    for _ in range(3):
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        answers.append((response.status, response.getheader("Connection")))
+    # The third answer says so and the socket is closed: the client's next connection may go to another worker.
+    assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
+    assert connection.sock is None
+    connection.request("GET", "/healthz")  # http.client reconnects
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", 20), ("abc", 20), ("0", 1), ("-5", 1), ("7", 7), ("1e3", 20)])
+def test_the_requests_per_connection_setting_survives_bad_values(monkeypatch, value, expected):
+    from apps.core import web_worker
+
+    monkeypatch.setenv("REVENGE_WEB_KEEPALIVE_REQUESTS", value)
+    assert web_worker._requests_per_connection() == expected

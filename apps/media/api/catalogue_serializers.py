@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.libraries.api.path_visibility import may_see_paths
-from apps.libraries.rules import may_manage_library
 from apps.media.api.image_serializers import IdsField, ImagesField
 from apps.media.api.people_serializers import CastSerializer, CrewSerializer, cast_and_crew
 from apps.media.models import Episode, MediaFile, MediaStream, Movie, Season, Show, Subtitle
@@ -98,8 +97,8 @@ class TitleDetailMixin(serializers.Serializer):
 
     @extend_schema_field(MetadataStateSerializer(allow_null=True))
     def get_metadata(self, item) -> dict | None:
-        request = self.context.get("request")
-        if request is None or not may_manage_library(actor=request.user, library=item.library):
+        # Those who manage the library are those who see its paths: decided once per response, from the cache.
+        if self.context.get("request") is None or not may_see_paths(self.context, item.library_id):
             return None
         return MetadataStateSerializer(item).data
 

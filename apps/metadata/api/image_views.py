@@ -6,6 +6,7 @@ unknown or not yet fetched image answers 404 alike. URLs carrying the image's ha
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import FileResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
@@ -13,11 +14,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from apps.core import caching
 from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseAPIView
 from apps.media.images import DEFAULT_TYPE, WIDTHS, artwork_best
 from apps.media.models import Artwork
 from apps.media.selectors import (
+    catalogue_scopes,
     episodes_visible_to,
     movies_visible_to,
     people_visible_to,
@@ -37,6 +40,7 @@ SELECTORS = {
 FOREVER = "public, max-age=31536000, immutable"
 SHORT = "private, max-age=300"  # a URL without the image's hash may show another image after a refresh
 MAX_WIDTH = 100_000
+SHOWN_SECONDS = 60
 WIDTH_HELP = f"w is a width in pixels (served at the next of {', '.join(map(str, WIDTHS))}, or the original)."
 
 
@@ -75,25 +79,42 @@ class ImageView(BaseAPIView):
         if kind not in Artwork.Kind.values:
             raise exceptions.ParseError(f"type must be one of {', '.join(Artwork.Kind.values)}.")
         requested = _width(request.query_params.get("w"))
-        artwork = _shown(user=request.user, owner=owner, pk=pk, kind=kind)
+        content_hash, image_width = _shown(user=request.user, owner=owner, pk=pk, kind=kind)
         fmt = WEBP if _takes_webp(request.headers.get("Accept", "")) else JPEG
-        width = width_snap(requested=requested, image_width=artwork.width)
+        width = width_snap(requested=requested, image_width=image_width)
         try:
-            path = image_variant(content_hash=artwork.content_hash, width=width, fmt=fmt)
+            path = image_variant(content_hash=content_hash, width=width, fmt=fmt)
         except (VariantMissing, ImageRefused):  # the stored original is gone or damaged: fetched again on refresh
             raise exceptions.NotFound("No such image.") from None
-        etag = f'"{artwork.content_hash[:32]}-{path.name}"'
-        cache = FOREVER if request.query_params.get("v") == artwork.content_hash[:16] else SHORT
+        etag = f'"{content_hash[:32]}-{path.name}"'
+        cache_control = FOREVER if request.query_params.get("v") == content_hash[:16] else SHORT
         if _matches(request.headers.get("If-None-Match", ""), etag):
             response = HttpResponseNotModified()
         else:
             response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[path.suffix])
-        response["ETag"], response["Cache-Control"], response["Vary"] = etag, cache, "Accept"
+        response["ETag"], response["Cache-Control"], response["Vary"] = etag, cache_control, "Accept"
         return response
 
 
-def _shown(*, user, owner: str, pk: int, kind: str) -> Artwork:
-    """The artwork shown for the owner's `kind`, when the user sees the owner and the image is usable; else 404."""
+def _shown(*, user, owner: str, pk: int, kind: str) -> tuple[str, int | None]:
+    """Hash and width of the image shown for the owner's `kind`, when the user sees the owner; else 404.
+
+    Remembered per user for a minute under the scopes of what the user sees (access, the user, each visible
+    library's contents) and "images" (a fetched image): a grid asks for the same images again.
+    """
+    key = caching.key_for("image-shown", (user.pk, owner, pk, kind), scopes=[*catalogue_scopes(user=user), "images"])
+    shown = cache.get(key)
+    if shown is None:
+        artwork = _artwork_shown(user=user, owner=owner, pk=pk, kind=kind)
+        if artwork is None:
+            # Not remembered: a credit or an image that appears later must show at once, and probing costs a query.
+            raise exceptions.NotFound("No such image.")
+        shown = (artwork.content_hash, artwork.width)
+        cache.set(key, shown, SHOWN_SECONDS)
+    return shown
+
+
+def _artwork_shown(*, user, owner: str, pk: int, kind: str) -> Artwork | None:
     artworks = (
         Artwork.objects.filter(**{f"{owner}_id": pk, f"{owner}__in": SELECTORS[owner](user=user).values("pk")})
         .filter(kind=kind, error="")
@@ -101,10 +122,7 @@ def _shown(*, user, owner: str, pk: int, kind: str) -> Artwork:
         .only("id", "kind", "source", "content_hash", "width", "error")
         .order_by()  # artwork_best ranks them
     )
-    artwork = artwork_best(artworks).get(kind)
-    if artwork is None:
-        raise exceptions.NotFound("No such image.")
-    return artwork
+    return artwork_best(artworks).get(kind)
 
 
 def _width(value: str | None) -> int | None:

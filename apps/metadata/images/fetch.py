@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from apps.core import caching
 from apps.libraries.containment import LEAVES, PathRefused, open_contained
 from apps.libraries.models import Library
 from apps.media.models import Artwork
@@ -77,7 +78,12 @@ def artworks_pending(*, library: Library | None = None):
 
 def artworks_fetch(*, library: Library | None = None, limit: int = 1000) -> FetchCounts:
     """Fetch up to `limit` pending artworks, a batch at a time; what the provider could not give stays pending."""
-    counts = FetchCounts()
+    counts, coalesced = FetchCounts(), caching.bumps_coalesced()
+    with coalesced:
+        return _fetch_batches(counts, library=library, limit=limit)
+
+
+def _fetch_batches(counts: FetchCounts, *, library: Library | None, limit: int) -> FetchCounts:
     pending, after = artworks_pending(library=library).select_related(*OWNERS_LIBRARY).order_by("pk"), 0
     while counts.stored + counts.refused + counts.pending < limit:
         size = min(BATCH, limit - counts.stored - counts.refused - counts.pending)
@@ -150,6 +156,7 @@ def _library_of(artwork: Artwork) -> Library | None:
 
 def _record(artwork: Artwork, **fields) -> None:
     # Only while still pending: a row a rescan replaced or another worker finished is left as it is.
-    Artwork.objects.filter(pk=artwork.pk, content_hash="", error="").update(**fields)
+    if Artwork.objects.filter(pk=artwork.pk, content_hash="", error="").update(**fields):
+        caching.bump("images")  # the image endpoint's remembered answers (which image an item shows) are stale
     for name, value in fields.items():
         setattr(artwork, name, value)

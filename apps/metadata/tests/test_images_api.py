@@ -226,4 +226,36 @@ def test_a_cached_image_is_served_in_few_queries_and_writes_nothing(movies, kid)
     assert response.status_code == 200
     statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
     assert set(statements) <= {"SELECT"}, statements
-    assert len(statements) == 1, [q["sql"] for q in queries.captured_queries]  # the artwork, through the selector
+    # Which image the kid was shown a moment ago is remembered (per user, under the scopes of what they see): no query.
+    assert statements == [], [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_remembered_image_is_refused_once_the_title_is_hidden(movies, kid):
+    client = client_for(kid)
+    url = poster_url("Visible") + "&w=342"
+    assert client.get(url).status_code == 200
+    library = Movie.objects.get(title="Visible").library
+    library_services.library_grants_set(library=library, roles={}, users={}, by=None)  # nobody but admins
+    assert client.get(url).status_code == 404
+    assert client_for(user_make("boss", role="admin")).get(url).status_code == 200
+
+
+def test_a_remembered_image_follows_a_limit_change(movies, kid):
+    client = client_for(kid)
+    url = poster_url("Visible")
+    assert client.get(url).status_code == 200
+    users.user_update(
+        user=kid, by=None, settings_overrides={"max_parental_age": 12, "allowed_library_kinds": ["shows"]}
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_hostile_image_requests_answer_400_or_404_and_remember_nothing(movies, kid):
+    client = client_for(kid)
+    hidden = Movie.objects.get(title="Hidden")
+    for query in ("w=-1", "w=1e3", "w=%EF%BC%93", "w=0", "type=../../etc", "type=poster%00"):
+        assert client.get(f"/api/v1/images/movie/{hidden.pk}/?{query}").status_code == 400, query
+    for _ in range(2):  # asked twice: a refusal is never remembered as an answer
+        assert client.get(f"/api/v1/images/movie/{hidden.pk}/?w=342").status_code == 404
+    assert client.get("/api/v1/images/movie/99999999/?w=342").status_code == 404
+    assert client.get("/api/v1/images/movie/1%2F..%2F2/").status_code == 404
