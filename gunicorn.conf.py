@@ -18,7 +18,7 @@ port = _int("REVENGE_PORT", 8000)
 # A home server is reached from the LAN; REVENGE_BIND=127.0.0.1 keeps it local.
 bind = [f"{os.environ.get('REVENGE_BIND', '0.0.0.0')}:{port}"]  # noqa: S104
 wsgi_app = "revenge.wsgi:application"
-# gthread that closes a kept-alive connection after REVENGE_WEB_KEEPALIVE_REQUESTS answers, so load spreads over workers.
+# gthread closing a kept-alive connection after REVENGE_WEB_KEEPALIVE_REQUESTS answers: load spreads over workers.
 worker_class = "apps.core.web_worker.BalancedThreadWorker"
 workers = _int("REVENGE_WEB_WORKERS", 2)
 threads = _int("REVENGE_WEB_THREADS", 4)
