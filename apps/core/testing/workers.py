@@ -25,10 +25,21 @@ def running_worker(*queues: str, concurrency: int = 2) -> Iterator[object]:
     """A thread-pool worker consuming `queues` for the duration of the block."""
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "the tests run against the real Redis"
     queues_purge(*queues)
-    with start_worker(
-        app, pool="threads", concurrency=concurrency, perform_ping_check=False, shutdown_timeout=30, queues=list(queues)
-    ) as worker:
-        yield worker
+    # A worker given queues selects them on the app itself (kombu's Queues._consume_from): left in place, every
+    # worker started later in this process, with no queues named, would consume only these.
+    selected = app.amqp.queues._consume_from
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=concurrency,
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            queues=list(queues),
+        ) as worker:
+            yield worker
+    finally:
+        app.amqp.queues._consume_from = selected
     queues_purge(*queues)
 
 
