@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.core import events
 from apps.core.bulk import objects_insert
+from apps.media.artwork_local import artwork_local_write
 from apps.media.availability import availability_announce, items_playable
 from apps.media.languages import language_normalize
 from apps.media.models import (
-    Artwork,
     Episode,
     Genre,
     MediaFile,
@@ -126,7 +126,7 @@ def files_index(*, library: Library, records: list[IndexedFile]) -> IndexCounts:
             Subtitle.objects.filter(file_id__in=changed_ids).delete()
         files_by_path = {f.path: f for f in [*new_files, *changed_files]}
         _write_streams_and_subtitles(records, files_by_path)
-        _write_artwork(library, records, owners)
+        artwork_local_write(records=records, owners=owners)
         counts.added, counts.updated = len(new_files), len(changed_files)
         movie_ids = {m for m, _e in previous_owners if m}
         episode_ids = {e for _m, e in previous_owners if e}
@@ -514,58 +514,6 @@ def _named(model: type[Genre] | type[Studio], names: list[str]) -> list:
     clean = {fit(model, "name", n.strip()) for n in names if n and n.strip()}
     model.objects.bulk_create([model(name=n) for n in clean], ignore_conflicts=True)
     return list(model.objects.filter(name__in=clean))
-
-
-def _write_artwork(library: Library, records: list[IndexedFile], owners: dict[str, Movie | Episode]) -> None:
-    """Replace the artwork of the items this batch touched with what lies beside their files now."""
-    show_ids = {owner.show_id for owner in owners.values() if isinstance(owner, Episode)}
-    seasons = {(s.show_id, s.season_number): s.pk for s in Season.objects.filter(show_id__in=show_ids)}
-    wanted: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
-    for record in records:
-        owner = owners.get(record.path)
-        if owner is None:
-            continue
-        for ref in record.artwork:
-            if isinstance(owner, Movie):
-                target = ("movie", owner.pk)
-            elif ref.level == "show":
-                target = ("show", owner.show_id)
-            elif ref.level == "season":
-                season_id = seasons.get((owner.show_id, ref.season))
-                if season_id is None:
-                    continue
-                target = ("season", season_id)
-            else:
-                target = ("episode", owner.pk)
-            wanted[target].add((ref.kind, ref.path))
-    if not wanted:
-        return
-    by_field: dict[str, list[int]] = defaultdict(list)
-    for owner_field, owner_id in wanted:
-        by_field[owner_field].append(owner_id)
-    owned = Q()
-    for owner_field, ids in by_field.items():
-        owned |= Q(**{f"{owner_field}_id__in": ids})
-    # Only the files beside the media are replaced: the provider's images stay, and so does an unchanged file's row
-    # with the hash, size and placeholder already read from it.
-    kept: set[tuple[tuple[str, int], str, str]] = set()
-    stale: list[int] = []
-    for artwork in Artwork.objects.filter(owned, source=Artwork.Source.LOCAL):
-        target = next((f, i) for f in ("movie", "show", "season", "episode") if (i := getattr(artwork, f"{f}_id")))
-        key = (target, artwork.kind, artwork.path)
-        if (artwork.kind, artwork.path) in wanted.get(target, ()) and key not in kept:
-            kept.add(key)
-        else:
-            stale.append(artwork.pk)
-    Artwork.objects.filter(pk__in=stale).delete()
-    Artwork.objects.bulk_create(
-        [
-            Artwork(kind=kind, path=path, **{f"{owner_field}_id": owner_id})
-            for (owner_field, owner_id), images in wanted.items()
-            for kind, path in sorted(images)
-            if ((owner_field, owner_id), kind, path) not in kept
-        ]
-    )
 
 
 def files_remove(*, library: Library, file_ids: Iterable[int]) -> int:
