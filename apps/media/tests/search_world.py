@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from apps.accounts.services import roles, users
 from apps.libraries import services as library_services
@@ -18,6 +22,9 @@ MOVIES = (
     ("Spirited Away", "千と千尋の神隠し", 2001, 0),
     ("Straße der Sehnsucht", "", 1950, 0),
 )
+
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def search_world_make(root: str) -> dict:
@@ -55,3 +62,21 @@ def search_world_make(root: str) -> dict:
     member = users.user_create(username="member", password="x" * 12, by=None, role=family)
     kid = users.user_create(username="kid", password="x" * 12, by=None, role=kids)
     return {"member": member, "kid": kid}
+
+
+def sqlite_script_run(*, tmp_path: Path, script: str) -> object:
+    """`script` run by `manage.py shell` on a fresh embedded SQLite install (no Redis); what it printed after RESULT."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/embedded.sqlite3",
+        "REVENGE_DATA_DIR": str(tmp_path / "data"),
+        "SEARCH_ROOT": str(tmp_path / "sqlite-world"),
+    }
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
+    run = subprocess.run(
+        [*manage, "shell", "-c", script], env=env, cwd=ROOT, timeout=120, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.split("RESULT", 1)[1])

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from apps.media.tests.search_world import search_world_make
-
-ROOT = Path(__file__).resolve().parents[3]
+from apps.media.tests.search_world import search_world_make, sqlite_script_run
 
 
 @pytest.fixture
@@ -128,21 +121,7 @@ def test_sqlite_lists_the_same_as_postgresql(world, api, tmp_path):
         for path in ("/api/v1/movies/", "/api/v1/shows/"):
             found = listed(member, f"{path}?{urlencode({'search': query})}")
             expected[path + query] = [len(found), found]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path}/embedded.sqlite3",
-        "REVENGE_DATA_DIR": str(tmp_path / "data"),
-        "SEARCH_ROOT": str(tmp_path / "sqlite-world"),
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
-    script = SQLITE_SCRIPT % (SQLITE_QUERIES,)
-    run = subprocess.run(
-        [*manage, "shell", "-c", script], env=env, cwd=ROOT, timeout=120, capture_output=True, text=True
-    )
-    assert run.returncode == 0, run.stderr
-    found = json.loads(run.stdout.split("RESULT", 1)[1])
+    found = sqlite_script_run(tmp_path=tmp_path, script=SQLITE_SCRIPT % (SQLITE_QUERIES,))
     assert expected["/api/v1/movies/matirx"] == [2, ["The Matrix", "The Matrix Reloaded"]]
     for key, wanted in expected.items():
         assert found[key] == wanted, key

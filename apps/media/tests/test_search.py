@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from apps.media.models import Artwork, Movie
 from apps.media.search import catalogue_search
-from apps.media.tests.search_world import search_world_make
+from apps.media.tests.search_world import search_world_make, sqlite_script_run
 
-ROOT = Path(__file__).resolve().parents[3]
 QUERIES = ("matirx", "amelie", "le fabuleux destin", "strasse", "keanu reves", "matrix collection", "heat", "robot")
 
 
@@ -101,21 +94,7 @@ def test_sqlite_finds_the_same_as_postgresql(world, tmp_path):
     expected = {
         query: titles(catalogue_search(user=world["member"], query=query)) for query in QUERIES if query != "heat"
     }
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path}/embedded.sqlite3",
-        "REVENGE_DATA_DIR": str(tmp_path / "data"),
-        "SEARCH_ROOT": str(tmp_path / "sqlite-world"),
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
-    script = SQLITE_SCRIPT % (QUERIES,)
-    run = subprocess.run(
-        [*manage, "shell", "-c", script], env=env, cwd=ROOT, timeout=120, capture_output=True, text=True
-    )
-    assert run.returncode == 0, run.stderr
-    found = json.loads(run.stdout.split("RESULT", 1)[1])
+    found = sqlite_script_run(tmp_path=tmp_path, script=SQLITE_SCRIPT % (QUERIES,))
     for query, wanted in expected.items():
         assert found[f"member:{query}"] == wanted, query
     assert found["member:heat"][0] == "movie:Heat"
