@@ -12,6 +12,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.core import events
+from apps.core.api.throttling import ClientIPRateThrottle
 from apps.core.testing.clients import client_for
 from apps.core.testing.media import make_clip
 from apps.core.testing.people import user_make
@@ -130,3 +131,10 @@ def received() -> list[events.Event]:
     listener = events.subscribe("*")(seen.append)
     yield seen
     events.unsubscribe(listener)
+
+
+@pytest.fixture
+def no_rate_limit(monkeypatch):
+    """The per-IP auth rate limit lifted, for tests about what happens behind it (the lockout, sign-in forms)."""
+    # DRF reads the rates into the class when it is imported, so overriding settings would not reach it.
+    monkeypatch.setattr(ClientIPRateThrottle, "THROTTLE_RATES", {"ip": "100000/min", "auth": "100000/min"})

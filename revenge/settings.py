@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "apps.playback",
     "apps.notifications",
     "apps.requests",
+    "apps.web",
 ]
 
 MIDDLEWARE = [
@@ -156,12 +157,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.web.nav.web_frame",
             ],
         },
     },
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "web:login"  # the web app signs viewers in; the console keeps its own /admin/login/
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out usernames and addresses before any password is checked.
     "axes.backends.AxesStandaloneBackend",

@@ -1,4 +1,4 @@
-"""URL map: admin, the versioned API, its schema and docs, metrics. Health probes live in middleware."""
+"""URL map: admin, the versioned API, its schema and docs, metrics, the web app. Health probes live in middleware."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -29,4 +29,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("metrics", core_views.metrics, name="prometheus-metrics"),
+    # Last: the viewers' web app owns the rest of the site.
+    path("", include("apps.web.urls")),
 ]

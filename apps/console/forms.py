@@ -7,7 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 
 NOT_OPERATOR = (
     "This is the operator console, for the people who run this server; your account is a viewer's. "
-    "The viewers' web app will be at the site's address (/); it does not exist yet, so use a client app meanwhile."
+    "Sign in to the viewers' web app instead, at this server's address (/)."
 )
 
 

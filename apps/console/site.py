@@ -9,23 +9,14 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.template.response import TemplateResponse
-from django.urls import Resolver404, path, resolve, reverse
+from django.urls import path, reverse
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from apps.console import library_scans, panels, views
 from apps.console.forms import ConsoleLoginForm
 
-VIEWERS_APP = "/"
-
-
-def viewers_app_url() -> str | None:
-    """Where the viewers' web app answers, or None while nothing is served there (the link is then hidden)."""
-    try:
-        resolve(VIEWERS_APP)
-    except Resolver404:
-        return None
-    return VIEWERS_APP
+VIEWERS_APP = "/"  # the viewers' web app (apps/web)
 
 
 class ConsoleSite(admin.AdminSite):
@@ -35,12 +26,6 @@ class ConsoleSite(admin.AdminSite):
     index_template = "admin/console/dashboard.html"
     login_form = ConsoleLoginForm
 
-    def each_context(self, request) -> dict:
-        context = super().each_context(request)
-        # "View site" goes to the viewers' app only when there is one; a link to a 404 helps nobody.
-        context["site_url"] = viewers_app_url()
-        return context
-
     def login(self, request, extra_context=None):
         """A signed-in member who is not staff learns where to go instead of seeing a sign-in form again."""
         user = request.user
@@ -48,7 +33,7 @@ class ConsoleSite(admin.AdminSite):
             context = {
                 **self.each_context(request),
                 "title": "This is the operator console",
-                "viewers_app": viewers_app_url(),
+                "viewers_app": VIEWERS_APP,
                 "next": request.GET.get(REDIRECT_FIELD_NAME, ""),
             }
             return TemplateResponse(request, "admin/console/not_operator.html", context, status=403)

@@ -238,20 +238,23 @@ class TieredLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
         return count
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
-    """429 with Retry-After (403 when locked until unlocked): JSON for the API, a page for the admin."""
+def lockout_refusal(request: HttpRequest, credentials: dict | None = None) -> tuple[str, int, int | None]:
+    """What a locked sign-in is told: (message, HTTP status, Retry-After seconds or None when locked for good)."""
     username, ip = _attempt(request, credentials)
     lock = lockout_active(username=username, ip=ip)
-    permanent = lock is None or lock.permanent
-    if permanent:
-        message = "Too many failed logins: sign-in is locked until an administrator unlocks it."
-        status, retry_after = 403, None
-    else:
-        retry_after = max(1, math.ceil((lock.locked_until - timezone.now()).total_seconds()))
-        minutes = max(1, math.ceil(retry_after / 60))
-        message = f"Too many failed logins: try again in {minutes} minute{'s' if minutes != 1 else ''}."
-        status = 429
+    if lock is None or lock.permanent:
+        return "Too many failed logins: sign-in is locked until an administrator unlocks it.", 403, None
+    retry_after = max(1, math.ceil((lock.locked_until - timezone.now()).total_seconds()))
+    minutes = max(1, math.ceil(retry_after / 60))
+    return f"Too many failed logins: try again in {minutes} minute{'s' if minutes != 1 else ''}.", 429, retry_after
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
+    """429 with Retry-After (403 when locked until unlocked): JSON for the API, a page for the admin."""
+    message, status, retry_after = lockout_refusal(request, credentials)
     if request.path.startswith("/api/"):
+        username, ip = _attempt(request, credentials)
+        lock = lockout_active(username=username, ip=ip)
         body = {"detail": message, "code": "locked_out", "locked_until": lock.locked_until if lock else None}
         response = JsonResponse(body, status=status)
     else:

@@ -1,0 +1,3 @@
+"""Watching: the player."""
+
+urlpatterns: list = []
