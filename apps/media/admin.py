@@ -17,6 +17,16 @@ class SelectorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return type(self).selector(user=request.user)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Fields the operator's edits locked carry a lock in their label (the metadata box above unlocks them)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name in getattr(obj, "locked_fields", None) or ():
+            field = form.base_fields.get(name)  # a fresh form class per request: its fields are its own
+            if field is not None:
+                field.label = f"{field.label or name.replace('_', ' ').capitalize()} 🔒"
+                field.help_text = "Locked: metadata refreshes keep this value. Unlock it under Metadata above."
+        return form
+
     def save_model(self, request, obj, form, change: bool) -> None:
         if not change:  # the catalogue is built by scans; nothing here adds to it
             raise PermissionDenied("items are added by scanning their library")
