@@ -65,8 +65,8 @@ def tmdb_fill(tmdb) -> None:
     tmdb.show_add(4607, "Lost", first_air_date="2004-09-22")
 
 
-def world_make(tmp_path: Path, *, tmdb=None, playable: bool = False) -> SimpleNamespace:
-    film_make(tmp_path / "movies", playable=playable)
+def world_make(tmp_path: Path, *, tmdb=None, playable: bool = False, seconds: float = 3) -> SimpleNamespace:
+    film_make(tmp_path / "movies", playable=playable, seconds=seconds)
     episodes_make(tmp_path / "tv")
     movies = library_services.library_create(name="Movies", kind="movies", paths=[str(tmp_path / "movies")])
     tv = library_services.library_create(name="TV", kind="shows", paths=[str(tmp_path / "tv")])
