@@ -107,13 +107,22 @@ def show_page(*, user, show_id: int) -> dict | None:
     for episode in episodes:
         files = list(episode.files.all())
         by_season.setdefault(episode.season_id, []).append(
-            {"episode": episode, "duration": files_duration(files), "files": len(files)}
+            {"episode": episode, "code": episode_code(episode), "duration": files_duration(files), "files": len(files)}
         )
     seasons = [
         {"season": season, "episodes": by_season.get(season.pk, [])}
         for season in sorted(show.seasons.all(), key=lambda s: s.season_number)
     ]
     return {**_title_context(show, user=user), "kind": "show", "seasons": seasons}
+
+
+def episode_code(episode: Episode) -> str:
+    """S01E02 (S01E02-E03 for a file of several), else the air date or the name it was matched by."""
+    if episode.episode_number is None:
+        return str(episode.air_date or episode.match_key)
+    several = episode.episode_end and episode.episode_end != episode.episode_number
+    end = f"-E{episode.episode_end:02d}" if several else ""
+    return f"S{episode.season.season_number:02d}E{episode.episode_number:02d}{end}"
 
 
 def files_duration(files: list[MediaFile]) -> str:

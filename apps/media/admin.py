@@ -93,7 +93,7 @@ class MovieAdmin(SelectorAdmin):
     search_fields = ("title", "original_title", "imdb_id", "tmdb_id")
     list_select_related = ("library",)
     inlines = [MovieFileInline]
-    filter_horizontal = ("genres", "studios")
+    # Plain multiple selects: the admin's two-box widget puts aria-labels on spans, which axe counts as serious.
     readonly_fields = ("match_key", "age_rating", *METADATA_STATE, "added_at", "updated_at")
 
 

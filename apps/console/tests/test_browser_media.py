@@ -60,7 +60,9 @@ def test_pages_pass_axe_and_are_shot(page, tmdb, tmp_path):
     for name, url in pages.items():
         page.goto(url)
         expect(page.locator(".cm-card")).to_be_visible()
-        assert axe_violations(page) == [], name
+        found = axe_violations(page)
+        print(name, *found, sep="\n")
+        assert found == [], name
         shoot(page, name)
     page.goto(pages["console-movie"])
     page.get_by_role("button", name="Search TMDb").click()

@@ -75,7 +75,7 @@ def test_images_come_from_the_image_api_and_are_served(world, boss):
 def test_the_show_page_lists_seasons_and_episodes_that_link_to_their_pages(world, boss):
     html = boss.get(f"/admin/media/show/{world.show.pk}/change/").content.decode()
     text = text_of(html)
-    assert "Season 1 · 2 episodes" in text
+    assert "Season 1 · 2 episodes" in text and "S01E01" in text and "S01E02" in text
     for episode in Episode.objects.filter(show=world.show):
         assert f'href="/admin/media/episode/{episode.pk}/change/"' in html
     assert text.count("0:02") >= 2  # each episode's running time
