@@ -30,7 +30,14 @@ class SelectorAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change: bool) -> None:
         if not change:  # the catalogue is built by scans; nothing here adds to it
             raise PermissionDenied("items are added by scanning their library")
-        edits.item_update(item=obj, by=request.user, fields=list(form.changed_data))
+        many = {f.name for f in obj._meta.many_to_many}
+        related = {name: form.cleaned_data[name] for name in form.changed_data if name in many}
+        edits.item_update(item=obj, by=request.user, fields=list(form.changed_data), related=related)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        # The many-to-many fields were set by the edits service in save_model; only the inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj) -> None:
         edits.item_delete(item=obj, by=request.user)

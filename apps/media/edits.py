@@ -61,14 +61,16 @@ UNLOCKABLE = {
 
 
 @transaction.atomic
-def item_update(*, item: models.Model, by, fields: list[str]) -> models.Model:
-    """Save an item whose `fields` were changed by `by`; the parental age follows a changed certification, and the
-    changed fields are locked against provider refreshes."""
+def item_update(*, item: models.Model, by, fields: list[str], related: dict[str, list] | None = None) -> models.Model:
+    """Save an item whose `fields` were changed by `by` (`related`: new members of its many-to-many fields); the
+    parental age follows a changed certification, and the changed fields are locked against provider refreshes."""
     fields = list(fields)
     fields_lock(item, fields)
     if age_follow_certification(item):
         fields.append("age_rating")
     item.save()
+    for name, members in (related or {}).items():
+        getattr(item, name).set(members)
     kind = KINDS[type(item)]
     activity_record(
         event="catalogue_changed",

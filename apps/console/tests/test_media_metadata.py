@@ -100,15 +100,20 @@ def test_a_bad_search_is_told_beside_the_field_and_asks_tmdb_nothing(world, boss
     assert len(tmdb.calls_to("/3/search")) == asked
 
 
-def test_an_edit_locks_the_field_shows_a_lock_and_the_box_unlocks_it(world, boss):
+def change_form_post(client: Client, world, **changes):
+    """Post the movie's change form as the page holds it, with `changes`."""
     page = f"/admin/media/movie/{world.movie.pk}/change/"
-    form = boss.get(page).context["adminform"].form
+    form = client.get(page).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data = {k: ("" if v is None else v) for k, v in data.items()}
-    data.update({"tagline": "Brothers in arms.", "files-TOTAL_FORMS": 1, "files-INITIAL_FORMS": 1})
-    data.update({"files-MIN_NUM_FORMS": 0, "files-MAX_NUM_FORMS": 0, "files-0-id": world.film.pk})
-    data.update({"files-0-movie": world.movie.pk})
-    response = boss.post(page, data)
+    data.update({"files-TOTAL_FORMS": 1, "files-INITIAL_FORMS": 1, "files-MIN_NUM_FORMS": 0, "files-MAX_NUM_FORMS": 0})
+    data.update({"files-0-id": world.film.pk, "files-0-movie": world.movie.pk, **changes})
+    return client.post(page, data)
+
+
+def test_an_edit_locks_the_field_shows_a_lock_and_the_box_unlocks_it(world, boss):
+    page = f"/admin/media/movie/{world.movie.pk}/change/"
+    response = change_form_post(boss, world, tagline="Brothers in arms.")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     movie = Movie.objects.get(pk=world.movie.pk)
     assert movie.tagline == "Brothers in arms." and "tagline" in movie.locked_fields
@@ -120,6 +125,25 @@ def test_an_edit_locks_the_field_shows_a_lock_and_the_box_unlocks_it(world, boss
     movie.refresh_from_db()
     assert "tagline" not in movie.locked_fields and movie.tagline == "Brothers in arms."
     assert Activity.objects.filter(event="catalogue_changed", message__startswith="unlocked tagline").exists()
+
+
+def test_genres_changed_in_the_form_go_through_the_edits_service_and_lock(world, boss):
+    keep = list(world.movie.genres.exclude(name="Drama").values_list("pk", flat=True))
+    assert change_form_post(boss, world, genres=keep).status_code == 302
+    movie = Movie.objects.get(pk=world.movie.pk)
+    assert sorted(movie.genres.values_list("name", flat=True)) == ["Action", "Crime"]
+    assert "genres" in movie.locked_fields
+    assert Activity.objects.get(event="catalogue_changed").message == "changed genres of the movie"
+
+
+def test_a_broken_form_is_told_beside_the_field_and_saves_nothing(world, boss):
+    before = Movie.objects.values().get(pk=world.movie.pk)
+    response = change_form_post(boss, world, year="nineteen", genres=[999999])
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "year" in errors and "genres" in errors
+    assert Movie.objects.values().get(pk=world.movie.pk) == before
+    assert not Activity.objects.filter(event="catalogue_changed").exists()
 
 
 def test_unlocking_what_is_not_locked_says_so_and_changes_nothing(world, boss):
