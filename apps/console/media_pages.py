@@ -142,6 +142,7 @@ def episode_page(*, user, episode_id: int) -> dict | None:
     return {
         "item": episode,
         "kind": "episode",
+        "code": episode_code(episode),
         "still": sized(images_of(episode).get("thumb", ""), 500),
         "files": [file_info(f) for f in files],
         "show": episode.show,
