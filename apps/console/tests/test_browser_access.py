@@ -1,0 +1,90 @@
+"""The console's access pages in a real browser: a library granted to a role in the matrix reaches that role's
+members through the API, a moderator changes only the rows below them; axe and the HTML check on every page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from rest_framework.test import APIClient
+
+from apps.accounts.models import Role
+from apps.console.tests.test_browser_dashboard import shoot, sign_in
+from apps.core.testing.accessibility import axe_violations, html_problems
+from apps.core.testing.people import kids_role_make, user_make
+from apps.libraries import services as library_services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def library_names_seen_by(user) -> list[str]:
+    api = APIClient()
+    api.force_authenticate(user)
+    response = api.get("/api/v1/libraries/")
+    assert response.status_code == 200
+    body = response.json()
+    return sorted(row["name"] for row in body.get("results", body))
+
+
+def assert_accessible(page) -> None:
+    assert axe_violations(page) == []
+    assert html_problems(page.content()) == []
+
+
+@pytest.fixture
+def cartoons(tmp_path):
+    (tmp_path / "cartoons").mkdir()
+    library = library_services.library_create(name="Cartoons", kind="movies", paths=[str(tmp_path / "cartoons")])
+    library_services.library_grants_set(library=library, roles={}, users={}, by=None)
+    return library
+
+
+def test_a_library_granted_to_a_role_in_the_matrix_reaches_its_members(page, cartoons):
+    kids = kids_role_make()
+    tim = user_make("tim", role=kids)
+    user_make("boss", role=Role.ADMIN)
+    assert library_names_seen_by(tim) == []
+
+    sign_in(page, "boss")
+    page.goto(f"/admin/libraries/library/{cartoons.pk}/change/")
+    page.get_by_role("link", name="Who may see Cartoons: roles and users").click()
+    expect(page.locator("h1")).to_have_text("Who may see Cartoons")
+    page.get_by_label("View: kids").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messagelist")).to_contain_text("Saved who may see Cartoons.")
+    expect(page.get_by_label("View: kids")).to_be_checked()
+    assert library_names_seen_by(tim) == ["Cartoons"]
+    assert_accessible(page)
+    shoot(page, "console-grants")
+
+    page.goto(f"/admin/console/roles/{kids.pk}/grants/")
+    expect(page.get_by_label("View: Cartoons")).to_be_checked()
+    page.get_by_label("View: Cartoons").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messagelist")).to_contain_text("Saved the libraries of kids (1 changed).")
+    assert library_names_seen_by(tim) == []
+    assert_accessible(page)
+    shoot(page, "console-grants-role")
+
+
+def test_a_moderator_changes_only_what_a_moderator_may(page, cartoons):
+    user_make("mod", role=Role.MODERATOR)
+    user_make("boss", role=Role.ADMIN)
+    alice = user_make("alice")
+    library_services.library_grants_set(library=cartoons, roles={}, users={"mod": ["manage_library"]}, by=None)
+
+    sign_in(page, "mod")
+    page.goto(f"/admin/console/libraries/{cartoons.pk}/grants/")
+    expect(page.get_by_label("View: admin")).to_be_disabled()
+    expect(page.get_by_label("View: moderator")).to_be_disabled()
+    expect(page.get_by_label("Manage: mod", exact=True)).to_be_disabled()  # their own grant: not theirs to change
+    expect(page.locator("#add_user option", has_text="boss")).to_have_count(0)
+    page.select_option("#add_user", label="alice")
+    page.get_by_label("Download: the user added").check()
+    page.get_by_label("View: the user added").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messagelist")).to_contain_text("Saved who may see Cartoons.")
+    expect(page.get_by_label("Download: alice")).to_be_checked()
+    assert library_names_seen_by(alice) == ["Cartoons"]
+    assert library_services.library_grants(library=cartoons)["users"]["mod"] == ["manage_library"]
+    assert_accessible(page)
+    shoot(page, "console-grants-moderator")
