@@ -88,3 +88,29 @@ def test_a_moderator_changes_only_what_a_moderator_may(page, cartoons):
     assert library_services.library_grants(library=cartoons)["users"]["mod"] == ["manage_library"]
     assert_accessible(page)
     shoot(page, "console-grants-moderator")
+
+
+def test_the_role_page_has_typed_settings_and_tells_a_wrong_one_beside_it(page):
+    kids = kids_role_make()
+    user_make("boss", role=Role.ADMIN)
+    sign_in(page, "boss")
+    page.goto(f"/admin/accounts/role/{kids.pk}/change/")
+    expect(page.get_by_label("Highest certification")).to_have_value("10")
+    assert_accessible(page)
+    shoot(page, "console-role")
+
+    page.get_by_label("Concurrent streams").fill("-3")
+    page.get_by_label("Highest certification").select_option("13")
+    page.get_by_label("Movies").check()
+    page.locator("input[type=submit][name=_continue]").click()
+    expect(page.locator(".field-max_streams .errorlist")).to_contain_text("greater than or equal to 0")
+    assert_accessible(page)
+    shoot(page, "console-role-error")
+    kids.refresh_from_db()
+    assert (kids.max_streams, kids.max_parental_age, kids.allowed_library_kinds) == (0, 10, [])
+
+    page.get_by_label("Concurrent streams").fill("2")
+    page.locator("input[type=submit][name=_continue]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    kids.refresh_from_db()
+    assert (kids.max_streams, kids.max_parental_age, kids.allowed_library_kinds) == (2, 13, ["movies"])
