@@ -227,16 +227,17 @@ def test_the_user_admin_refuses_bad_overrides(client):
         "username": "u",
         "role": member.role_id,
         "is_active": "on",
-        "settings_overrides": '{"max_streams": "lots"}',
+        "inherit_max_streams": "own",
+        "override_max_streams": "lots",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "00:00:00",
     }
     response = client.post(f"/admin/accounts/user/{member.pk}/change/", data)
     assert response.status_code == 200
-    assert "settings_overrides" in response.context["adminform"].form.errors
+    assert "override_max_streams" in response.context["adminform"].form.errors
     member.refresh_from_db()
     assert member.settings_overrides == {}
-    ok = client.post(f"/admin/accounts/user/{member.pk}/change/", {**data, "settings_overrides": '{"max_streams": 2}'})
+    ok = client.post(f"/admin/accounts/user/{member.pk}/change/", {**data, "override_max_streams": "2"})
     assert ok.status_code == 302
     member.refresh_from_db()
     assert member.settings_overrides == {"max_streams": 2}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.console.access import grants
+from apps.console.access import grants, view_as
 
 
 def access_urls(site) -> list:
@@ -15,4 +15,5 @@ def access_urls(site) -> list:
             name="console_library_grants",
         ),
         path("console/roles/<int:role_id>/grants/", site.console_view(grants.role_grants), name="console_role_grants"),
+        path("console/users/<int:user_id>/view-as/", site.console_view(view_as.view_as), name="console_view_as"),
     ]

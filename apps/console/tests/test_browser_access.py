@@ -12,6 +12,8 @@ from apps.console.tests.test_browser_dashboard import shoot, sign_in
 from apps.core.testing.accessibility import axe_violations, html_problems
 from apps.core.testing.people import kids_role_make, user_make
 from apps.libraries import services as library_services
+from apps.media.models import Movie
+from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,3 +116,41 @@ def test_the_role_page_has_typed_settings_and_tells_a_wrong_one_beside_it(page):
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     kids.refresh_from_db()
     assert (kids.max_streams, kids.max_parental_age, kids.allowed_library_kinds) == (2, 13, ["movies"])
+
+
+def test_a_users_own_setting_and_the_catalogue_as_they_see_it(page, tmp_path, place):
+    for title in ("Heat (1995)", "Alien (1979)"):
+        place(tmp_path / "movies", f"{title}/{title}.mkv")
+    library = library_services.library_create(name="Movies", kind="movies", paths=[str(tmp_path / "movies")])
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
+    Movie.objects.filter(title="Heat").update(certification="R", age_rating=17)
+    alice = user_make("alice")
+    user_make("boss", role=Role.ADMIN)
+    sign_in(page, "boss")
+    page.goto(f"/admin/accounts/user/{alice.pk}/change/")
+    row = page.locator("tr.override-row", has_text="Concurrent streams")
+    expect(row.locator("td strong")).to_have_text("3")
+    assert_accessible(page)
+    shoot(page, "console-user")
+
+    row.get_by_label("Own value", exact=True).check()
+    row.get_by_label("Concurrent streams: this user's own value").fill("40000")
+    page.locator("input[type=submit][name=_continue]").click()
+    expect(page.locator("tr.override-row.errors")).to_contain_text("less than or equal to 32767")
+    assert_accessible(page)
+    shoot(page, "console-user-error")
+
+    page.locator("tr.override-row", has_text="Highest certification").get_by_label("Own value", exact=True).check()
+    page.get_by_label("Highest certification: this user's own value").select_option("13")
+    row.get_by_label("Concurrent streams: this user's own value").fill("5")
+    page.locator("input[type=submit][name=_continue]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(row.locator("td strong")).to_have_text("5")
+    alice.refresh_from_db()
+    assert alice.settings_overrides == {"max_streams": 5, "max_parental_age": 13}
+
+    page.get_by_role("link", name="View the catalogue as alice").click()
+    movies = page.locator("#movies-heading").locator("xpath=..")
+    expect(movies.locator("tbody th")).to_have_text(["Alien"])  # Heat is rated R: above her own limit of 13
+    assert_accessible(page)
+    shoot(page, "console-user-view-as")
