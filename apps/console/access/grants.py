@@ -7,6 +7,7 @@ is shown disabled and kept exactly as stored; people the operator cannot see are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin, messages
@@ -65,6 +66,16 @@ def _posted(request: HttpRequest, key: str) -> set[str]:
 def _wanted(held: list[str], posted: set[str], grantable: tuple[str, ...]) -> list[str]:
     """What the operator ticked among what they may grant; the rest stays as stored."""
     return sorted(c for c in KNOWN if (c in posted if c in grantable else c in held))
+
+
+def _saved_or_refusal(save: Callable[[], object]) -> tuple[object, str]:
+    """What `save` returned and no error, or nothing and why it was refused (and saved nothing)."""
+    try:
+        return save(), ""
+    except (GrantsRefused, PermissionDenied) as exc:
+        return None, str(exc)
+    except ValidationError as exc:
+        return None, "; ".join(exc.messages)
 
 
 def _page(request: HttpRequest, template: str, context: dict, *, error: str = "") -> HttpResponse:
@@ -133,6 +144,11 @@ def _library_wanted(request: HttpRequest, library: Library) -> tuple[dict, dict]
     return roles, users
 
 
+def _library_save(request: HttpRequest, library: Library) -> dict:
+    roles, users = _library_wanted(request, library)
+    return library_services.library_grants_set(library=library, roles=roles, users=users, by=request.user)
+
+
 @require_http_methods(["GET", "POST"])
 def library_grants(request: HttpRequest, library_id: int) -> HttpResponse:
     """GET: the matrix. POST: save every row at once (or nothing, with the reason above the table)."""
@@ -143,14 +159,8 @@ def library_grants(request: HttpRequest, library_id: int) -> HttpResponse:
     if request.method == "POST":
         if not rules.may_manage_library(actor=request.user, library=library):
             raise PermissionDenied("you may not change the grants of this library")
-        try:
-            roles, users = _library_wanted(request, library)
-            library_services.library_grants_set(library=library, roles=roles, users=users, by=request.user)
-        except (GrantsRefused, PermissionDenied) as exc:
-            error = str(exc)
-        except ValidationError as exc:
-            error = "; ".join(exc.messages)
-        else:
+        _, error = _saved_or_refusal(lambda: _library_save(request, library))
+        if not error:
             messages.success(request, f"Saved who may see {library}.")
             return redirect("admin:console_library_grants", library_id=library.pk)
     role_rows, user_rows, _, addable, hidden = _library_rows(request.user, library)
@@ -210,13 +220,8 @@ def role_grants(request: HttpRequest, role_id: int) -> HttpResponse:
         raise Http404("no such role")
     error = ""
     if request.method == "POST":
-        try:
-            changed = _role_save(request, role)
-        except (GrantsRefused, PermissionDenied) as exc:
-            error = str(exc)
-        except ValidationError as exc:
-            error = "; ".join(exc.messages)
-        else:
+        changed, error = _saved_or_refusal(lambda: _role_save(request, role))
+        if not error:
             messages.success(request, f"Saved the libraries of {role.name} ({changed} changed).")
             return redirect("admin:console_role_grants", role_id=role.pk)
     rows = _role_rows(request.user, role)
