@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
-from apps.console.tests.test_browser_dashboard import shoot, sign_in
+from apps.console.tests.test_browser_dashboard import DESKTOP, PHONE, shoot, sign_in
 from apps.core.testing.accessibility import axe_violations, html_problems
 from apps.core.testing.people import kids_role_make, user_make
 from apps.libraries import services as library_services
@@ -57,6 +57,9 @@ def test_a_library_granted_to_a_role_in_the_matrix_reaches_its_members(page, car
     assert library_names_seen_by(tim) == ["Cartoons"]
     assert_accessible(page)
     shoot(page, "console-grants")
+    page.set_viewport_size(PHONE)
+    shoot(page, "console-grants-phone")
+    page.set_viewport_size(DESKTOP)
 
     page.goto(f"/admin/console/roles/{kids.pk}/grants/")
     expect(page.get_by_label("View: Cartoons")).to_be_checked()
