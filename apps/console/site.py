@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from apps.console import library_scans, media_metadata, panels, views
+from apps.console.access.urls import access_urls
 from apps.console.forms import ConsoleLoginForm
 
 VIEWERS_APP = "/"  # the viewers' web app (apps/web)
@@ -85,4 +86,4 @@ class ConsoleSite(admin.AdminSite):
                 name="console_media_metadata",
             ),
         ]
-        return console + super().get_urls()
+        return console + access_urls(self) + super().get_urls()
