@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from apps.web.views import account
+from apps.web.views import account, requests
 
 urlpatterns = [
-    path("requests/", account.requests_page, name="requests"),
+    path("requests/", requests.requests_page, name="requests"),
+    path("requests/new/", requests.request_make, name="request-make"),
+    path("requests/<int:request_id>/cancel/", requests.request_cancel, name="request-cancel"),
     path("me/", account.me_page, name="me"),
 ]
