@@ -1,0 +1,113 @@
+"""Forms of the "me" pages: they check the shape of the input; the services decide and save."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from apps.notifications.kinds import PERSONAL_KINDS
+from apps.notifications.models import NotificationPreference
+
+PATTERNS_HELP = 'Event names, categories or patterns, one a line or comma separated: "request.available", "media".'
+MAX_PATTERNS = 200
+
+
+def patterns_of(text: str) -> list[str]:
+    """A list of patterns from what was typed: split on commas and new lines, blanks dropped."""
+    return [part.strip() for part in re.split(r"[,\n]", text or "") if part.strip()]
+
+
+def service_errors_to(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal told next to the form's field it names; the rest above the form."""
+    named = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in named.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message[:1].upper() + message[1:])
+
+
+class PatternsField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, max_length=10_000, help_text=PATTERNS_HELP, **kwargs)
+
+    def clean(self, value) -> list[str]:
+        patterns = patterns_of(super().clean(value))
+        if len(patterns) > MAX_PATTERNS:
+            raise ValidationError(f"At most {MAX_PATTERNS} patterns.")
+        return patterns
+
+
+class PreferenceForm(forms.Form):
+    events = PatternsField(label="Also tell me about")
+    muted = PatternsField(label="Never tell me about")
+    in_app = forms.BooleanField(required=False, label="Show notifications in the app")
+    digest = forms.ChoiceField(choices=NotificationPreference.Digest.choices, label="Digest")
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in PERSONAL_KINDS], label="Kind")
+    name = forms.CharField(max_length=100, required=False, label="Name")
+    url = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="URL",
+        help_text="ntfy://, gotify://, a Discord webhook or any Apprise URL. Never shown again: it may hold a token.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    events = PatternsField(label="Events (empty: as my preferences)")
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Name", help_text="Shown in your list of sessions and tokens.")
+    expires_in_days = forms.IntegerField(
+        min_value=1, max_value=3650, required=False, label="Expires after (days)", help_text="Empty: never."
+    )
+
+
+class PasswordForm(forms.Form):
+    current = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label="New password",
+        strip=False,
+        min_length=8,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    again = forms.CharField(
+        label="New password again",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current(self) -> str:
+        current = self.cleaned_data["current"]
+        if not self.user.check_password(current):
+            raise ValidationError("That is not your current password.")
+        return current
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new, again = data.get("new"), data.get("again")
+        if new and again is not None and new != again:
+            self.add_error("again", "The two new passwords differ.")
+        elif new:
+            try:
+                validate_password(new, self.user)
+            except ValidationError as exc:
+                self.add_error("new", exc)
+        return data
