@@ -10,6 +10,7 @@ from apps.accounts.services import tokens
 from apps.core.testing.people import PASSWORD
 from apps.notifications import kinds
 from apps.notifications.models import Notification, NotificationAgent, NotificationPreference
+from apps.playback.models import PlaybackSession
 from apps.requests import services as request_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
@@ -207,6 +208,19 @@ def test_sessions_are_listed_one_ended_then_everywhere(people):
     assert not LoginSession.objects.filter(user=people.member).exists()
 
 
+def play_record(user, title: str, **fields) -> PlaybackSession:
+    """A play kept in the history after its item was removed: only its title is left."""
+    fields = {"method": "direct", "state": "stopped", "position": 3000.0, "duration": 6000.0, **fields}
+    return PlaybackSession.objects.create(user=user, title=title, client="Firefox 128 on Linux", **fields)
+
+
 def test_history_lists_only_my_own_plays(people):
-    page = signed_in().get("/me/history/?page=99999999999")
-    assert page.status_code == 200 and b"Nothing watched yet." in page.content
+    client = signed_in()
+    assert b"Nothing watched yet." in client.get("/me/history/").content
+    play_record(people.member, "Heat (1995)")
+    play_record(people.other, "Arrival (2016)")
+    page = client.get("/me/history/?page=99999999999")
+    assert page.status_code == 200 and b"Heat (1995)" in page.content and b"50% watched" in page.content
+    assert b"Arrival" not in page.content
+    # A moderator sees others' plays through the API; their own page still lists only their own.
+    assert b"Heat" not in signed_in("mod").get("/me/history/").content

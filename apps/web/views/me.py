@@ -27,11 +27,10 @@ SECTIONS = [
 ]
 
 
-def me_render(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
-    """A "me" page: its side menu with the unread count, and the page's own context."""
+def me_render(request: HttpRequest, template: str, context: dict, *, here: str, status: int = 200) -> HttpResponse:
+    """A "me" page (`here`: its section's URL name): its side menu with the unread count, and its own context."""
     unread = notification_selectors.notifications_unread_count(user=request.user)
-    here = request.resolver_match.url_name if request.resolver_match else ""
-    title = dict(SECTIONS).get(here, "Me")
+    title = dict(SECTIONS)[here]
     frame = {"title": title, "me_sections": SECTIONS, "me_here": here, "unread": unread}
     return render(request, template, {**frame, **context}, status=status)
 
@@ -45,14 +44,14 @@ def page_of(request: HttpRequest, items) -> object:
 @require_GET
 def me_page(request: HttpRequest) -> HttpResponse:
     limits = effective_settings(user=request.user)
-    return me_render(request, "web/me.html", {"limits": limits})
+    return me_render(request, "web/me.html", {"limits": limits}, here="me")
 
 
 @login_required
 @require_GET
 def notifications_page(request: HttpRequest) -> HttpResponse:
     notices = notification_selectors.notifications_visible_to(user=request.user)
-    return me_render(request, "web/me_notifications.html", {"page": page_of(request, notices)})
+    return me_render(request, "web/me_notifications.html", {"page": page_of(request, notices)}, here="me-notifications")
 
 
 def _back_to_notifications(request: HttpRequest) -> HttpResponse:
@@ -84,4 +83,4 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def history_page(request: HttpRequest) -> HttpResponse:
     # The selector decides what may be seen; of that, a viewer's own page lists only their own plays.
     plays = history_visible_to(user=request.user).filter(user=request.user)
-    return me_render(request, "web/me_history.html", {"page": page_of(request, plays)})
+    return me_render(request, "web/me_history.html", {"page": page_of(request, plays)}, here="me-history")

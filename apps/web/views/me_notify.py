@@ -36,7 +36,7 @@ def _page(request: HttpRequest, *, preferences=None, channel=None, status: int =
         "channels": channels,
         "defaults": notification_selectors.default_patterns(user=user),
     }
-    return me_render(request, "web/me_preferences.html", context, status=status)
+    return me_render(request, "web/me_preferences.html", context, here="me-preferences", status=status)
 
 
 @login_required

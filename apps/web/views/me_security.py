@@ -39,13 +39,15 @@ def password_page(request: HttpRequest) -> HttpResponse:
         said = f"{_plural(ended['sessions'], 'other session')} and {_plural(ended['tokens'], 'API token')} ended"
         messages.success(request, f"Password changed; {said}.")
         return redirect("web:me-password")
-    return me_render(request, "web/me_password.html", {"form": form}, status=400 if form.is_bound else 200)
+    return me_render(
+        request, "web/me_password.html", {"form": form}, here="me-password", status=400 if form.is_bound else 200
+    )
 
 
 def _tokens_page(request: HttpRequest, *, form: TokenForm, created: tuple | None = None, status: int = 200):
     listed = [d for d in devices_of(user=request.user, viewer=request.user) if d.kind == "token"]
     context = {"form": form, "tokens": listed, "created": created}
-    return me_render(request, "web/me_tokens.html", context, status=status)
+    return me_render(request, "web/me_tokens.html", context, here="me-tokens", status=status)
 
 
 @never_cache
@@ -86,7 +88,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def sessions_page(request: HttpRequest) -> HttpResponse:
     devices = devices_of(user=request.user, viewer=request.user)
     context = {"devices": devices, "current_key": request.session.session_key}
-    return me_render(request, "web/me_sessions.html", context)
+    return me_render(request, "web/me_sessions.html", context, here="me-sessions")
 
 
 @login_required
