@@ -224,3 +224,17 @@ def test_history_lists_only_my_own_plays(people):
     assert b"Arrival" not in page.content
     # A moderator sees others' plays through the API; their own page still lists only their own.
     assert b"Heat" not in signed_in("mod").get("/me/history/").content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/me/notifications/99999999999999999999/read/",
+        "/me/channels/99999999999999999999/delete/",
+        "/me/tokens/99999999999999999999/revoke/",
+        "/me/sessions/99999999999999999999/end/",
+        "/requests/99999999999999999999/cancel/",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_not_found(people, path):
+    assert signed_in().post(path).status_code == 404
