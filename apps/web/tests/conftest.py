@@ -12,20 +12,6 @@ from apps.core.testing.people import user_make
 from apps.requests.models import ArrServer
 
 
-@pytest.fixture
-def radarr():
-    fake = FakeArr("radarr")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def sonarr():
-    fake = FakeArr("sonarr")
-    yield fake
-    fake.close()
-
-
 def arr_server_make(kind: str, fake: FakeArr, **fields) -> ArrServer:
     """A default server on 127.0.0.1, opted in to the private network as an admin would."""
     return ArrServer.objects.create(
