@@ -12,6 +12,7 @@ from apps.core.testing.people import PASSWORD
 from apps.notifications.models import Notification
 from apps.requests import services as request_services
 from apps.web.tests.browsing import page_checked, sign_in
+from apps.web.tests.plays import play_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PASSWORD = "a new long passphrase"
@@ -95,5 +96,8 @@ def test_a_password_change_keeps_this_browser_and_ends_the_other(browser, live_s
     page.get_by_role("button", name="Sign out everywhere").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
     sign_in(page, "member", NEW_PASSWORD)
+    play_record(people.member, "Heat (1995)", method="transcode", device="Living room")
+    play_record(people.member, "Arrival (2016)", position=6000.0)
     page.goto("/me/history/")
+    expect(page.get_by_text("Heat (1995)")).to_be_visible()
     page_checked(page, "web-me-history")

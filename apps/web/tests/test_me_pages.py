@@ -10,8 +10,8 @@ from apps.accounts.services import tokens
 from apps.core.testing.people import PASSWORD
 from apps.notifications import kinds
 from apps.notifications.models import Notification, NotificationAgent, NotificationPreference
-from apps.playback.models import PlaybackSession
 from apps.requests import services as request_services
+from apps.web.tests.plays import play_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 
@@ -206,12 +206,6 @@ def test_sessions_are_listed_one_ended_then_everywhere(people):
     assert here.post("/me/sessions/end-all/")["Location"] == "/login/"
     assert here.get("/me/").status_code == 302
     assert not LoginSession.objects.filter(user=people.member).exists()
-
-
-def play_record(user, title: str, **fields) -> PlaybackSession:
-    """A play kept in the history after its item was removed: only its title is left."""
-    fields = {"method": "direct", "state": "stopped", "position": 3000.0, "duration": 6000.0, **fields}
-    return PlaybackSession.objects.create(user=user, title=title, client="Firefox 128 on Linux", **fields)
 
 
 def test_history_lists_only_my_own_plays(people):
