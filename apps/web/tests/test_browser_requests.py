@@ -55,3 +55,16 @@ def test_a_guest_sees_no_request_link_and_is_told_on_the_page(page, people, serv
     expect(page.get_by_role("alert")).to_have_text(re.compile("may not request titles"))
     expect(page.get_by_role("button", name=re.compile("^Request"))).to_have_count(0)
     page_checked(page, "web-requests-guest")
+
+
+def test_requests_and_me_fit_a_phone(browser, live_server, people, servers):
+    phone = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}).new_page()
+    posters_served(phone)
+    sign_in(phone, "member")
+    phone.goto("/requests/?kind=show&q=severance")
+    expect(phone.get_by_role("button", name="Request Severance (2022)")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the screen"
+    page_checked(phone, "web-requests-phone")
+    phone.goto("/me/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    page_checked(phone, "web-me-phone")
