@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from apps.notifications.kinds import PERSONAL_KINDS
 from apps.notifications.models import NotificationPreference
+from apps.playback.models import PlaybackPreference
 
 PATTERNS_HELP = 'Event names, categories or patterns, one a line or comma separated: "request.available", "media".'
 MAX_PATTERNS = 200
@@ -111,3 +112,16 @@ class PasswordForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("new", exc)
         return data
+
+
+class PlaybackForm(forms.Form):
+    audio_language = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Audio language",
+        help_text="A name or code: English, de, fre. Empty: the file's default.",
+    )
+    subtitle_language = forms.CharField(
+        max_length=64, required=False, label="Subtitle language", help_text="A name or code. Empty: none chosen."
+    )
+    subtitles = forms.ChoiceField(choices=PlaybackPreference.Subtitles.choices, label="Show subtitles")

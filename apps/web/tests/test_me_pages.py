@@ -10,6 +10,7 @@ from apps.accounts.services import tokens
 from apps.core.testing.people import PASSWORD
 from apps.notifications import kinds
 from apps.notifications.models import Notification, NotificationAgent, NotificationPreference
+from apps.playback.models import PlaybackPreference
 from apps.requests import services as request_services
 from apps.web.tests.plays import play_record
 
@@ -40,6 +41,7 @@ def test_every_me_page_answers_and_names_itself(people):
         ("/me/notifications/", "Notifications"),
         ("/me/preferences/", "Preferences and channels"),
         ("/me/history/", "Watch history"),
+        ("/me/playback/", "Languages and subtitles"),
         ("/me/tokens/", "API tokens"),
         ("/me/password/", "Password"),
         ("/me/sessions/", "Sessions and devices"),
@@ -232,3 +234,31 @@ def test_history_lists_only_my_own_plays(people):
 )
 def test_an_id_too_large_for_the_database_is_not_found(people, path):
     assert signed_in().post(path).status_code == 404
+
+
+def test_languages_and_subtitles_are_saved_through_the_service(people):
+    client = signed_in()
+    form = {"audio_language": "Deutsch", "subtitle_language": "en", "subtitles": "foreign"}
+    assert client.post("/me/playback/", form).status_code == 302
+    saved = PlaybackPreference.objects.get(user=people.member)
+    assert (saved.audio_language, saved.subtitle_language, saved.subtitles) == ("ger", "eng", "foreign")
+    page = client.get("/me/playback/")
+    assert b'value="German"' in page.content and b'value="English"' in page.content
+
+
+@pytest.mark.parametrize(
+    ("form", "told"),
+    [
+        ({"audio_language": "klingon", "subtitles": "off"}, b"is not a language this server knows"),
+        ({"subtitle_language": "<b>x</b>", "subtitles": "off"}, b"&#x27;&lt;b&gt;x&lt;/b&gt;&#x27; is not a language"),
+        ({"audio_language": "en", "subtitles": "sometimes"}, b"Select a valid choice."),
+        ({"audio_language": "e" * 65, "subtitles": "off"}, b"at most 64 characters"),
+    ],
+)
+def test_broken_languages_are_told_at_the_field_and_nothing_is_saved(people, form, told):
+    client = signed_in()
+    client.post("/me/playback/", {"audio_language": "fr", "subtitles": "always"})
+    page = client.post("/me/playback/", form)
+    assert page.status_code == 400 and told in page.content and b'class="field-error"' in page.content
+    saved = PlaybackPreference.objects.get(user=people.member)
+    assert (saved.audio_language, saved.subtitles) == ("fre", "always")

@@ -21,6 +21,7 @@ SECTIONS = [
     ("me-notifications", "Notifications"),
     ("me-preferences", "Preferences and channels"),
     ("me-history", "Watch history"),
+    ("me-playback", "Languages and subtitles"),
     ("me-tokens", "API tokens"),
     ("me-password", "Password"),
     ("me-sessions", "Sessions and devices"),
