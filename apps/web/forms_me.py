@@ -64,10 +64,28 @@ class ChannelForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """A token outlives this session: like the API's (which asks for credentials), it takes the password."""
+
     name = forms.CharField(max_length=100, label="Name", help_text="Shown in your list of sessions and tokens.")
     expires_in_days = forms.IntegerField(
         min_value=1, max_value=3650, required=False, label="Expires after (days)", help_text="Empty: never."
     )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password.")
+        return password
 
 
 class PasswordForm(forms.Form):

@@ -70,6 +70,7 @@ def test_a_token_is_shown_once(page, people):
     sign_in(page, "member")
     page.goto("/me/tokens/")
     page.get_by_label("Name").fill("Living room TV")
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Create token").click()
     key = page.locator("#token-key").inner_text()
     assert key.startswith("rvg_") and ApiToken.objects.get().name == "Living room TV"

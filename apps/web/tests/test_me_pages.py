@@ -131,7 +131,7 @@ def test_a_refused_channel_url_is_told_next_to_the_field(people, form, told):
 
 def test_a_token_is_shown_once_then_only_its_name(people):
     client = signed_in()
-    page = client.post("/me/tokens/", {"name": "Living room TV", "expires_in_days": "30"})
+    page = client.post("/me/tokens/", {"name": "Living room TV", "expires_in_days": "30", "password": PASSWORD})
     token = ApiToken.objects.get(user=people.member)
     key = page.content.decode().split('<code id="token-key">')[1].split("</code>")[0]
     assert key.startswith("rvg_") and tokens.token_hash(key) == token.key_hash
@@ -151,9 +151,12 @@ def test_a_token_is_shown_once_then_only_its_name(people):
         {"name": "x" * 101},
         {"name": "tv", "expires_in_days": "0"},
         {"name": "tv", "expires_in_days": "9e9"},
+        {"name": "tv", "password": ""},
+        {"name": "tv", "password": "wrong"},
     ],
 )
 def test_a_broken_token_form_is_told_and_no_token_made(people, form):
+    form = {"password": PASSWORD, **form}
     page = signed_in().post("/me/tokens/", form)
     assert page.status_code == 400 and b'class="field-error"' in page.content
     assert not ApiToken.objects.exists()

@@ -50,14 +50,15 @@ def _tokens_page(request: HttpRequest, *, form: TokenForm, created: tuple | None
     return me_render(request, "web/me_tokens.html", context, here="me-tokens", status=status)
 
 
+@sensitive_post_parameters("password")
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens_page(request: HttpRequest) -> HttpResponse:
     """Your API tokens; a new one's key is in this one answer only (never stored, never redirected with)."""
     if request.method == "GET":
-        return _tokens_page(request, form=TokenForm())
-    form = TokenForm(request.POST)
+        return _tokens_page(request, form=TokenForm(user=request.user))
+    form = TokenForm(request.POST, user=request.user)
     if not form.is_valid():
         return _tokens_page(request, form=form, status=400)
     days = form.cleaned_data["expires_in_days"]
@@ -69,7 +70,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
         user_agent=sessions.request_user_agent(request),
         ip=sessions.request_ip(request),
     )
-    return _tokens_page(request, form=TokenForm(), created=(token, raw_key))
+    return _tokens_page(request, form=TokenForm(user=request.user), created=(token, raw_key))
 
 
 @login_required
