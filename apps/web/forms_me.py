@@ -63,19 +63,18 @@ class ChannelForm(forms.Form):
     events = PatternsField(label="Events (empty: as my preferences)")
 
 
-class TokenForm(forms.Form):
-    """A token outlives this session: like the API's (which asks for credentials), it takes the password."""
+def password_input(label: str, *, autocomplete: str, **options) -> forms.CharField:
+    options.setdefault("max_length", 4096)
+    return forms.CharField(
+        label=label, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}), **options
+    )
 
-    name = forms.CharField(max_length=100, label="Name", help_text="Shown in your list of sessions and tokens.")
-    expires_in_days = forms.IntegerField(
-        min_value=1, max_value=3650, required=False, label="Expires after (days)", help_text="Empty: never."
-    )
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+
+class OwnPasswordForm(forms.Form):
+    """A form of the signed-in person whose `password` field must be their current password."""
+
+    password = password_input("Your password", autocomplete="current-password")
+    refusal = "That is not your password."
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -84,40 +83,25 @@ class TokenForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(self.refusal)
         return password
 
 
-class PasswordForm(forms.Form):
-    current = forms.CharField(
-        label="Current password",
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new = forms.CharField(
-        label="New password",
-        strip=False,
-        min_length=8,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    again = forms.CharField(
-        label="New password again",
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+class TokenForm(OwnPasswordForm):
+    """A token outlives this session: like the API's (which asks for credentials), it takes the password."""
 
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
+    name = forms.CharField(max_length=100, label="Name", help_text="Shown in your list of sessions and tokens.")
+    expires_in_days = forms.IntegerField(
+        min_value=1, max_value=3650, required=False, label="Expires after (days)", help_text="Empty: never."
+    )
+    field_order = ["name", "expires_in_days", "password"]
 
-    def clean_current(self) -> str:
-        current = self.cleaned_data["current"]
-        if not self.user.check_password(current):
-            raise ValidationError("That is not your current password.")
-        return current
+
+class PasswordForm(OwnPasswordForm):
+    password = password_input("Current password", autocomplete="current-password")
+    new = password_input("New password", autocomplete="new-password", min_length=8, max_length=128)
+    again = password_input("New password again", autocomplete="new-password", max_length=128)
+    refusal = "That is not your current password."
 
     def clean(self) -> dict:
         data = super().clean()

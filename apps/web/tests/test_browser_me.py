@@ -96,7 +96,7 @@ def test_a_password_change_keeps_this_browser_and_ends_the_other(browser, live_s
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
-    expect(page.locator("#id_current_error")).to_have_text("That is not your current password.")
+    expect(page.locator("#id_password_error")).to_have_text("That is not your current password.")
     page_checked(page, "web-me-password")
     page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)

@@ -167,7 +167,7 @@ def test_a_password_change_ends_the_other_sessions_and_tokens_but_this_one(peopl
     tokens.api_token_create(user=people.member, name="tv")
     page = here.post(
         "/me/password/",
-        {"current": PASSWORD, "new": "a new long passphrase", "again": "a new long passphrase"},
+        {"password": PASSWORD, "new": "a new long passphrase", "again": "a new long passphrase"},
         follow=True,
     )
     assert b"Password changed; 1 other session and 1 API token ended." in page.content
@@ -180,14 +180,14 @@ def test_a_password_change_ends_the_other_sessions_and_tokens_but_this_one(peopl
 @pytest.mark.parametrize(
     ("form", "told"),
     [
-        ({"current": "wrong", "new": "a new long passphrase", "again": "a new long passphrase"}, b"not your current"),
+        ({"password": "wrong", "new": "a new long passphrase", "again": "a new long passphrase"}, b"not your current"),
         (
-            {"current": PASSWORD, "new": "a new long passphrase", "again": "another one"},
+            {"password": PASSWORD, "new": "a new long passphrase", "again": "another one"},
             b"The two new passwords differ.",
         ),
-        ({"current": PASSWORD, "new": "short", "again": "short"}, b"at least 8 characters"),
-        ({"current": PASSWORD, "new": "x" * 129, "again": "x" * 129}, b"at most 128 characters"),
-        ({"current": PASSWORD, "new": "12345678", "again": "12345678"}, b"entirely numeric"),
+        ({"password": PASSWORD, "new": "short", "again": "short"}, b"at least 8 characters"),
+        ({"password": PASSWORD, "new": "x" * 129, "again": "x" * 129}, b"at most 128 characters"),
+        ({"password": PASSWORD, "new": "12345678", "again": "12345678"}, b"entirely numeric"),
         ({}, b"This field is required."),
     ],
 )

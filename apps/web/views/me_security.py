@@ -25,7 +25,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@sensitive_post_parameters("current", "new", "again")
+@sensitive_post_parameters("password", "new", "again")
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
