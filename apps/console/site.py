@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from apps.console import library_scans, panels, views
+from apps.console.consops_urls import consops_urls
 from apps.console.forms import ConsoleLoginForm
 
 VIEWERS_APP = "/"  # the viewers' web app (apps/web)
@@ -80,4 +81,4 @@ class ConsoleSite(admin.AdminSite):
                 name="console_request_act",
             ),
         ]
-        return console + super().get_urls()
+        return console + consops_urls(self) + super().get_urls()
