@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from apps.console import agents, requests_queue
+from apps.console import agents, folder_picker, requests_queue
 
 
 def consops_urls(site) -> list:
-    return [*requests_queue.urls(site), *agents.urls(site)]
+    return [*requests_queue.urls(site), *agents.urls(site), *folder_picker.urls(site)]

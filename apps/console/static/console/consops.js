@@ -16,3 +16,19 @@ document.addEventListener("click", (event) => {
     told(document.execCommand("copy") ? "Copied." : "Press Ctrl+C to copy.");
   }
 });
+
+/* The folder picker: "add" puts the folder on its own line in the library's folders box, once. */
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-choose-folder]");
+  const box = document.getElementById("id_paths");
+  if (!button || !box) {
+    return;
+  }
+  const folder = button.dataset.chooseFolder;
+  const lines = box.value.split("\n").map((line) => line.trim()).filter(Boolean);
+  if (!lines.includes(folder)) {
+    lines.push(folder);
+  }
+  box.value = lines.join("\n");
+  box.dispatchEvent(new Event("change", { bubbles: true }));
+});
