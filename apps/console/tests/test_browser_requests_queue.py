@@ -10,19 +10,13 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.console.tests.test_browser_dashboard import shoot, sign_in
+from apps.console.tests.test_requests_queue import radarr_server_make
 from apps.core.testing.accessibility import axe_violations, html_problems
-from apps.core.testing.arr import API_KEY, FakeArr
+from apps.core.testing.arr import FakeArr
 from apps.core.testing.people import user_make
-from apps.requests.models import ArrServer, MediaRequest
+from apps.requests.models import MediaRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def radarr():
-    fake = FakeArr("radarr")
-    yield fake
-    fake.close()
 
 
 def _received_movie(radarr: FakeArr, seconds: float = 60.0) -> dict:
@@ -36,16 +30,7 @@ def _received_movie(radarr: FakeArr, seconds: float = 60.0) -> dict:
 
 
 def test_approve_with_a_profile_from_the_dropdown_reaches_radarr(page, redis_worker, radarr):
-    server = ArrServer.objects.create(
-        kind="radarr",
-        name="Radarr",
-        base_url=radarr.url,
-        api_key=API_KEY,
-        quality_profile_id=1,
-        root_folder="/data/media",
-        is_default=True,
-        allow_private_network=True,
-    )
+    server = radarr_server_make(radarr)
     alice, bob = user_make("alice"), user_make("bob")
     user_make("boss", role=Role.ADMIN)
     heat = MediaRequest.objects.create(kind="movie", tmdb_id=949, title="Heat", year=1995, requested_by=alice)
@@ -74,14 +59,7 @@ def test_approve_with_a_profile_from_the_dropdown_reaches_radarr(page, redis_wor
 
 
 def test_a_refused_choice_is_told_next_to_the_field(page, radarr):
-    ArrServer.objects.create(
-        kind="radarr",
-        name="Radarr",
-        base_url=radarr.url,
-        api_key=API_KEY,
-        is_default=True,
-        allow_private_network=True,
-    )
+    radarr_server_make(radarr, quality_profile_id=None, root_folder="")
     alice = user_make("alice")
     user_make("boss", role=Role.ADMIN)
     heat = MediaRequest.objects.create(kind="movie", tmdb_id=949, title="Heat", year=1995, requested_by=alice)

@@ -18,26 +18,23 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/console/requests/"
 
 
-@pytest.fixture
-def radarr():
-    fake = FakeArr("radarr")
-    yield fake
-    fake.close()
+def radarr_server_make(fake: FakeArr, **fields) -> ArrServer:
+    """The default Radarr at the stand-in, opted in to 127.0.0.1, with a default profile and folder."""
+    defaults = {"quality_profile_id": 1, "root_folder": "/data/media", "is_default": True}
+    return ArrServer.objects.create(
+        kind="radarr",
+        name="Radarr",
+        base_url=fake.url,
+        api_key=API_KEY,
+        allow_private_network=True,
+        **{**defaults, **fields},
+    )
 
 
 @pytest.fixture
 def queue(radarr, db) -> SimpleNamespace:
     """A default Radarr with defaults, people, and two pending movie requests (one with a subscriber)."""
-    server = ArrServer.objects.create(
-        kind="radarr",
-        name="Radarr",
-        base_url=radarr.url,
-        api_key=API_KEY,
-        quality_profile_id=1,
-        root_folder="/data/media",
-        is_default=True,
-        allow_private_network=True,
-    )
+    server = radarr_server_make(radarr)
     people = SimpleNamespace(
         boss=user_make("boss", role=Role.ADMIN),
         mod=user_make("mod", role=Role.MODERATOR),
