@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.core.outbound import may_allow_private_network
 from apps.notifications import kinds, services
+from apps.notifications.matching import DIGEST
 from apps.notifications.models import NotificationAgent
 from apps.notifications.selectors import event_types
 
@@ -31,6 +32,8 @@ def event_choices(stored: list[str] | tuple = ()) -> list:
     for category, items in groups.items():
         choices.append((category.capitalize(), [(category, f"Everything in {category}"), *items]))
         known |= {category, *(name for name, _ in items)}
+    choices.append(("Summary", [(DIGEST, "digest — the daily or weekly summary (personal channels only)")]))
+    known.add(DIGEST)
     others = [pattern for pattern in stored if isinstance(pattern, str) and pattern not in known]
     if others:
         choices.append(("Other patterns", [(pattern, pattern) for pattern in others]))

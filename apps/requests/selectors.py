@@ -19,6 +19,7 @@ from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
 
 REQUEST_PERMISSION = "requests.add_mediarequest"
 OPTIONS_SECONDS = 60  # quality profiles and root folders change rarely; a minute saves a call per page view
+FAILURE_SECONDS = 10
 
 
 def arr_servers_visible_to(*, user) -> QuerySet[ArrServer]:
@@ -212,14 +213,14 @@ def arr_server_options_cached(*, server: ArrServer) -> ServerOptions:
             if isinstance(f, dict) and isinstance(f.get("path"), str) and f["path"]
         ]
     except (ArrError, ValueError, TypeError) as exc:
-        # Not cached: the next look tries again, so a server back up is seen at once.
-        return ServerOptions(
-            [],
-            [],
-            problem=str(arr_server_unavailable(server, exc))
+        problem = (
+            str(arr_server_unavailable(server, exc))
             if isinstance(exc, ArrError)
-            else f"{server.name} answered something unexpected",
+            else f"{server.name} answered something unexpected"
         )
-    options = ServerOptions(profiles, folders)
-    cache.set(key, options, OPTIONS_SECONDS)
+        # Kept a few seconds only: a page of 25 requests asks a down server once, and one back up is seen soon.
+        options, seconds = ServerOptions([], [], problem=problem), FAILURE_SECONDS
+    else:
+        options, seconds = ServerOptions(profiles, folders), OPTIONS_SECONDS
+    cache.set(key, options, seconds)
     return options

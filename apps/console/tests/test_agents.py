@@ -92,6 +92,7 @@ def test_an_agent_is_saved_through_the_services_with_what_was_ticked(people, cli
         ({"events": ["*"], "url": "http://169.254.169.254/latest", "allow_private_network": ""}, "url", "link-local"),
         ({"events": ["*"], "url": "ftp://example.org/x"}, "url", "http:// or https://"),
         ({"events": ["*"], "secret": "short"}, "secret", "signing secret"),
+        ({"events": ["digest"]}, "events", "names no event"),
     ],
 )
 def test_broken_input_is_told_next_to_its_field_and_nothing_is_saved(people, client, webhook, fields, field, said):
@@ -134,12 +135,20 @@ def test_send_test_answers_in_place(people, client, webhook):
 
 def test_managers_see_personal_channels(people, client, settings, webhook):
     agent_make(webhook.url, name="operator hook")
-    services.agent_create(kind="ntfy", name="alice phone", owner=people.alice, url="ntfy://ntfy.example.org/alice")
+    phone = services.agent_create(
+        kind="ntfy", name="alice phone", owner=people.alice, url="ntfy://ntfy.example.org/alice"
+    )
     client.force_login(people.boss)
     everything = client.get(AGENTS).content.decode()
     assert "operator hook" in everything and "alice phone" in everything
     personal = client.get(AGENTS, {"whose": "personal"}).content.decode()
     assert "alice phone" in personal and "operator hook" not in personal
+    # A personal channel may ask for the digest; its owner stays hers.
+    data = form(name="alice phone", kind="ntfy", events=["digest"], allow_private_network="")
+    answer = client.post(f"{AGENTS}{phone.pk}/change/", data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    phone.refresh_from_db()
+    assert (phone.events, phone.owner, phone.url) == (["digest"], people.alice, "ntfy://ntfy.example.org/alice")
 
 
 def test_the_delivery_log_filters_by_event_agent_status_and_date(people, client, webhook):

@@ -117,11 +117,13 @@ def test_a_server_of_the_wrong_kind_or_a_disabled_one_is_refused(queue, client, 
 
 
 def test_a_down_server_is_told_and_its_defaults_still_serve(queue, client, radarr):
-    radarr.close()
+    radarr.fail_next = 100  # 503 to everything
     client.force_login(queue.boss)
     page = client.get(QUEUE)
     assert page.status_code == 200
     assert "Radarr cannot be asked right now" in page.content.decode()
+    # Two requests on the page, one question to the server: its failure is kept a few seconds too.
+    assert len([p for _, p, _ in radarr.received if p == "/api/v3/qualityprofile"]) == 1
     assert approve(client, queue.heat, server=queue.server.pk).status_code == 302
     queue.heat.refresh_from_db()
     assert queue.heat.status == "approved"
