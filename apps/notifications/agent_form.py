@@ -41,7 +41,7 @@ def event_choices(stored: list[str] | tuple = ()) -> list:
 
 
 class AgentForm(forms.ModelForm):
-    url = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 80}), help_text=KEEP)
+    url = forms.CharField(required=False, label="URL", widget=forms.TextInput(attrs={"size": 80}), help_text=KEEP)
     secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False), help_text=KEEP)
     events = forms.MultipleChoiceField(
         required=False,
