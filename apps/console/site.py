@@ -15,6 +15,7 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.console import library_scans, media_metadata, panels, views
 from apps.console.access.urls import access_urls
+from apps.console.consops_urls import consops_urls
 from apps.console.forms import ConsoleLoginForm
 
 VIEWERS_APP = "/"  # the viewers' web app (apps/web)
@@ -86,4 +87,4 @@ class ConsoleSite(admin.AdminSite):
                 name="console_media_metadata",
             ),
         ]
-        return console + access_urls(self) + super().get_urls()
+        return console + access_urls(self) + consops_urls(self) + super().get_urls()

@@ -8,7 +8,7 @@ from apps.libraries.models import Library
 from apps.media.duplicates import detection
 
 
-@shared_task(name="media.duplicates_refresh", acks_late=True)
+@shared_task(name="media.duplicates_refresh", acks_late=True, console_retry=True)
 def duplicates_refresh(library_id: int) -> dict:
     """Hash what changed in the library and rebuild its duplicate groups; runs again while work is left."""
     library = Library.objects.filter(pk=library_id).first()

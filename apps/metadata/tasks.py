@@ -8,7 +8,7 @@ from apps.libraries.models import Library
 from apps.metadata import services
 
 
-@shared_task(name="metadata.refresh", acks_late=True)
+@shared_task(name="metadata.refresh", acks_late=True, console_retry=True)
 def metadata_refresh(
     library_id: int | None = None,
     movie_ids: list[int] | None = None,

@@ -4,98 +4,45 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 
 from apps.core import dispatch
 from apps.core.events import CATALOGUE
 from apps.core.outbound import may_allow_private_network
-from apps.notifications import delivery, kinds, services
+from apps.notifications import delivery, kinds, selectors, services
+from apps.notifications.agent_form import AgentForm
 from apps.notifications.matching import DIGEST
 from apps.notifications.messages import PARTS, default_parts, template_problem
 from apps.notifications.models import MessageTemplate, NotificationAgent, NotificationDelivery
 
-KEEP = "Leave empty to keep the stored value (never shown again)."
+
+class WhoseFilter(admin.SimpleListFilter):
+    title = "whose"
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        return [("operator", "The operator's agents"), ("personal", "People's own channels")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "operator":
+            return queryset.filter(owner=None)
+        if self.value() == "personal":
+            return queryset.exclude(owner=None)
+        return queryset
 
 
-class AgentForm(forms.ModelForm):
-    url = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 80}), help_text=KEEP)
-    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False), help_text=KEEP)
+class EventFilter(admin.SimpleListFilter):
+    """The events the log holds, by name (a short list, not the whole catalogue)."""
 
-    class Meta:
-        model = NotificationAgent
-        fields = [
-            "name",
-            "kind",
-            "owner",
-            "url",
-            "secret",
-            "config",
-            "events",
-            "libraries",
-            "users",
-            "media_kinds",
-            "enabled",
-            "allow_private_network",
-        ]
+    title = "event"
+    parameter_name = "event"
 
-    user = None  # who is saving: set by the admin, for the opt-in rules
+    def lookups(self, request, model_admin):
+        names = model_admin.get_queryset(request).order_by().values_list("event__name", flat=True).distinct()
+        return [(name, name) for name in sorted(set(names))]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Write-only: the stored URL (it may carry a token) and secret are never put back into the page.
-        self.initial["url"] = self.initial["secret"] = ""
-
-    def clean(self) -> dict:
-        data = super().clean()
-        stored = self.instance
-        # Write-only: an empty box keeps what is stored.
-        data["url"] = data.get("url") or (stored.url if stored.pk else "")
-        data["secret"] = data.get("secret") or (stored.secret if stored.pk else "")
-        allowed = data.get("allow_private_network", stored.allow_private_network)
-        data["allow_private_network"] = allowed
-        try:
-            services.opt_in_check(
-                agent=stored if stored.pk else None,
-                by=self.user,
-                allowed=allowed,
-                url=data["url"],
-                kind=data.get("kind", ""),
-            )
-        except PermissionDenied as exc:
-            self.add_error(None, str(exc))
-            return data
-        admin = may_allow_private_network(self.user)
-        unchanged = stored.pk and data["url"] == stored.url and data.get("kind") == stored.kind
-        try:
-            cleaned = kinds.agent_clean(
-                kind=data.get("kind", ""),
-                url=data["url"],
-                secret=data["secret"],
-                config=data.get("config"),
-                events=data.get("events"),
-                media_kinds=data.get("media_kinds"),
-                owner=data.get("owner"),
-                allow_private_network=allowed,
-                admin=admin or bool(unchanged),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return data
-        data.update(cleaned)
-        return data
-
-    def save(self, commit: bool = True) -> NotificationAgent:
-        agent = super().save(commit=False)
-        agent.url, agent.secret = self.cleaned_data["url"], self.cleaned_data["secret"]
-        agent.allow_private_network = self.cleaned_data["allow_private_network"]
-        if agent.enabled and "enabled" in self.changed_data:
-            agent.consecutive_failures, agent.disabled_reason = 0, ""  # turned back on: the count starts over
-        if commit:
-            agent.save()
-            self.save_m2m()
-        return agent
+    def queryset(self, request, queryset):
+        return queryset.filter(event__name=self.value()) if self.value() else queryset
 
 
 @admin.register(NotificationAgent)
@@ -111,11 +58,12 @@ class NotificationAgentAdmin(admin.ModelAdmin):
         "last_failure_at",
         "consecutive_failures",
     )
-    list_filter = ("kind", "enabled", ("owner", admin.EmptyFieldListFilter))
+    list_filter = ("kind", "enabled", WhoseFilter)
     search_fields = ("name", "owner__username")
     list_select_related = ("owner",)
+    # Pickers that pass axe checks: libraries (few) as checkboxes, people as a plain list (SelectFilter and
+    # select2's multiple search box leave inputs without labels).
     autocomplete_fields = ("owner",)
-    filter_horizontal = ("libraries", "users")
     readonly_fields = (
         "target",
         "last_success_at",
@@ -126,21 +74,29 @@ class NotificationAgentAdmin(admin.ModelAdmin):
     )
     actions = ("send_test",)
 
+    def get_queryset(self, request):
+        # One door: the operator's agents and, for managers, everyone's personal channels.
+        return selectors.agents_and_channels_visible_to(user=request.user)
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         return form
 
     def get_readonly_fields(self, request, obj=None):
-        # The opt-in is an admin's decision; others see it, and cannot change it.
+        # The opt-in is an admin's decision; others see it, and cannot change it. An owner is set once.
         extra = () if may_allow_private_network(request.user) else ("allow_private_network",)
-        return (*self.readonly_fields, *extra)
+        return (*self.readonly_fields, *extra, *(("owner",) if obj is not None else ()))
 
     def save_model(self, request, obj: NotificationAgent, form, change: bool) -> None:
-        before = NotificationAgent.objects.filter(pk=obj.pk).values_list("allow_private_network", flat=True).first()
-        super().save_model(request, obj, form, change)
-        if bool(before) != obj.allow_private_network:
-            services.opt_in_record(agent=obj, by=request.user)
+        # The services save (the API's checks, the opt-in record); the admin goes on with what they saved.
+        saved = form.agent_save(agent=obj if change else None, by=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
+        form.instance = saved
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        for formset in formsets:  # libraries and users were set by the service
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description="sends to")
     def target(self, agent: NotificationAgent) -> str:
@@ -199,12 +155,15 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 @admin.register(NotificationDelivery)
 class NotificationDeliveryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "event_name", "agent", "status", "attempts", "response_code", "short_error")
-    list_filter = ("status", "agent__kind", "agent")
+    list_filter = ("status", EventFilter, "agent", "agent__kind", ("created_at", admin.DateFieldListFilter))
     search_fields = ("event__name", "event__event_id", "agent__name", "last_error")
     list_select_related = ("event", "agent")
     date_hierarchy = "created_at"
     actions = ("retry",)
     readonly_fields = [f.name for f in NotificationDelivery._meta.fields]
+
+    def get_queryset(self, request):
+        return selectors.deliveries_visible_to(user=request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

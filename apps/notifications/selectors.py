@@ -38,6 +38,13 @@ def agents_visible_to(*, user) -> QuerySet[NotificationAgent]:
     return NotificationAgent.objects.filter(owner=None).prefetch_related("libraries", "users")
 
 
+def agents_and_channels_visible_to(*, user) -> QuerySet[NotificationAgent]:
+    """The console's list: managers see the operator's agents and everyone's personal channels (to help them)."""
+    if not is_manager(user=user):
+        return NotificationAgent.objects.none()
+    return NotificationAgent.objects.select_related("owner")
+
+
 def channels_visible_to(*, user) -> QuerySet[NotificationAgent]:
     """A person's own channels; nobody sees another's."""
     if not (user and user.is_authenticated):

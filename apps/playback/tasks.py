@@ -23,7 +23,7 @@ def sessions_idle_stop() -> int:
     return services.sessions_idle_stop()
 
 
-@shared_task(name="playback.rows_warm", acks_late=True, ignore_result=True)
+@shared_task(name="playback.rows_warm", acks_late=True, ignore_result=True, console_retry=True)
 def rows_warm(library_id: int) -> int:
     """After a scan: compute the home rows of the active users who see the library."""
     return watch_rows.rows_warm(library_id=library_id)

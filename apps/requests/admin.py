@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.urls import reverse
 
 from apps.core.outbound import may_allow_private_network
 from apps.requests import selectors, services
@@ -38,7 +38,7 @@ class ArrServerAdmin(admin.ModelAdmin):
     form = ArrServerForm
     list_display = ("name", "kind", "base_url", "is_default", "is_4k", "enabled", "last_check", "last_checked_at")
     list_filter = ("kind", "enabled")
-    readonly_fields = ("webhook_setup", "last_checked_at", "last_check")
+    readonly_fields = ("last_checked_at", "last_check")
     actions = ["test_connection"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -54,18 +54,14 @@ class ArrServerAdmin(admin.ModelAdmin):
         extra = () if may_allow_private_network(request.user) else ("allow_private_network",)
         return (*self.readonly_fields, *extra)
 
-    @admin.display(description="webhook (Settings → Connect → Webhook)")
-    def webhook_setup(self, server: ArrServer) -> str:
-        if not server.pk:
-            return "Shown once the server is saved."
-        # The secret goes in a header (Basic auth password), so it never lands in access logs as ?token= would.
-        return format_html(
-            "URL: <code>{}</code><br>Method: POST · Username: <code>revenge</code> · Password: <code>{}</code>"
-            "<br>(or the header <code>X-Revenge-Token: {}</code>)",
-            f"/api/v1/webhooks/{server.kind}/",
-            server.webhook_secret,
-            server.webhook_secret,
-        )
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The webhook to paste into Radarr/Sonarr, with this server's absolute address (copy buttons on the page).
+        server = self.get_object(request, object_id)
+        extra = {}
+        if server is not None:
+            url = request.build_absolute_uri(reverse(f"webhook-{server.kind}"))
+            extra = {"webhook": {"url": url, "username": "revenge", "secret": server.webhook_secret}}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def save_model(self, request, obj: ArrServer, form, change: bool) -> None:
         before = ArrServer.objects.filter(pk=obj.pk).values_list("allow_private_network", flat=True).first()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.rules import outranks
@@ -17,6 +18,8 @@ from apps.requests.models import ArrServer, MediaRequest
 from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
 
 REQUEST_PERMISSION = "requests.add_mediarequest"
+OPTIONS_SECONDS = 60  # quality profiles and root folders change rarely; a minute saves a call per page view
+FAILURE_SECONDS = 10
 
 
 def arr_servers_visible_to(*, user) -> QuerySet[ArrServer]:
@@ -166,3 +169,58 @@ def title_search(*, user, kind: str, q: str) -> list[dict]:
             }
         )
     return results
+
+
+def arr_servers_for_approval(*, user, kind: str) -> QuerySet[ArrServer]:
+    """Enabled servers an approver may send a request of `kind` to (movies to Radarr, shows to Sonarr)."""
+    if not may_manage_requests(user=user):
+        return ArrServer.objects.none()
+    server_kind = ArrServer.Kind.RADARR if kind == MediaRequest.Kind.MOVIE else ArrServer.Kind.SONARR
+    return ArrServer.objects.filter(kind=server_kind, enabled=True).order_by("-is_default", "is_4k", "name")
+
+
+def pending_queue(*, user) -> QuerySet[MediaRequest]:
+    """The approval queue: pending requests the user may see, oldest first, with how many joined each."""
+    pending = requests_visible_to(user=user).filter(status=MediaRequest.Status.PENDING)
+    return pending.annotate(subscriber_count=Count("subscribers")).order_by("created_at")
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """What a server offers to choose from when approving; `problem` says why it could not be asked."""
+
+    quality_profiles: list[tuple[int, str]]
+    root_folders: list[str]
+    problem: str = ""
+
+
+def arr_server_options_cached(*, server: ArrServer) -> ServerOptions:
+    """Quality profiles and root folders as the server lists them, kept OPTIONS_SECONDS; a down server is told."""
+    key = f"requests:arr-options:{server.pk}:{server.base_url}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    try:
+        arr = arr_client(server, retries=0, timeout=5.0)
+        profiles = [
+            (p["id"], str(p.get("name") or p["id"])[:100])
+            for p in arr.quality_profiles() or []
+            if isinstance(p, dict) and isinstance(p.get("id"), int)
+        ]
+        folders = [
+            f["path"][:500]
+            for f in arr.root_folders() or []
+            if isinstance(f, dict) and isinstance(f.get("path"), str) and f["path"]
+        ]
+    except (ArrError, ValueError, TypeError) as exc:
+        problem = (
+            str(arr_server_unavailable(server, exc))
+            if isinstance(exc, ArrError)
+            else f"{server.name} answered something unexpected"
+        )
+        # Kept a few seconds only: a page of 25 requests asks a down server once, and one back up is seen soon.
+        options, seconds = ServerOptions([], [], problem=problem), FAILURE_SECONDS
+    else:
+        options, seconds = ServerOptions(profiles, folders), OPTIONS_SECONDS
+    cache.set(key, options, seconds)
+    return options

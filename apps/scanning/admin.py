@@ -3,13 +3,15 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from apps.libraries import rules
 from apps.libraries.models import Library, LibraryScan, ScanError, WatcherStatus
 from apps.libraries.selectors import libraries_visible_to
 from apps.metadata.admin import LibraryAdmin as BaseLibraryAdmin
 from apps.scanning import services
+from apps.scanning.scan_errors import REASON_KINDS, scan_errors_of_kind, scan_errors_visible_to
 from apps.scanning.selectors import watcher_alive
 
 # The library admin gains its scan actions here: libraries sits below scanning and cannot start a scan.
@@ -97,6 +99,49 @@ class LibraryScanAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    title = "reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in REASON_KINDS.items()] + [("media", "Files that would not probe")]
+
+    def queryset(self, request, queryset):
+        return scan_errors_of_kind(errors=queryset, kind=self.value()) if self.value() else queryset
+
+
+@admin.register(ScanError)
+class ScanErrorAdmin(admin.ModelAdmin):
+    """Every file scans could not read, across scans, by reason and library."""
+
+    list_display = ("created_at", "library", "scan_link", "path", "reason")
+    list_filter = (ReasonFilter, ("scan__library", admin.RelatedOnlyFieldListFilter), "scan__kind")
+    search_fields = ("path", "reason")
+    date_hierarchy = "created_at"
+    readonly_fields = ("scan", "path", "reason", "created_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ScanError]:
+        return scan_errors_visible_to(user=request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("libraries.view_libraryscan")
+
+    @admin.display(description="library", ordering="scan__library__name")
+    def library(self, error: ScanError) -> str:
+        return error.scan.library.name
+
+    @admin.display(description="scan", ordering="scan_id")
+    def scan_link(self, error: ScanError) -> str:
+        url = reverse("admin:libraries_libraryscan_change", args=[error.scan_id])
+        return format_html('<a href="{}">{} scan {}</a>', url, error.scan.get_kind_display(), error.scan_id)
 
 
 @admin.register(WatcherStatus)

@@ -49,9 +49,16 @@ def _card(session: PlaybackSession, posters: dict, end_url: str) -> Card:
     source = _size(video.width, video.height) if video else "—"
     source_bitrate = humanize.bitrate(file.bitrate if file is not None else None)
     device = session.device or session.client or "unknown device"
+    if session.method == PlaybackSession.Method.DIRECT:
+        out = "direct"  # the file as it is: no output size or rate of our own to show
+    elif not (session.width or session.bitrate):
+        out = "out pending"  # the transcoder has not said what it makes yet
+    else:
+        out = f"out {_size(session.width, session.height)} · {humanize.bitrate(session.bitrate)}"
     return Card(
         id=str(session.pk),
-        title=session.title,
+        # A movie's card names it with its year, whoever started the session and however it titled it.
+        title=str(session.movie) if session.movie_id and session.movie else session.title,
         who=f"{session.user.get_username()} · {device} · {session.get_state_display()}",
         poster=posters.get(owner, ""),
         percent=humanize.percent(session.position, session.duration),
@@ -60,8 +67,7 @@ def _card(session: PlaybackSession, posters: dict, end_url: str) -> Card:
         method=session.method,
         method_label=session.get_method_display(),
         reason="; ".join(str(r) for r in reasons) if isinstance(reasons, list) else "",
-        quality=f"in {source} · {source_bitrate} → out {_size(session.width, session.height)} · "
-        f"{humanize.bitrate(session.bitrate)}",
+        quality=f"in {source} · {source_bitrate} → {out}",
         end_url=end_url.replace(str(ANY_SESSION), str(session.pk)),
     )
 
@@ -70,7 +76,7 @@ def build(*, user) -> dict:
     live = sessions_live(sessions=sessions_visible_to(user=user))
     videos = MediaStream.objects.filter(type=MediaStream.Type.VIDEO).order_by("index")
     sessions = list(
-        live.select_related("media_file", "episode")
+        live.select_related("media_file", "episode", "movie")
         .prefetch_related(Prefetch("media_file__streams", queryset=videos, to_attr="video_streams"))
         .order_by("-started_at")[:CARDS]
     )

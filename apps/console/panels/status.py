@@ -1,7 +1,8 @@
 """Health dots of the processes around the web one: watcher, workers, beat, queues, cache and broker.
 
-Read from what they leave behind (the watcher's status row, task runs, beat's last sends, queue lengths), never by
-asking a worker and waiting for its answer: a panel refreshed every 2 s must not stall on a dead worker.
+Read from what they leave behind (the watcher's status row, beat's last sends, queue lengths); the workers are
+asked once with a short ping (Celery's inspect), its answer shared through the cache for a few seconds, so a
+panel refreshed every 2 s never waits on a dead worker for long.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -26,6 +29,9 @@ BEAT_QUIET = timedelta(minutes=5)  # beat writes its last sends every few minute
 CHECKS_SECONDS = 10.0  # the cache and broker are probed at most this often per process
 DOTS_SECONDS = 5.0  # and the rest read at most this often: health needs no fresher answer, a 2 s refresh no cost
 QUEUE_BACKLOG = 100
+PING_TIMEOUT = 0.5  # seconds a ping waits for workers' answers
+PING_SECONDS = 5  # an answer is shared (cache) this long
+PING_KEY = "console:workers-ping"
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,30 @@ def _watcher(now) -> Dot:
     return Dot("watcher", "warn" if warn else "ok", f"{status.watches} folders watched")
 
 
+def workers_answering() -> list[str] | None:
+    """The workers that answered a ping just now (shared for PING_SECONDS); None when the broker cannot ask."""
+    found = cache.get(PING_KEY)
+    if found is None:
+        try:
+            found = sorted((current_app.control.inspect(timeout=PING_TIMEOUT).ping() or {}).keys())
+        except Exception:  # the embedded broker has no broadcast; Redis may be down: the dot says what it can
+            return None
+        cache.set(PING_KEY, found, PING_SECONDS)
+    return found
+
+
 def _workers(now, waiting: int) -> Dot:
+    answering = workers_answering()
+    if answering:
+        return Dot("workers", "ok", f"{len(answering)} running")
+    # No answer: a solo worker deep in a long task cannot answer a ping; its run says it is alive.
+    busy = TaskRun.objects.filter(state=TaskRun.State.STARTED, started_at__gte=now - timedelta(hours=6)).exists()
+    if busy:
+        return Dot("workers", "warn", "busy: a task is running, no worker answered a ping")
     seen = TaskRun.objects.filter(finished_at__gte=now - WORKER_QUIET).values("worker").distinct().count()
-    if seen:
+    if answering is None and seen:
         return Dot("workers", "ok", f"{seen} answered in the last {int(WORKER_QUIET.total_seconds() // 60)} min")
-    return Dot("workers", "down" if waiting else "warn", "no task finished lately")
+    return Dot("workers", "down" if waiting or answering is not None else "warn", "no worker answered a ping")
 
 
 def _beat(now) -> Dot:

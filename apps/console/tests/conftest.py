@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Role
+from apps.core.testing.arr import FakeArr
 from apps.core.testing.catalogue import session_for
 from apps.core.testing.people import user_make
 from apps.libraries import services as library_services
@@ -45,3 +46,11 @@ def signed_in():
         return client
 
     return client_of
+
+
+@pytest.fixture
+def radarr():
+    """The kit's Radarr stand-in on 127.0.0.1 (apps/core/testing/arr.py)."""
+    fake = FakeArr("radarr")
+    yield fake
+    fake.close()

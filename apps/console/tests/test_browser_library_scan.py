@@ -31,6 +31,7 @@ def test_scan_now_from_the_library_page_runs_to_the_end(page, redis_worker, tmp_
     expect(box).to_have_attribute("data-state", "completed", timeout=60_000)
     expect(box).to_contain_text("3 files seen, 3 added")
     expect(box.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "100")
+    expect(box.locator("[role=progressbar] span")).to_have_css("background-color", "rgb(48, 164, 108)")  # green
     expect(box.get_by_role("button", name="Full scan")).to_be_visible()
     assert LibraryScan.objects.get(library=library).status == LibraryScan.Status.COMPLETED
     shoot(page, "console-library-scan")

@@ -26,8 +26,7 @@ def form(**fields) -> dict:
         "url": "",
         "secret": "",
         "config": "{}",
-        "events": '["*"]',
-        "media_kinds": "[]",
+        "events": ["*"],
         "enabled": "on",
         "allow_private_network": "on",  # the receivers are on 127.0.0.1: the admin opts in
         **fields,
