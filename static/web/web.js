@@ -1,6 +1,8 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // Controls that need this script (the grid's "Load more") are shown only when it runs.
+  document.documentElement.classList.add("js");
   // Close the account menu when focus or a click leaves it (a <details> stays open otherwise).
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
