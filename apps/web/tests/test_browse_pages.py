@@ -216,3 +216,19 @@ def test_show_season_and_person_pages(catalogue):
     person = member.get(f"/people/{pacino.pk}/").content.decode()
     assert titles_on(person) == ["Toy Story", "Heat"] or set(titles_on(person)) == {"Toy Story", "Heat"}
     assert "/api/v1/images/person/" in person
+
+
+def test_requests_that_arrived_are_on_home_for_whoever_asked_and_may_see_them(catalogue):
+    from apps.requests.models import MediaRequest
+
+    paddington, heat = catalogue.movie("Paddington"), catalogue.movie("Heat")
+    for user, movie in ((catalogue.kid, paddington), (catalogue.kid, heat), (catalogue.member, heat)):
+        MediaRequest.objects.create(
+            kind="movie", tmdb_id=movie.pk, title=movie.title, requested_by=user, status="available", movie=movie
+        )
+    MediaRequest.objects.create(kind="movie", tmdb_id=999, title="Not yet", requested_by=catalogue.kid)
+    kid = client_of(catalogue.kid).get("/").content.decode()
+    row = kid.split("Requested by you and now available")[1]
+    assert titles_on(row) == ["Paddington"]  # Heat arrived too, but is above the kid's age limit
+    member = client_of(catalogue.member).get("/").content.decode()
+    assert titles_on(member.split("Requested by you and now available")[1]) == ["Heat"]
