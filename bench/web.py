@@ -38,7 +38,9 @@ def pages(seeded: apiseed.Seeded, library_id: int) -> dict[str, str]:
     }
 
 
-def measure(client, path: str, *, cold: bool, requests: int) -> tuple[list[float], list[float], float]:
+def measure(
+    client, path: str, *, cold: bool, requests: int, slowest: int = 0
+) -> tuple[list[float], list[float], float]:
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -54,6 +56,9 @@ def measure(client, path: str, *, cold: bool, requests: int) -> tuple[list[float
             cpus.append((time.process_time() - cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code)
         queries.append(len(ctx.captured_queries))
+    if slowest:
+        for query in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
+            print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
     return walls, cpus, statistics.mean(queries)
 
 
@@ -61,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30, help="requests per page and mode (cold: fewer)")
+    parser.add_argument("--slowest", type=int, default=0, help="print this many of the slowest queries per page")
     args = parser.parse_args()
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
@@ -87,7 +93,7 @@ def main() -> None:
                 for cold in (True, False):
                     client.get(path)  # the warm run starts from a filled cache
                     count = max(args.requests // 3, 3) if cold else args.requests
-                    walls, cpus, queries = measure(client, path, cold=cold, requests=count)
+                    walls, cpus, queries = measure(client, path, cold=cold, requests=count, slowest=args.slowest)
                     print(
                         f"{name:14} {'cold' if cold else 'warm':5} {statistics.median(walls):8.1f} "
                         f"{max(walls):8.1f} {statistics.median(cpus):8.1f} {queries:8.1f}"

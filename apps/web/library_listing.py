@@ -88,8 +88,9 @@ def _choices(titles: QuerySet) -> dict:
     genres = Genre.objects.filter(
         Exists(titles.model.genres.through.objects.filter(genre=OuterRef("pk"), **{_owner(titles): ids}))
     )
-    years = titles.exclude(year__isnull=True).values_list("year", flat=True).distinct()
-    certifications = titles.exclude(certification="").values_list("certification", flat=True).distinct()
+    # order_by(): the models' default ordering would join DISTINCT and return every row.
+    years = titles.exclude(year__isnull=True).order_by().values_list("year", flat=True).distinct()
+    certifications = titles.exclude(certification="").order_by().values_list("certification", flat=True).distinct()
     return {
         "genres": sorted(genres.values_list("name", flat=True)),
         "decades": sorted({year - year % 10 for year in years}, reverse=True),

@@ -16,4 +16,17 @@
       menu.querySelector("summary").focus();
     });
   });
+  // "Load more" appends cards in place: keyboard focus goes to the first new card, not back to the top.
+  var firstNew = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.classList.contains("pager-more")) {
+      firstNew = document.querySelectorAll("#library-grid > li").length;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (firstNew === null) return;
+    var card = document.querySelectorAll("#library-grid > li a.card")[firstNew];
+    firstNew = null;
+    if (card) card.focus();
+  });
 })();

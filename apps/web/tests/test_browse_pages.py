@@ -47,6 +47,9 @@ def test_home_rows_come_from_the_cached_reads_with_posters_and_progress(catalogu
 def test_a_kids_account_never_sees_an_r_title_anywhere(catalogue):
     kid = client_of(catalogue.kid)
     heat, wire = catalogue.movie("Heat"), catalogue.show("The Wire")
+    WatchState.objects.create(
+        user=catalogue.kid, movie=heat, position=900, duration=10200, last_played_at="2026-01-01T00:00Z"
+    )
     pages = [
         "/",
         f"/libraries/{catalogue.movies.pk}/",

@@ -81,6 +81,7 @@ def test_home_and_a_library_sorted_filtered_and_paged(page, catalogue, no_rate_l
     expect(cards).to_have_count(48)
     page.get_by_role("button", name="Load more").click()  # htmx appends the next page in place
     expect(cards).to_have_count(55)
+    expect(page.locator("#library-grid > li").nth(48).locator("a.card")).to_be_focused()
     expect(page.get_by_role("button", name="Load more")).to_have_count(0)
     page.get_by_role("link", name="Titles starting with T").click()
     expect(page.locator(".card-title")).to_have_text(["Toy Story"])

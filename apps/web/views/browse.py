@@ -44,9 +44,11 @@ def library_page(request: HttpRequest, library_id: int) -> HttpResponse:
     movies = library.kind != "shows"
     form = LibraryBrowseForm(request.GET, choices=filter_choices(user=request.user, library=library), movies=movies)
     valid = form.is_valid()
-    titles = titles_chosen(request=request, library=library, used=form.choices_used())
-
-    counted = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    used = form.choices_used()
+    titles = titles_chosen(request=request, library=library, used=used)
+    # The total depends on the valid filters only (not the order): one count per filter and viewer, kept until
+    # what they see changes.
+    counted = sorted((k, v) for k, v in used.items() if k not in ("sort", "order"))
     paginator_class = type(
         "KeyedPaginator",
         (CachedCountPaginator,),
@@ -66,7 +68,7 @@ def library_page(request: HttpRequest, library_id: int) -> HttpResponse:
         "cards": cards,
         "count": paginator.count,
         "letters": [{"letter": c, "query": _query(request.GET, letter=c, page=None)} for c in LETTERS],
-        "letter": form.choices_used().get("letter", ""),
+        "letter": used.get("letter", ""),
         "all_letters_query": _query(request.GET, letter=None, page=None),
         "next_query": _query(request.GET, page=str(number + 1)) if page.has_next() else "",
         "previous_query": _query(request.GET, page=str(number - 1)) if page.has_previous() else "",
