@@ -235,3 +235,16 @@ def test_requests_that_arrived_are_on_home_for_whoever_asked_and_may_see_them(ca
     assert titles_on(row) == ["Paddington"]  # Heat arrived too, but is above the kid's age limit
     member = client_of(catalogue.member).get("/").content.decode()
     assert titles_on(member.split("Requested by you and now available")[1]) == ["Heat"]
+
+
+def test_a_library_granted_to_nobody_is_not_there_for_a_member(catalogue):
+    from apps.core.testing.catalogue import hide
+
+    bluey = catalogue.show("Bluey")
+    hide(catalogue.shows)
+    member = client_of(catalogue.member)
+    for url in (f"/libraries/{catalogue.shows.pk}/", f"/shows/{bluey.pk}/", f"/shows/{bluey.pk}/seasons/1/"):
+        assert member.get(url).status_code == 404, url
+    home = member.get("/").content.decode()
+    assert "Recently added in Shows" not in home and "Bluey" not in titles_on(home)
+    assert "Bluey" not in titles_on(member.get("/search/?q=bluey").content.decode())
