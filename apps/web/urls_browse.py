@@ -11,5 +11,6 @@ urlpatterns = [
     path("movies/<int:movie_id>/watched/", titles.movie_watched, name="movie-watched"),
     path("shows/<int:show_id>/", titles.show_page, name="show"),
     path("shows/<int:show_id>/seasons/<int:season_number>/", titles.season_page, name="season"),
+    path("episodes/<int:episode_id>/watched/", titles.episode_watched, name="episode-watched"),
     path("people/<int:person_id>/", titles.person_page, name="person"),
 ]

@@ -214,6 +214,17 @@ def test_show_season_and_person_pages(catalogue):
     assert season.count("badge-ok") == 1 and "/api/v1/images/episode/" in season
     assert html_problems(season) == []
     assert member.get(f"/shows/{bluey.pk}/seasons/7/").status_code == 404
+    second = Episode.objects.get(show=bluey, episode_number=2)
+    marked = member.post(f"/episodes/{second.pk}/watched/", {"watched": "yes"})
+    assert marked.status_code == 302 and marked["Location"].endswith(
+        f"/shows/{bluey.pk}/seasons/1/#episode-{second.pk}"
+    )
+    assert WatchState.objects.get(user=catalogue.member, episode=second).watched
+    assert member.post(f"/episodes/{second.pk}/watched/", {"watched": ""}).status_code == 302
+    assert WatchState.objects.get(user=catalogue.member, episode=second).watched  # a bad value changes nothing
+    wire = Episode.objects.filter(show__title="The Wire").first()
+    assert client_of(catalogue.kid).post(f"/episodes/{wire.pk}/watched/", {"watched": "yes"}).status_code == 404
+    assert not WatchState.objects.filter(episode=wire).exists()
     assert member.get("/movies/999999/").status_code == 404 and member.get("/people/999999/").status_code == 404
     pacino = catalogue.movie("Heat").credits.get(kind="cast").person
     person = member.get(f"/people/{pacino.pk}/").content.decode()

@@ -143,6 +143,7 @@ def test_movie_detail_resume_and_mark_watched(page, catalogue, no_rate_limit):
     page.get_by_role("button", name="Mark watched").click()
     expect(page.get_by_role("status")).to_contain_text("Marked Heat watched.")
     expect(page.get_by_role("button", name="Mark unwatched")).to_be_visible()
+    checked(page)  # the message too
     page.get_by_role("link", name="Al Pacino").click()
     expect(page.get_by_role("heading", name="Al Pacino")).to_be_visible()
     expect(page.locator(".card-title")).to_have_count(2)
@@ -161,6 +162,9 @@ def test_show_and_season(page, catalogue, no_rate_limit):
     expect(page.get_by_role("link", name="Play S1 E2", exact=True)).to_have_attribute(
         "href", re.compile(r"/watch/episode/\d+/$")
     )
+    page.get_by_role("button", name="Mark S1 E1 watched").click()
+    expect(page.get_by_role("status")).to_contain_text("Marked Bluey S01E01 watched.")
+    expect(page.get_by_role("button", name="Mark S1 E1 unwatched")).to_be_visible()
     posters_loaded(page)
     checked(page)
     shoot(page, "web-season", phone=True)

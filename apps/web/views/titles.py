@@ -67,18 +67,31 @@ def movie_page(request: HttpRequest, movie_id: int) -> HttpResponse:
     return render(request, "web/movie.html", context)
 
 
+def _watched_mark(request: HttpRequest, *, item, kind: str, back: str) -> HttpResponse:
+    """Mark watched or unwatched through the playback service the API uses; back to the page with a message."""
+    value = request.POST.get("watched")
+    if value not in ("yes", "no"):
+        messages.error(request, "Say whether it is watched (yes or no).")
+        return redirect(back)
+    watch.watched_set(user=request.user, watched=value == "yes", **{kind: item})
+    name = item.title if kind == "movie" else str(item)
+    messages.success(request, f"Marked {name} {'watched' if value == 'yes' else 'unwatched'}.")
+    return redirect(back)
+
+
 @require_POST
 @login_required
 def movie_watched(request: HttpRequest, movie_id: int) -> HttpResponse:
-    """Mark watched or unwatched through the playback service the API uses; back to the movie with a message."""
     movie = _found(movies_visible_to(user=request.user), movie_id)
-    value = request.POST.get("watched")
-    if value not in ("yes", "no"):
-        messages.error(request, "Say whether the movie is watched (yes or no).")
-        return redirect("web:movie", movie_id=movie.pk)
-    watch.watched_set(user=request.user, movie=movie, watched=value == "yes")
-    messages.success(request, f"Marked {movie.title} {'watched' if value == 'yes' else 'unwatched'}.")
-    return redirect("web:movie", movie_id=movie.pk)
+    return _watched_mark(request, item=movie, kind="movie", back=reverse("web:movie", args=[movie.pk]))
+
+
+@require_POST
+@login_required
+def episode_watched(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _found(episodes_visible_to(user=request.user), episode_id)
+    back = reverse("web:season", args=[episode.show_id, episode.season.season_number])
+    return _watched_mark(request, item=episode, kind="episode", back=f"{back}#episode-{episode.pk}")
 
 
 @login_required
