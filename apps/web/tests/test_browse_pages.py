@@ -102,6 +102,7 @@ def test_library_sorts_filters_and_jumps(catalogue):
     watch.watched_set(user=catalogue.member, movie=catalogue.movie("Heat"), watched=True)
     assert titles_on(member.get(url + "?watched=yes").content.decode()) == ["Heat"]
     assert "Heat" not in titles_on(member.get(url + "?watched=no").content.decode())
+    assert member.get(url + "?genre=Crime").content.decode().count("badge-watched") == 1  # Heat's mark
     shows = member.get(f"/libraries/{catalogue.shows.pk}/").content.decode()
     assert titles_on(shows) == ["Bluey", "The Wire"]
     assert 'name="resolution"' not in shows

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from apps.libraries.selectors import libraries_visible_to
 from apps.media.api.catalogue_pagination import CachedCountPaginator
 from apps.media.selectors import catalogue_scopes
+from apps.playback.watch_selectors import watch_states_visible_to
 from apps.web.cards import item_card
 from apps.web.library_listing import LETTERS, PAGE_SIZE, LibraryBrowseForm, filter_choices, titles_chosen
 from apps.web.search import search_groups
@@ -35,6 +36,19 @@ def _page_number(raw: str | None, last: int) -> tuple[int, str]:
     return int(raw), ""
 
 
+def _progress_mark(user, movies: list, cards: list[dict]) -> None:
+    """The viewer's watched marks and progress bars on a page of movie cards, in one query."""
+    states = watch_states_visible_to(user=user).filter(user=user, movie__in=[m.pk for m in movies])
+    by_movie = {s.movie_id: s for s in states.select_related(None).only("movie_id", "watched", "position", "duration")}
+    for movie, card in zip(movies, cards, strict=True):
+        state = by_movie.get(movie.pk)
+        if state is None:
+            continue
+        card["watched"] = state.watched
+        if not state.watched and state.duration and state.position >= 30:
+            card["percent"] = round(min(state.position / state.duration, 1) * 100)
+
+
 @login_required
 def library_page(request: HttpRequest, library_id: int) -> HttpResponse:
     """A library's poster grid: pages, sort, filters and the alphabet jump, all as plain links and a GET form."""
@@ -58,6 +72,8 @@ def library_page(request: HttpRequest, library_id: int) -> HttpResponse:
     number, page_error = _page_number(request.GET.get("page"), paginator.num_pages)
     page = paginator.page(number)
     cards = [item_card(item, "movie" if movies else "show") for item in page.object_list]
+    if movies:
+        _progress_mark(request.user, page.object_list, cards)
     status = 200 if valid and not page_error else 400
     context = {
         "title": library.name,
