@@ -57,14 +57,14 @@ def test_home_and_a_library_sorted_filtered_and_paged(page, catalogue, no_rate_l
         duration=5700,
         last_played_at="2026-01-01T00:00Z",
     )
-    for n in range(50):
-        movie_make(library=catalogue.movies, title=f"Extra {n:02d}", certification="PG", age_rating=10)
     sign_in(page, "alice")
     expect(page.get_by_role("heading", name="Continue watching")).to_be_visible()
     expect(page.get_by_role("link", name="Resume Paddington")).to_have_attribute("href", re.compile(r"/watch/movie/"))
     posters_loaded(page)
     checked(page)
     shoot(page, "web-home", phone=True)
+    for n in range(50):
+        movie_make(library=catalogue.movies, title=f"Extra {n:02d}", certification="PG", age_rating=10)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Movies").click()
     expect(page.get_by_role("heading", name="Movies", level=1)).to_be_visible()
