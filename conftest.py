@@ -4,7 +4,7 @@ events, a real worker."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from apps.core import events
 from apps.core.api.throttling import ClientIPRateThrottle
+from apps.core.testing.arr import FakeArr
 from apps.core.testing.clients import client_for
 from apps.core.testing.media import make_clip
 from apps.core.testing.people import user_make
@@ -122,6 +123,22 @@ def page(browser, live_server):
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def radarr() -> Iterator[FakeArr]:
+    """A Radarr stand-in on 127.0.0.1 (apps/core/testing/arr.py)."""
+    fake = FakeArr("radarr")
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def sonarr() -> Iterator[FakeArr]:
+    """A Sonarr stand-in on 127.0.0.1 (apps/core/testing/arr.py)."""
+    fake = FakeArr("sonarr")
+    yield fake
+    fake.close()
 
 
 @pytest.fixture

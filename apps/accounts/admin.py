@@ -95,9 +95,18 @@ class UserAdmin(DjangoUserAdmin):
             obj.pk, obj.password, obj.role = user.pk, user.password, user.role
             return
         stored = User.objects.select_related("role__group").get(pk=obj.pk)
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in ("role", "password")}
+        fields = self.service_fields(form)
         role = wanted if wanted is not None and wanted != stored.role else None
         users.user_update(user=stored, by=request.user, role=role, **fields)
+
+    def service_fields(self, form) -> dict:
+        """The changed fields user_update writes (role and password have their own ways in)."""
+        model_fields = {f.name for f in User._meta.fields}
+        return {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in model_fields and name not in ("role", "password")
+        }
 
     def delete_model(self, request, obj: User) -> None:
         users.user_delete(user=obj, by=request.user)

@@ -6,6 +6,8 @@ type would fail them all later; it is refused here, with the field it belongs to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 
 SMALL, LARGE = 32767, 2147483647
@@ -59,23 +61,49 @@ def _flags(value):
     return value
 
 
-CHECKS = {
-    "max_streams": _count(SMALL),
-    "max_transcode_height": _count(SMALL),
-    "max_transcode_bitrate_kbps": _count(LARGE),
-    "may_download": _flag,
-    "request_quota_movies": _count(SMALL),
-    "request_quota_shows": _count(SMALL),
-    "request_quota_days": _count(SMALL),
-    "requests_auto_approved": _flag,
-    "may_approve_requests": _flag,
-    "allowed_library_kinds": _kinds,
-    "max_parental_age": _count(99, nullable=True),
-    "block_unrated": _flag,
-    "allowed_genres": _names,
-    "blocked_genres": _names,
-    "feature_flags": _flags,
+@dataclass(frozen=True)
+class Setting:
+    """One role setting as forms show it: its kind decides both its check and its field (console/access)."""
+
+    kind: str  # count, age (a count or empty), flag, kinds, names, flags
+    label: str
+    group: str
+    maximum: int = 0
+    help: str = ""
+
+
+STREAMING, REQUESTS, CONTENT, OTHER = "Streaming", "Requests", "What they see", "Other"
+
+# The schema of role settings: a setting added here is checked everywhere and appears in the console's forms.
+SETTINGS: dict[str, Setting] = {
+    "max_streams": Setting("count", "Concurrent streams", STREAMING, SMALL, "0 is unlimited."),
+    "max_transcode_height": Setting("count", "Highest transcode height (pixels)", STREAMING, SMALL, "0 is unlimited."),
+    "max_transcode_bitrate_kbps": Setting(
+        "count", "Highest transcode bitrate (kbit/s)", STREAMING, LARGE, "0 is unlimited."
+    ),
+    "may_download": Setting("flag", "May download files", STREAMING),
+    "request_quota_movies": Setting("count", "Movie requests per period", REQUESTS, SMALL, "0 is unlimited."),
+    "request_quota_shows": Setting("count", "Show requests per period", REQUESTS, SMALL, "0 is unlimited."),
+    "request_quota_days": Setting("count", "Quota period (days)", REQUESTS, SMALL),
+    "requests_auto_approved": Setting("flag", "Requests approved at once", REQUESTS),
+    "may_approve_requests": Setting("flag", "May approve others' requests", REQUESTS),
+    "allowed_library_kinds": Setting("kinds", "Kinds of library", CONTENT, help="None ticked allows every kind."),
+    "max_parental_age": Setting("age", "Highest certification", CONTENT, 99, "Empty is no limit."),
+    "block_unrated": Setting("flag", "Hide items without a certification", CONTENT),
+    "allowed_genres": Setting("names", "Only these genres", CONTENT, help="Comma-separated; empty allows all."),
+    "blocked_genres": Setting("names", "Never these genres", CONTENT, help="Comma-separated."),
+    "feature_flags": Setting("flags", "Feature flags", OTHER, help='One a line: "name: on" or "name: off".'),
 }
+
+_CHECK_OF_KIND = {
+    "count": lambda setting: _count(setting.maximum),
+    "age": lambda setting: _count(setting.maximum, nullable=True),
+    "flag": lambda setting: _flag,
+    "kinds": lambda setting: _kinds,
+    "names": lambda setting: _names,
+    "flags": lambda setting: _flags,
+}
+CHECKS = {name: _CHECK_OF_KIND[setting.kind](setting) for name, setting in SETTINGS.items()}
 
 
 def setting_values_clean(values: dict) -> dict:

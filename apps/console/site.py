@@ -13,7 +13,8 @@ from django.urls import path, reverse
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from apps.console import library_scans, panels, views
+from apps.console import library_scans, media_metadata, panels, views
+from apps.console.access.urls import access_urls
 from apps.console.forms import ConsoleLoginForm
 
 VIEWERS_APP = "/"  # the viewers' web app (apps/web)
@@ -79,5 +80,10 @@ class ConsoleSite(admin.AdminSite):
                 self.console_view(views.request_act),
                 name="console_request_act",
             ),
+            path(
+                "console/media/<slug:kind>/<int:pk>/metadata/",
+                self.console_view(media_metadata.media_metadata),
+                name="console_media_metadata",
+            ),
         ]
-        return console + super().get_urls()
+        return console + access_urls(self) + super().get_urls()

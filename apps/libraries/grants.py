@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
 from apps.accounts.models import Role, User
@@ -30,6 +32,33 @@ def library_grants(*, library: Library) -> dict[str, dict[str, list[str]]]:
         if kept:
             users[user.username] = kept
     return {"roles": roles, "users": users}
+
+
+def grants_of_role(*, role: Role) -> dict[int, list[str]]:
+    """The per-library permissions the role holds, by library id (one query for every library)."""
+    rows = GroupObjectPermission.objects.filter(
+        group_id=role.group_id,
+        content_type=ContentType.objects.get_for_model(Library),
+        permission__codename__in=GRANT_PERMISSIONS,
+    ).values_list("object_pk", "permission__codename")
+    held: dict[int, list[str]] = {}
+    for object_pk, codename in rows:
+        held.setdefault(int(object_pk), []).append(codename)
+    return {pk: sorted(perms) for pk, perms in held.items()}
+
+
+def grants_editable_by(*, by, target: Role | User) -> bool:
+    """Whether `by` may change the grants of a role or user: only of those ranked strictly below them."""
+    return ranks_above(actor=by, target=target)
+
+
+def permissions_grantable_by(*, by, library: Library) -> tuple[str, ...]:
+    """The per-library permissions `by` may hand out on `library`: those they hold there or everywhere."""
+    if by is None:
+        return GRANT_PERMISSIONS
+    return tuple(
+        p for p in GRANT_PERMISSIONS if by.has_perm(f"libraries.{p}", library) or by.has_perm(f"libraries.{p}")
+    )
 
 
 def _grants_changed(current: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, set[str]]:
@@ -63,14 +92,15 @@ def library_grants_set(*, library: Library, roles: dict[str, list[str]], users: 
     changed_users = _grants_changed(current["users"], users)
     for name in changed_roles:
         role = role_rows.get(name) or Role.objects.filter(group__name=name).first()
-        if role is not None and not ranks_above(actor=by, target=role):
+        if role is not None and not grants_editable_by(by=by, target=role):
             raise PermissionDenied(f"you may not change the grants of role {name!r}: grants go to lower ranks only")
     for name in changed_users:
         user = user_rows.get(name) or User.objects.filter(username=name).first()
-        if user is not None and not ranks_above(actor=by, target=user):
+        if user is not None and not grants_editable_by(by=by, target=user):
             raise PermissionDenied(f"you may not change the grants of user {name!r}: grants go to lower ranks only")
+    grantable = permissions_grantable_by(by=by, library=library)
     for perm in sorted({p for perms in [*changed_roles.values(), *changed_users.values()] for p in perms}):
-        if by is not None and not by.has_perm(f"libraries.{perm}", library) and not by.has_perm(f"libraries.{perm}"):
+        if perm not in grantable:
             raise PermissionDenied(f"you may not grant {perm!r}, which you do not hold")
     for name in changed_roles:
         group = Group.objects.get(name=name)

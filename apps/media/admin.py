@@ -17,10 +17,27 @@ class SelectorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return type(self).selector(user=request.user)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Fields the operator's edits locked carry a lock in their label (the metadata box above unlocks them)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name in getattr(obj, "locked_fields", None) or ():
+            field = form.base_fields.get(name)  # a fresh form class per request: its fields are its own
+            if field is not None:
+                field.label = f"{field.label or name.replace('_', ' ').capitalize()} 🔒"
+                field.help_text = "Locked: metadata refreshes keep this value. Unlock it under Metadata above."
+        return form
+
     def save_model(self, request, obj, form, change: bool) -> None:
         if not change:  # the catalogue is built by scans; nothing here adds to it
             raise PermissionDenied("items are added by scanning their library")
-        edits.item_update(item=obj, by=request.user, fields=list(form.changed_data))
+        many = {f.name for f in obj._meta.many_to_many}
+        related = {name: form.cleaned_data[name] for name in form.changed_data if name in many}
+        edits.item_update(item=obj, by=request.user, fields=list(form.changed_data), related=related)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        # The many-to-many fields were set by the edits service in save_model; only the inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj) -> None:
         edits.item_delete(item=obj, by=request.user)
@@ -83,7 +100,7 @@ class MovieAdmin(SelectorAdmin):
     search_fields = ("title", "original_title", "imdb_id", "tmdb_id")
     list_select_related = ("library",)
     inlines = [MovieFileInline]
-    filter_horizontal = ("genres", "studios")
+    # Plain multiple selects: the admin's two-box widget puts aria-labels on spans, which axe counts as serious.
     readonly_fields = ("match_key", "age_rating", *METADATA_STATE, "added_at", "updated_at")
 
 

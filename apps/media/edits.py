@@ -61,14 +61,16 @@ UNLOCKABLE = {
 
 
 @transaction.atomic
-def item_update(*, item: models.Model, by, fields: list[str]) -> models.Model:
-    """Save an item whose `fields` were changed by `by`; the parental age follows a changed certification, and the
-    changed fields are locked against provider refreshes."""
+def item_update(*, item: models.Model, by, fields: list[str], related: dict[str, list] | None = None) -> models.Model:
+    """Save an item whose `fields` were changed by `by` (`related`: new members of its many-to-many fields); the
+    parental age follows a changed certification, and the changed fields are locked against provider refreshes."""
     fields = list(fields)
     fields_lock(item, fields)
     if age_follow_certification(item):
         fields.append("age_rating")
     item.save()
+    for name, members in (related or {}).items():
+        getattr(item, name).set(members)
     kind = KINDS[type(item)]
     activity_record(
         event="catalogue_changed",
@@ -116,3 +118,35 @@ def item_delete(*, item: models.Model, by) -> None:
         data=data,
     )
     events.emit("catalogue.deleted", kind=kind, id=pk, library_id=library_id, title=title, by_id=by_pk(by))
+
+
+@transaction.atomic
+def fields_unlock(*, item: models.Model, fields: list[str], by) -> list[str]:
+    """Unlock fields so the next metadata refresh may fill them again; the ones that were locked.
+
+    ValueError names a field that is not locked (nothing is changed then)."""
+    locked = type(item).objects.select_for_update().get(pk=item.pk)
+    unknown = [name for name in fields if name not in locked.locked_fields]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not locked")
+    locked.locked_fields = [name for name in locked.locked_fields if name not in fields]
+    locked.save(update_fields=["locked_fields", "updated_at"])
+    item.locked_fields = locked.locked_fields
+    kind = KINDS[type(item)]
+    activity_record(
+        event="catalogue_changed",
+        actor=by,
+        target=locked,
+        message=f"unlocked {', '.join(fields)} of the {kind}",
+        data={"kind": kind, "unlocked": list(fields)},
+    )
+    events.emit(
+        "catalogue.changed",
+        kind=kind,
+        id=item.pk,
+        library_id=_library_id(locked),
+        title=_title(locked),
+        fields=["locked_fields"],
+        by_id=by_pk(by),
+    )
+    return list(fields)

@@ -52,7 +52,8 @@ def _manages(request: HttpRequest, library: Library) -> bool:
 class MetadataItemAdmin:
     """What movies and shows gain here; mixed into media's admin classes below."""
 
-    change_form_template = "admin/metadata/item_change_form.html"
+    # No change_form_template: the page is found as admin/media/<model>/change_form.html, which builds on
+    # admin/metadata/item_change_form.html (the console adds the item's media page there).
     ids_key = ""
 
     def get_list_display(self, request):

@@ -86,8 +86,9 @@ def _live(sessions):
 
 def _check_limits(*, user, method: str) -> None:
     limits = effective_settings(user=user)
-    # Holding the user's row serialises this user's starts, so two at once cannot both take the last stream.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    # Holding the user's row serialises this user's starts, so two at once cannot both take the last stream
+    # (_meta.model, not type(): a browser session's user is a lazy object).
+    user._meta.model.objects.select_for_update().filter(pk=user.pk).first()
     if limits.max_streams and _live(PlaybackSession.objects.filter(user=user)).count() >= limits.max_streams:
         raise PlaybackRefused(
             f"Your role allows {limits.max_streams} stream(s) at once; stop one on another device first."

@@ -153,13 +153,12 @@ def test_the_admin_refuses_a_taken_role_name_in_the_form(client):
     client.force_login(admin)
     data = {"name": "user", "rank": 15, "description": "", "request_quota_days": 7, "max_streams": 0}
     data |= {"max_transcode_height": 0, "max_transcode_bitrate_kbps": 0, "request_quota_movies": 0}
-    data |= {"request_quota_shows": 0, "allowed_library_kinds": "[]", "allowed_genres": "[]"}
-    data |= {"blocked_genres": "[]", "feature_flags": "{}"}
+    data |= {"request_quota_shows": 0, "allowed_genres": "", "blocked_genres": "", "feature_flags": ""}
     response = client.post(f"/admin/accounts/role/{teens.pk}/change/", data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["name"] == ["a role or group with this name exists"]
     bad = client.post(
-        f"/admin/accounts/role/{teens.pk}/change/", {**data, "name": "teens", "allowed_library_kinds": '"music"'}
+        f"/admin/accounts/role/{teens.pk}/change/", {**data, "name": "teens", "allowed_library_kinds": "music"}
     )
     assert bad.status_code == 200 and "allowed_library_kinds" in bad.context["adminform"].form.errors
     ok = client.post(f"/admin/accounts/role/{teens.pk}/change/", {**data, "name": "teenagers", "max_streams": 2})
@@ -228,16 +227,17 @@ def test_the_user_admin_refuses_bad_overrides(client):
         "username": "u",
         "role": member.role_id,
         "is_active": "on",
-        "settings_overrides": '{"max_streams": "lots"}',
+        "inherit_max_streams": "own",
+        "override_max_streams": "lots",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "00:00:00",
     }
     response = client.post(f"/admin/accounts/user/{member.pk}/change/", data)
     assert response.status_code == 200
-    assert "settings_overrides" in response.context["adminform"].form.errors
+    assert "override_max_streams" in response.context["adminform"].form.errors
     member.refresh_from_db()
     assert member.settings_overrides == {}
-    ok = client.post(f"/admin/accounts/user/{member.pk}/change/", {**data, "settings_overrides": '{"max_streams": 2}'})
+    ok = client.post(f"/admin/accounts/user/{member.pk}/change/", {**data, "override_max_streams": "2"})
     assert ok.status_code == 302
     member.refresh_from_db()
     assert member.settings_overrides == {"max_streams": 2}

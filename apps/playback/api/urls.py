@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from apps.playback.api import hls_views, watch_views
+from apps.playback.api.preference_views import PlaybackPreferenceView
 from apps.playback.api.session_views import SessionViewSet
 from apps.playback.api.stream_views import FileStreamView, PlaybackDecisionView
 
@@ -25,5 +26,6 @@ urlpatterns = [
     path("playback/continue-watching/", watch_views.ContinueWatchingView.as_view(), name="playback-continue"),
     path("playback/next-up/", watch_views.NextUpView.as_view(), name="playback-next-up"),
     path("playback/watched/", watch_views.WatchedView.as_view(), name="playback-watched"),
+    path("playback/preferences/", PlaybackPreferenceView.as_view(), name="playback-preferences"),
     *router.urls,
 ]

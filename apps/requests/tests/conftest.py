@@ -7,26 +7,12 @@ from types import SimpleNamespace
 import pytest
 
 from apps.accounts.models import Role
-from apps.core.testing.arr import API_KEY, FakeArr
+from apps.core.testing.arr import API_KEY
 from apps.core.testing.people import user_make
 from apps.core.testing.workers import running_worker
 from apps.requests.models import ArrServer
 
 QUEUES = ["celery", "notifications"]
-
-
-@pytest.fixture
-def radarr():
-    fake = FakeArr("radarr")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def sonarr():
-    fake = FakeArr("sonarr")
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

@@ -10,20 +10,6 @@ from apps.core.testing.arr import API_KEY, FakeArr
 from apps.requests.arr import ArrClient, ArrNotFound, ArrRejected, ArrServerError, ArrUnauthorized, ArrUnreachable
 
 
-@pytest.fixture
-def radarr():
-    fake = FakeArr("radarr")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def sonarr():
-    fake = FakeArr("sonarr")
-    yield fake
-    fake.close()
-
-
 def client(fake: FakeArr, **options) -> ArrClient:
     options.setdefault("backoff", 0.01)
     options.setdefault("allow_private", True)  # the stand-in listens on 127.0.0.1: an admin's opt-in

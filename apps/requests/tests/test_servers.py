@@ -7,19 +7,12 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from apps.accounts.services import users
-from apps.core.testing.arr import API_KEY, FakeArr
+from apps.core.testing.arr import API_KEY
 from apps.requests.models import ArrServer
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/requests/servers/"
 OPT_IN = {"allow_private_network": True}
-
-
-@pytest.fixture
-def radarr():
-    fake = FakeArr("radarr")
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

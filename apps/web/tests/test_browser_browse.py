@@ -4,18 +4,15 @@ its season, a person; each page without accessibility faults, with screenshots a
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from apps.core.testing.accessibility import axe_violations, html_problems
 from apps.core.testing.catalogue import movie_make
-from apps.core.testing.people import PASSWORD
 from apps.playback.models import WatchState
+from apps.web.tests.browsing import SCREENSHOTS, page_checked, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -28,19 +25,6 @@ def shoot(page, name: str, *, phone: bool = False) -> None:
         page.set_viewport_size(PHONE)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
-
-
-def checked(page) -> None:
-    assert axe_violations(page) == []
-    assert html_problems(page.content()) == []
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def posters_loaded(page) -> None:
@@ -61,7 +45,7 @@ def test_home_and_a_library_sorted_filtered_and_paged(page, catalogue, no_rate_l
     expect(page.get_by_role("heading", name="Continue watching")).to_be_visible()
     expect(page.get_by_role("link", name="Resume Paddington")).to_have_attribute("href", re.compile(r"/watch/movie/"))
     posters_loaded(page)
-    checked(page)
+    page_checked(page)
     shoot(page, "web-home", phone=True)
     for n in range(50):
         movie_make(library=catalogue.movies, title=f"Extra {n:02d}", certification="PG", age_rating=10)
@@ -69,7 +53,7 @@ def test_home_and_a_library_sorted_filtered_and_paged(page, catalogue, no_rate_l
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Movies").click()
     expect(page.get_by_role("heading", name="Movies", level=1)).to_be_visible()
     expect(page.get_by_text("55 titles")).to_be_visible()
-    checked(page)
+    page_checked(page)
     page.get_by_label("Genre").select_option("Crime")
     page.get_by_label("Sort by").select_option("year")
     page.get_by_label("Order").select_option("desc")
@@ -85,7 +69,7 @@ def test_home_and_a_library_sorted_filtered_and_paged(page, catalogue, no_rate_l
     expect(page.get_by_role("button", name="Load more")).to_have_count(0)
     page.get_by_role("link", name="Titles starting with T").click()
     expect(page.locator(".card-title")).to_have_text(["Toy Story"])
-    checked(page)
+    page_checked(page)
     page.goto(f"/libraries/{catalogue.movies.pk}/?page=2")
     shoot(page, "web-library-page-2")
 
@@ -118,7 +102,7 @@ def test_search_as_you_type(page, catalogue, no_rate_limit):
     expect(page.locator("#search-results .card-title").first).to_have_text("Paddington")
     assert page.evaluate("window.marker") == "same page"  # swapped by htmx, not a reload
     expect(page).to_have_url(re.compile(r"q=padingtn"))
-    checked(page)
+    page_checked(page)
     shoot(page, "web-search", phone=True)
     box.fill("")
     box.press_sequentially("pacino", delay=40)
@@ -138,16 +122,16 @@ def test_movie_detail_resume_and_mark_watched(page, catalogue, no_rate_limit):
     page.goto(f"/movies/{heat.pk}/")
     expect(page.get_by_role("link", name="Resume from 41:10")).to_have_attribute("href", f"/watch/movie/{heat.pk}/")
     expect(page.get_by_role("img", name="Poster of Heat")).not_to_have_js_property("naturalWidth", 0)
-    checked(page)
+    page_checked(page)
     shoot(page, "web-movie", phone=True)
     page.get_by_role("button", name="Mark watched").click()
     expect(page.get_by_role("status")).to_contain_text("Marked Heat watched.")
     expect(page.get_by_role("button", name="Mark unwatched")).to_be_visible()
-    checked(page)  # the message too
+    page_checked(page)  # with the message
     page.get_by_role("link", name="Al Pacino").click()
     expect(page.get_by_role("heading", name="Al Pacino")).to_be_visible()
     expect(page.locator(".card-title")).to_have_count(2)
-    checked(page)
+    page_checked(page)
     shoot(page, "web-person")
 
 
@@ -155,7 +139,7 @@ def test_show_and_season(page, catalogue, no_rate_limit):
     bluey = catalogue.show("Bluey")
     sign_in(page, "tim")
     page.goto(f"/shows/{bluey.pk}/")
-    checked(page)
+    page_checked(page)
     shoot(page, "web-show", phone=True)
     page.get_by_role("link", name=re.compile("Season 1")).click()
     expect(page.get_by_role("heading", name="Season 1", level=1)).to_be_visible()
@@ -166,5 +150,5 @@ def test_show_and_season(page, catalogue, no_rate_limit):
     expect(page.get_by_role("status")).to_contain_text("Marked Bluey S01E01 watched.")
     expect(page.get_by_role("button", name="Mark S1 E1 unwatched")).to_be_visible()
     posters_loaded(page)
-    checked(page)
+    page_checked(page)
     shoot(page, "web-season", phone=True)
