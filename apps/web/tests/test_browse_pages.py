@@ -231,6 +231,7 @@ def test_show_season_and_person_pages(catalogue):
     person = member.get(f"/people/{pacino.pk}/").content.decode()
     assert titles_on(person) == ["Toy Story", "Heat"] or set(titles_on(person)) == {"Toy Story", "Heat"}
     assert "/api/v1/images/person/" in person
+    assert "Born in New York" in person
 
 
 def test_requests_that_arrived_are_on_home_for_whoever_asked_and_may_see_them(catalogue):
