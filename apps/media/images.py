@@ -6,7 +6,10 @@ this module only names the URLs, so that every payload that shows an image build
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+
+from django.db.models import Q
 
 from apps.media.models import Artwork
 
@@ -45,3 +48,24 @@ def images_payload(artworks: Iterable[Artwork]) -> dict[str, dict]:
         kind: {"url": image_url(a), "width": a.width, "height": a.height, "blurhash": a.blurhash}
         for kind, a in sorted(artwork_best(artworks).items())
     }
+
+
+def images_shown(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+    """The default image (a poster, a still, a profile) of each (owner, id), in one query; absent when none.
+
+    The caller has already decided the owners are visible (they come from a selector's rows).
+    """
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for kind, pk in keys:
+        if kind in DEFAULT_TYPE:
+            by_kind[kind].add(pk)
+    if not by_kind:
+        return {}
+    condition = Q()
+    for kind, ids in by_kind.items():
+        condition |= Q(**{f"{kind}_id__in": sorted(ids), "kind": DEFAULT_TYPE[kind]})
+    owned: dict[tuple[str, int], list[Artwork]] = defaultdict(list)
+    for artwork in Artwork.objects.filter(condition):
+        owned[artwork_owner(artwork)].append(artwork)
+    shown = {key: images_payload(artworks).get(DEFAULT_TYPE[key[0]]) for key, artworks in owned.items()}
+    return {key: image for key, image in shown.items() if image}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.rules import outranks
@@ -60,6 +60,21 @@ def requests_visible_to(*, user) -> QuerySet[MediaRequest]:
         return requests
     mine = MediaRequest.objects.filter(Q(requested_by=user) | Q(subscribers=user)).values("pk")
     return requests.filter(pk__in=mine)
+
+
+def requests_now_available_to(*, user) -> QuerySet[MediaRequest]:
+    """The user's own (made or joined) requests that arrived in a library they see, newest arrival first."""
+    if not (user and user.is_authenticated):
+        return MediaRequest.objects.none()
+    mine = MediaRequest.objects.filter(Q(requested_by=user) | Q(subscribers=user)).values("pk")
+    arrived = Q(movie__in=movies_visible_to(user=user).values("pk")) | Q(
+        show__in=shows_visible_to(user=user).values("pk")
+    )
+    return (
+        MediaRequest.objects.filter(arrived, pk__in=mine, status=MediaRequest.Status.AVAILABLE)
+        .select_related("movie", "show")
+        .order_by(F("available_at").desc(nulls_last=True), "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -49,11 +49,12 @@ class DecadeFilter(filters.Filter):
 
 
 class TitleFilter(filters.FilterSet):
-    """Filters of movies and shows alike: by person, decade, certification and, for managers, metadata state."""
+    """Filters of movies and shows alike: by person, genre, decade, certification and, for managers, metadata state."""
 
     person = visible_choice(
         selectors.people_visible_to, method="filter_person", help_text="Id of a person credited on the title."
     )
+    genre = filters.CharFilter(method="filter_genre", help_text="Genre name (case-insensitive).")
     decade = DecadeFilter(field_name="year", help_text="First year of a decade: 1990 lists titles from 1990 to 1999.")
     certification = filters.CharFilter(
         field_name="certification", lookup_expr="iexact", help_text="Certification, e.g. PG-13 (case-insensitive)."
@@ -68,6 +69,9 @@ class TitleFilter(filters.FilterSet):
         owner = "movie" if queryset.model is Movie else "show"
         return queryset.filter(Exists(Credit.objects.filter(person=value, **{owner: OuterRef("pk")})))
 
+    def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(genres__name__iexact=value).distinct()
+
     def filter_metadata_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The match state is an operator's concern: a viewer's filter finds nothing rather than probing it.
         managed = selectors.libraries_managed_by(user=getattr(self.request, "user", None))
@@ -77,7 +81,6 @@ class TitleFilter(filters.FilterSet):
 class MovieFilter(TitleFilter):
     library = visible_choice(libraries_visible_to)
     collection = visible_choice(selectors.collections_visible_to, help_text="Id of a collection (a movie set).")
-    genre = filters.CharFilter(method="filter_genre", help_text="Genre name (case-insensitive).")
     resolution = filters.ChoiceFilter(
         choices=[(r, r) for r in RESOLUTIONS], method="filter_resolution", help_text="Resolution of a video stream."
     )
@@ -89,9 +92,6 @@ class MovieFilter(TitleFilter):
     class Meta:
         model = Movie
         fields = ["library", "year"]
-
-    def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(genres__name__iexact=value).distinct()
 
     def filter_resolution(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return _with_video_stream(queryset, RESOLUTIONS[value], "movie")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -12,29 +10,9 @@ from rest_framework.response import Response
 from apps.core.api.permissions import SIGNED_IN, ActionPermissions
 from apps.core.api.viewsets import BaseAPIView
 from apps.media.api.search_serializers import SearchQuerySerializer, SearchResultsSerializer
-from apps.media.images import DEFAULT_TYPE, images_payload
-from apps.media.models import Artwork
-from apps.media.search import KINDS, SearchHit, catalogue_search
+from apps.media.images import images_shown
+from apps.media.search import KINDS, catalogue_search
 from apps.media.search.cached import search_cached
-
-
-def _images(hits: list[SearchHit]) -> dict[tuple[str, int], dict]:
-    """The shown image of each hit, in one query."""
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for hit in hits:
-        if hit.kind != "collection":
-            by_kind[hit.kind].append(hit.item.pk)
-    if not by_kind:
-        return {}
-    condition = None
-    for kind, ids in by_kind.items():
-        part = Artwork.objects.filter(**{f"{kind}_id__in": ids, "kind": DEFAULT_TYPE[kind]})
-        condition = part if condition is None else condition | part
-    owned: dict[tuple[str, int], list[Artwork]] = defaultdict(list)
-    for artwork in condition:
-        kind = next(k for k in by_kind if getattr(artwork, f"{k}_id"))
-        owned[(kind, getattr(artwork, f"{kind}_id"))].append(artwork)
-    return {key: images_payload(artworks).get(DEFAULT_TYPE[key[0]]) for key, artworks in owned.items()}
 
 
 @extend_schema(
@@ -59,16 +37,17 @@ class SearchView(BaseAPIView):
                 query=query,
                 kinds=kinds,
                 limit=limit,
-                compute=lambda: _results(request.user, query, kinds, limit),
+                compute=lambda: search_payload(request.user, query, kinds, limit),
             )
         except ValueError as exc:
             raise exceptions.ValidationError({"q": [str(exc)]}) from exc
         return Response({"results": results})
 
 
-def _results(user, query: str, kinds: tuple[str, ...], limit: int) -> list[dict]:
+def search_payload(user, query: str, kinds: tuple[str, ...], limit: int) -> list[dict]:
+    """The search's hits as the API answers them (the web app shows the same); raises ValueError on a bad query."""
     hits = catalogue_search(user=user, query=query, kinds=kinds, limit=limit)
-    images = _images(hits)
+    images = images_shown((hit.kind, hit.item.pk) for hit in hits)
     return [
         {
             "kind": hit.kind,

@@ -156,3 +156,19 @@ def test_lists_cost_the_same_queries_for_1_and_for_50_results(api_client, tmp_pa
         assert large[url][1] > small[url][1], (url, small[url], large[url])
         assert small[url][0] == large[url][0], (url, small[url], large[url])
         assert large[url][0] <= 8, (url, large[url])
+
+
+def test_shows_filter_by_genre_like_movies(api_client, tmp_path, place):
+    root = tmp_path / "shows"
+    for title, genre in (("Bluey", "Animation"), ("The Wire", "Crime")):
+        place(
+            root,
+            f"{title}/tvshow.nfo",
+            content=f"<tvshow><title>{title}</title><genre>{genre}</genre></tvshow>".encode(),
+        )
+        place(root, f"{title}/Season 01/{title} - S01E01.mkv")
+    library = library_services.library_create(name="Shows", kind="shows", paths=[str(root)])
+    scanning.scan_run(scan=scanning.scan_begin(library=library))
+    api_client.force_authenticate(member())
+    assert titles(api_client, "/api/v1/shows/?genre=crime") == ["The Wire"]
+    assert titles(api_client, "/api/v1/shows/?genre=western") == []

@@ -1,4 +1,5 @@
-"""Fixtures of the web app's tests: Radarr/Sonarr stand-ins (the kit's) as the default servers, people."""
+"""Fixtures of the web app's tests: Radarr/Sonarr stand-ins (the kit's) as the default servers, people, and the
+browsing tests' scanned catalogue (catalogue_world.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from apps.accounts.models import Role
 from apps.core.testing.arr import API_KEY, FakeArr
 from apps.core.testing.people import user_make
 from apps.requests.models import ArrServer
+from apps.web.tests.catalogue_world import Catalogue, catalogue_build
 
 
 def arr_server_make(kind: str, fake: FakeArr, **fields) -> ArrServer:
@@ -41,3 +43,8 @@ def people(db):
         other=user_make("other"),
         guest=user_make("guest", role=Role.GUEST),
     )
+
+
+@pytest.fixture
+def catalogue(place, tmp_path) -> Catalogue:
+    return catalogue_build(place, tmp_path)

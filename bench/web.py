@@ -1,0 +1,104 @@
+"""The web app's browsing pages: server time (wall and CPU) and queries per request over a large catalogue.
+
+Run: .venv/bin/python bench/web.py [--items 100000] [--requests 30]
+
+Seeds the catalogue of bench/api.py (bench/apiseed.py: movies with posters, genres and files, a member with a
+parental limit of 16 and 30 movies in progress) in a throwaway PostgreSQL database, then asks each page through
+Django's handler in this process as that member: "cold" right after the cache was emptied (what the first visit
+after a scan or a grant costs), "warm" from the cache (what every other visit costs). Redis is REDIS_URL's
+(default redis://127.0.0.1:6379/14) under a key prefix of this run. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import apiseed
+import benchdb
+
+benchdb.BENCH_DB = f"revenge_bench_web_{os.getpid()}"
+
+
+def pages(seeded: apiseed.Seeded, library_id: int) -> dict[str, str]:
+    base = f"/libraries/{library_id}/"
+    middle = max(seeded.items // 48 // 2, 1)  # a page half-way through the grid
+    return {
+        "home": "/",
+        "library": base,
+        "library mid": f"{base}?page={middle}",
+        "filtered": f"{base}?genre=Crime&decade=1990&sort=year&order=desc",
+        "letter": f"{base}?letter=S&sort=added",
+        "search": "/search/?q=silent+rivr",
+        "movie": f"/movies/{seeded.movie_id}/",
+    }
+
+
+def measure(
+    client, path: str, *, cold: bool, requests: int, slowest: int = 0
+) -> tuple[list[float], list[float], float]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    walls, cpus, queries = [], [], []
+    for _ in range(requests):
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            cpu, wall = time.process_time(), time.perf_counter()
+            response = client.get(path)
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        queries.append(len(ctx.captured_queries))
+    if slowest:
+        for query in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
+            print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+    return walls, cpus, statistics.mean(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=30, help="requests per page and mode (cold: fewer)")
+    parser.add_argument("--slowest", type=int, default=0, help="print this many of the slowest queries per page")
+    args = parser.parse_args()
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    os.environ.setdefault("REVENGE_BENCH_CACHE_PREFIX", f"bench-web-{os.getpid()}")
+    with tempfile.TemporaryDirectory(prefix="revenge-bench-web-") as scratch:
+        os.environ["REVENGE_DATA_DIR"] = str(Path(scratch) / "data")
+        with benchdb.bench_database():
+            from django.db import connection
+            from django.test import Client
+
+            from apps.accounts.models import User
+            from apps.libraries.models import Library
+
+            start = time.perf_counter()
+            seeded = apiseed.seed(scratch=Path(scratch), items=args.items)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print(f"seeded {args.items:,} movies in {time.perf_counter() - start:.0f} s")
+            client = Client()
+            client.force_login(User.objects.get(username="bench-member"))  # sessions are in the database
+            library_id = Library.objects.get(name="Movies").pk
+            print(f"{'page':14} {'mode':5} {'p50 ms':>8} {'max ms':>8} {'CPU ms':>8} {'queries':>8}")
+            for name, path in pages(seeded, library_id).items():
+                for cold in (True, False):
+                    client.get(path)  # the warm run starts from a filled cache
+                    count = max(args.requests // 3, 3) if cold else args.requests
+                    walls, cpus, queries = measure(client, path, cold=cold, requests=count, slowest=args.slowest)
+                    print(
+                        f"{name:14} {'cold' if cold else 'warm':5} {statistics.median(walls):8.1f} "
+                        f"{max(walls):8.1f} {statistics.median(cpus):8.1f} {queries:8.1f}"
+                    )
+
+
+if __name__ == "__main__":
+    main()
