@@ -85,8 +85,7 @@
     if (containers.length) caps.containers = containers.join(",");
     if (video.length) caps.video_codecs = video.join(",");
     if (audio.length) caps.audio_codecs = audio.join(",");
-    caps.max_audio_channels = 2;
-    caps.max_height = Math.max(480, Math.min(4320, Math.round(Math.max(screen.width, screen.height) * (window.devicePixelRatio || 1) * 9 / 16)));
+    caps.max_audio_channels = 2; // browsers downmix anything else themselves, often badly
     return caps;
   }
 
@@ -141,6 +140,7 @@
     state.session = session;
     state.stopped = false;
     root.dataset.method = session.method;
+    root.dataset.session = session.id;
     $("player-method").textContent = { direct: "Direct play", remux: "Direct stream", transcode: "Transcoding" }[session.method] || "";
     $("player-method").title = (session.reasons || []).join("; ");
     controls.hidden = false;
@@ -159,10 +159,15 @@
         buildMenus();
       });
     } else if (window.Hls && window.Hls.isSupported()) {
-      var hls = new window.Hls({ startPosition: position || 0, enableWorker: true, renderTextTracksNatively: true,
+      var hls = new window.Hls({ startPosition: position || 0, startLevel: 0, enableWorker: true, renderTextTracksNatively: true,
         subtitleDisplay: false, backBufferLength: 60 });
       state.hls = hls;
-      hls.on(window.Hls.Events.MANIFEST_PARSED, buildMenus);
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+        // A transcode is written as it is fetched, so its download speed says nothing of the network, and each
+        // switch of variant restarts the encoder: the session's own variant stays until the viewer picks another.
+        if (session.method === "transcode") hls.currentLevel = 0;
+        buildMenus();
+      });
       hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, buildMenus);
       hls.on(window.Hls.Events.LEVEL_SWITCHED, buildMenus);
       hls.on(window.Hls.Events.ERROR, function (event, data) {
@@ -280,7 +285,9 @@
     }
     // Direct play and native HLS: the original, or a conversion the server makes (a new session).
     var current = state.choices.profile || "auto";
-    return [["auto", "Auto"], ["original", "Original"], ["1080p", "1080p"], ["720p", "720p"], ["480p", "480p"]].map(function (p) {
+    var profiles = [["auto", "Auto"], ["original", "Original"], ["1080p", "1080p"], ["720p", "720p"], ["480p", "480p"]];
+    profiles = profiles.filter(function (p) { return !/^\d+p$/.test(p[0]) || !config.height || parseInt(p[0], 10) < config.height; });
+    return profiles.map(function (p) {
       return { label: p[1], checked: current === p[0], pick: function () { if (current !== p[0]) restartWith({ profile: p[0] }); } };
     });
   }
@@ -514,6 +521,8 @@
   });
   video.addEventListener("ended", function () {
     root.dataset.state = "ended";
+    playButton.setAttribute("aria-label", "Play");
+    playButton.querySelector("span").className = "icon-play";
     stop();
     if (config.next) nextCountdown();
   });

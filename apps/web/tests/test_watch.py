@@ -183,3 +183,22 @@ def test_the_back_link_is_only_ever_a_page_of_this_site(shelf, user):
     assert config_of(client.get(f"/watch/movie/{heat.pk}/?back=/libraries/1/"))["back"] == "/libraries/1/"
     for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
         assert config_of(client.get(f"/watch/movie/{heat.pk}/", {"back": hostile}))["back"] == "/"
+
+
+def test_a_signed_in_browser_starts_a_session_with_its_cookie(shelf, user):
+    """The player's own request: session cookie and CSRF token, not an API token."""
+    heat = MediaFile.objects.get(movie__title="Heat")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get(f"/watch/movie/{heat.movie_id}/")
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page.content.decode()).group(1)
+    body = {"file": heat.pk, "containers": "mkv,mp4", "video_codecs": "h264", "audio_codecs": "aac"}
+
+    refused = client.post("/api/v1/playback/sessions/", body, content_type="application/json")
+    answer = client.post("/api/v1/playback/sessions/", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+    assert refused.status_code == 403
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["method"] == "direct" and answer.json()["direct_url"].endswith(
+        f"?session={answer.json()['id']}"
+    )
