@@ -7,7 +7,7 @@
   var config = JSON.parse(configNode.textContent);
   var HEARTBEAT_MS = 10000;
   var NEXT_COUNTDOWN = 10;
-  var FAR_SEEK = 30; // seconds past the buffer: HLS fetches it anyway; said here only for the status line
+  var FAR_SEEK = 20; // seconds past the buffer: about what the server writes ahead before it restarts there
   var $ = function (id) { return document.getElementById(id); };
   var root = $("player"), video = $("player-video"), controls = $("player-controls");
   var seekbar = $("player-seekbar"), playButton = $("player-play"), muteButton = $("player-mute");
@@ -151,39 +151,8 @@
         video.removeEventListener("loadedmetadata", seekOnce);
         if (position) video.currentTime = position;
       });
-    } else if (nativeHls()) {
-      video.src = session.master_url;
-      video.addEventListener("loadedmetadata", function seekOnce() {
-        video.removeEventListener("loadedmetadata", seekOnce);
-        if (position) video.currentTime = position;
-        buildMenus();
-      });
-    } else if (window.Hls && window.Hls.isSupported()) {
-      var hls = new window.Hls({ startPosition: position || 0, startLevel: 0, enableWorker: true, renderTextTracksNatively: true,
-        subtitleDisplay: false, backBufferLength: 60 });
-      state.hls = hls;
-      hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
-        // A transcode is written as it is fetched, so its download speed says nothing of the network, and each
-        // switch of variant restarts the encoder: the session's own variant stays until the viewer picks another.
-        if (session.method === "transcode") hls.currentLevel = 0;
-        buildMenus();
-      });
-      hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, buildMenus);
-      hls.on(window.Hls.Events.LEVEL_SWITCHED, buildMenus);
-      hls.on(window.Hls.Events.ERROR, function (event, data) {
-        if (!data.fatal) return;
-        var gone = data.response && data.response.code === 410;
-        if (gone || state.stopped) return checkStopped();
-        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR && !state.recovered) {
-          state.recovered = true;
-          return hls.recoverMediaError();
-        }
-        checkStopped().then(function (ended) {
-          if (!ended) failed("The stream could not be loaded (" + data.details + ").");
-        });
-      });
-      hls.loadSource(session.master_url);
-      hls.attachMedia(video);
+    } else if (nativeHls() || (window.Hls && window.Hls.isSupported())) {
+      playHls(session.master_url, position);
     } else {
       showMessage("This browser cannot play this title", "It needs HLS, which this browser has neither natively nor through Media Source Extensions.");
       return;
@@ -195,6 +164,46 @@
       if (error && error.name === "NotAllowedError") { busy(false); root.dataset.state = "paused"; showControls(); }
     });
     state.beat = setInterval(heartbeat, HEARTBEAT_MS);
+  }
+
+  // HLS from `position`: Safari's own player, else hls.js. Also how a far seek starts again (see seekTo).
+  function playHls(url, position) {
+    if (state.hls) { state.hls.destroy(); state.hls = null; }
+    if (nativeHls()) {
+      video.src = url;
+      video.addEventListener("loadedmetadata", function seekOnce() {
+        video.removeEventListener("loadedmetadata", seekOnce);
+        if (position) video.currentTime = position;
+        buildMenus();
+      });
+      return;
+    }
+    var session = state.session;
+    var hls = new window.Hls({ startPosition: position || 0, startLevel: 0, enableWorker: true, renderTextTracksNatively: true,
+      subtitleDisplay: false, backBufferLength: 60 });
+    state.hls = hls;
+    hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+      // A transcode is written as it is fetched, so its download speed says nothing of the network, and each
+      // switch of variant restarts the encoder: the session's own variant stays until the viewer picks another.
+      if (session.method === "transcode") hls.currentLevel = 0;
+      buildMenus();
+    });
+    hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, buildMenus);
+    hls.on(window.Hls.Events.LEVEL_SWITCHED, buildMenus);
+    hls.on(window.Hls.Events.ERROR, function (event, data) {
+      if (!data.fatal || hls !== state.hls) return;
+      var gone = data.response && data.response.code === 410;
+      if (gone || state.stopped) return checkStopped();
+      if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR && !state.recovered) {
+        state.recovered = true;
+        return hls.recoverMediaError();
+      }
+      checkStopped().then(function (ended) {
+        if (!ended) failed("The stream could not be loaded (" + data.details + ").");
+      });
+    });
+    hls.loadSource(url);
+    hls.attachMedia(video);
   }
 
   function detach() {
@@ -427,16 +436,27 @@
   function seekTo(seconds) {
     var end = video.duration && isFinite(video.duration) ? video.duration : config.duration || 0;
     seconds = Math.max(0, Math.min(end ? end - 0.5 : seconds, seconds));
-    var ahead = !buffered(seconds);
+    say("Seeking to " + clock(seconds));
+    if (farAhead(seconds)) {
+      // The server restarts its encoder there; a playlist asked from there names that segment's short parts,
+      // so the picture comes back after 2 s of video are encoded instead of a whole segment.
+      var playing = !video.paused;
+      playHls(state.session.master_url + "?from=" + seconds.toFixed(3), seconds);
+      if (playing) video.play().catch(function () {});
+      return;
+    }
     video.currentTime = seconds;
-    if (ahead) say("Seeking to " + clock(seconds));
   }
 
-  function buffered(seconds) {
+  // Past what is buffered by more than the server writes ahead anyway: a transcode starts again there.
+  function farAhead(seconds) {
+    if (!state.session || state.session.method !== "transcode" || !state.session.master_url) return false;
+    var last = 0;
     for (var i = 0; i < video.buffered.length; i++) {
-      if (seconds >= video.buffered.start(i) && seconds <= video.buffered.end(i) + FAR_SEEK) return true;
+      if (seconds >= video.buffered.start(i) && seconds <= video.buffered.end(i)) return false;
+      last = Math.max(last, video.buffered.end(i));
     }
-    return false;
+    return seconds > Math.max(last, video.currentTime) + FAR_SEEK;
   }
 
   function toggleFullscreen() {
