@@ -550,7 +550,7 @@
     if (state.hls || state.stopped || !video.getAttribute("src")) return;
     var error = video.error;
     checkStopped().then(function (ended) {
-      if (!ended) failed("The browser could not play this stream" + (error && error.message ? ": " + error.message : "."));
+      if (!ended) failed("The browser could not read this stream; the file may be damaged." + (error && error.message ? " (" + error.message + ")" : ""));
     });
   });
 
