@@ -265,8 +265,9 @@ def test_a_file_that_cannot_be_played_shows_why(page, tmp_path):
 
 def test_far_seek_in_a_1080p_to_720p_transcode_figures(page, transcoder, tmp_path):
     make_clip(
-        tmp_path / "movies" / "Big (2020)" / "Big (2020).mp4", width=1920, height=1080, seconds=60, fps=24, pattern=7
-    )
+        tmp_path / "movies" / "Big (2020)" / "Big (2020).mp4",
+        width=1920, height=1080, seconds=60, fps=24, pattern=7, video_options={"g": "96"},  # a keyframe every 4 s
+    )  # fmt: skip
     library(tmp_path / "movies")
     user_make("alice", settings_overrides={"max_transcode_height": 720})
     sign_in(page, "alice")
@@ -274,6 +275,8 @@ def test_far_seek_in_a_1080p_to_720p_transcode_figures(page, transcoder, tmp_pat
 
     first = first_frame_after(page, lambda: page.get_by_role("button", name="Play").click())
     assert PlaybackSession.objects.get().method == "transcode"
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     playing_past(page, 1)
     started = time.monotonic()
     seek_bar_to(page, 45)
@@ -286,6 +289,30 @@ def test_far_seek_in_a_1080p_to_720p_transcode_figures(page, transcoder, tmp_pat
     seek = time.monotonic() - started
 
     print(f"\nPlay to first frame, transcode 1080p -> 720p: {first:.2f} s; far seek (to 45 s) to playing: {seek:.2f} s")
+    # The player asked the playlist from there, whose segment at 45 s comes in 2 s parts: 44-46 s is part 1.
+    assert any("index.m3u8?from=45.000" in url for url in asked)
+    assert any(url.endswith("/segment_00009_1.ts") for url in asked)
+    assert PlaybackSession.objects.get().transcode_start_segment == 9
     no_error_shown(page)
     checks(page)
     shoot(page, "web-player-playing")
+
+
+def test_without_hls_js_the_browsers_own_hls_plays_a_transcode(page, transcoder, tmp_path):
+    """Safari's path: the master playlist straight into <video> (Chromium's own HLS stands in for it here)."""
+    if not page.evaluate("document.createElement('video').canPlayType('application/vnd.apple.mpegurl')"):
+        pytest.skip("this Chromium has no HLS of its own")
+    make_clip(
+        tmp_path / "movies" / "Heat (1995)" / "Heat (1995).avi",
+        width=320, height=240, seconds=20, fps=24, video_codec="mpeg4", audio_codec="mp2",
+    )  # fmt: skip
+    library(tmp_path / "movies")
+    user_make("alice")
+    sign_in(page, "alice")
+    page.goto(f"/watch/movie/{Movie.objects.get().pk}/?hls=native")
+    page.get_by_role("button", name="Play").click()
+
+    playing_past(page, 5)
+
+    no_error_shown(page)
+    assert page.evaluate("document.getElementById('player-video').src").endswith("/master.m3u8")
