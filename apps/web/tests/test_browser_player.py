@@ -197,6 +197,8 @@ def test_stopping_at_a_minute_then_reopening_offers_resume(page, tmp_path):
     resume.click()
     playing_past(page, 60)
     assert PlaybackSession.objects.order_by("-started_at").first().start_position >= 59
+    page.keyboard.press("ArrowRight")  # 10 s on
+    playing_past(page, 69)
 
 
 def test_the_next_episode_starts_after_the_last_one_ends(page, tmp_path):
@@ -316,3 +318,28 @@ def test_without_hls_js_the_browsers_own_hls_plays_a_transcode(page, transcoder,
 
     no_error_shown(page)
     assert page.evaluate("document.getElementById('player-video').src").endswith("/master.m3u8")
+
+
+def test_another_audio_track_starts_a_session_with_it_where_the_viewer_was(page, tmp_path):
+    make_clip(
+        tmp_path / "movies" / "Dub (2000)" / "Dub (2000).mp4",
+        width=64, height=48, seconds=60, fps=5, audio_language=["eng", "ger"],
+    )  # fmt: skip
+    library(tmp_path / "movies")
+    user_make("alice")
+    sign_in(page, "alice")
+    page.goto(f"/watch/movie/{Movie.objects.get().pk}/")
+    page.get_by_role("button", name="Play").click()
+    playing_past(page, 1)
+
+    page.get_by_role("button", name="Audio").click()
+    expect(page.get_by_role("menuitemradio", name=re.compile("^English"))).to_have_attribute("aria-checked", "true")
+    page.get_by_role("menuitemradio", name=re.compile("^German")).click()
+
+    _wait(lambda: PlaybackSession.objects.count() == 2, "a session with the German track")
+    first, second = PlaybackSession.objects.order_by("started_at")
+    assert first.state == "stopped" and second.audio_index == 2 and second.start_position >= 1
+    playing_past(page, second.start_position + 0.5)
+    no_error_shown(page)
+    page.get_by_role("button", name="Audio").click()
+    expect(page.get_by_role("menuitemradio", name=re.compile("^German"))).to_have_attribute("aria-checked", "true")

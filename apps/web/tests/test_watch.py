@@ -202,3 +202,19 @@ def test_a_signed_in_browser_starts_a_session_with_its_cookie(shelf, user):
     assert answer.json()["method"] == "direct" and answer.json()["direct_url"].endswith(
         f"?session={answer.json()['id']}"
     )
+
+
+def test_a_bitmap_subtitle_is_offered_burned_in(tmp_path, user):
+    from apps.core.testing.catalogue import library_of
+    from apps.core.testing.subtitles import clip_with_bitmap_subtitles
+
+    folder = tmp_path / "movies" / "Subbed (2000)"
+    folder.mkdir(parents=True)
+    clip_with_bitmap_subtitles(folder / "Subbed (2000).mkv", kind="pgs")
+    (media_file,) = library_of(tmp_path / "movies")
+    libraries.library_grants_set(library=media_file.library, roles={"user": ["view_library"]}, users={}, by=None)
+
+    config = config_of(signed_in(user).get(f"/watch/movie/{media_file.movie_id}/"))
+
+    (track,) = config["subtitles"]
+    assert track["burn"] is True and track["src"] == "" and track["label"].endswith("(burned in)")
