@@ -167,6 +167,10 @@ def test_a_direct_play_title_with_an_srt_sidecar_plays_with_its_subtitle(page, t
     checks(page)
     shoot(page, "web-player-subtitles")
     page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.mouse.move(200, 400)  # the controls show again
+    checks(page)
+    shoot(page, "web-player-phone")
     page.keyboard.press("c")  # the shortcut turns them off again
     page.wait_for_function(
         "Array.from(document.getElementById('player-video').textTracks).every(t => t.mode !== 'showing')"
