@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.devices import device_label
+from apps.accounts.models import User
 from apps.accounts.selectors import effective_settings
 from apps.core import events
 from apps.media.models import MediaFile
@@ -86,9 +87,9 @@ def _live(sessions):
 
 def _check_limits(*, user, method: str) -> None:
     limits = effective_settings(user=user)
-    # Holding the user's row serialises this user's starts, so two at once cannot both take the last stream
-    # (_meta.model, not type(): a browser session's user is a lazy object).
-    user._meta.model.objects.select_for_update().filter(pk=user.pk).first()
+    # Holding the user's row serialises this user's starts, so two at once cannot both take the last stream.
+    # Not type(user): a signed-in browser's user is Django's lazy wrapper, which has no manager.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     if limits.max_streams and _live(PlaybackSession.objects.filter(user=user)).count() >= limits.max_streams:
         raise PlaybackRefused(
             f"Your role allows {limits.max_streams} stream(s) at once; stop one on another device first."

@@ -221,6 +221,7 @@ PLAYBACK_RULES: dict[tuple[str, str], Rule] = {
     ("/api/v1/playback/hls/{id}/master.m3u8", "GET"): Rule(HLS_MASTER, objects="hls"),
     ("/api/v1/playback/hls/{id}/{id}/index.m3u8", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
     ("/api/v1/playback/hls/{id}/{id}/segment_{id}.ts", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
+    ("/api/v1/playback/hls/{id}/{id}/segment_{id}_{id}.ts", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
     ("/api/v1/playback/hls/{id}/subtitles/{id}.m3u8", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
     ("/api/v1/playback/hls/{id}/subtitles/{id}.vtt", "GET"): Rule(HLS_UNKNOWN, objects="hls"),
 }

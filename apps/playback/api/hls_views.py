@@ -7,6 +7,8 @@ no longer see 404.
 
 from __future__ import annotations
 
+import math
+
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,7 +20,7 @@ from apps.core.api.permissions import ActionPermissions, TokenInUrl
 from apps.core.api.viewsets import BaseAPIView
 from apps.media.languages import language_name, language_tag
 from apps.playback import services
-from apps.playback.hls import playlists, serving
+from apps.playback.hls import playlists, serving, transcoding
 from apps.playback.models import PlaybackSession
 from apps.playback.plan.stored import plan_audio_track
 from apps.playback.subtitles.text import SubtitleUnavailable, text_tracks, webvtt
@@ -53,6 +55,20 @@ class HlsView(BaseAPIView):
         return session
 
 
+def _start_from(request, session: PlaybackSession) -> float:
+    """Where the player starts (`?from=` seconds, after a far seek), else where the session started."""
+    raw = request.query_params.get("from")
+    if raw is None:
+        return session.start_position or 0.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0 or len(raw) > 20:
+        raise exceptions.ValidationError({"from": "a position in seconds, 0 or more"})
+    return seconds
+
+
 def _playlist(text: str) -> HttpResponse:
     response = HttpResponse(text, content_type=PLAYLIST_TYPE)
     response["Cache-Control"] = "no-store"
@@ -73,12 +89,14 @@ class MasterPlaylistView(HlsView):
             playlists.Rendition(t.key, t.name, t.language, default=t.key == session.subtitle, forced=t.forced)
             for t in text_tracks(media_file)
         ]
+        start = _start_from(request, session)
         text = playlists.playlist_master(
             variants=serving.variants(session),
             video_codec=session.video_codec,
             audio=rendition,
             audio_codec=session.audio_codec,
             subtitles=subtitles,
+            query=f"?from={start:.3f}" if "from" in request.query_params else "",
         )
         services.session_seen(session=session)
         return _playlist(text)
@@ -92,7 +110,9 @@ class MediaPlaylistView(HlsView):
             raise exceptions.NotFound(f"This stream has no {variant} variant.")
         services.session_seen(session=session)
         if session.method == PlaybackSession.Method.TRANSCODE:
-            return _playlist(playlists.playlist_transcode(session.duration or 0))
+            duration = session.duration or 0
+            split = transcoding.split_segment(transcoding.segment_at(_start_from(request, session)), duration)
+            return _playlist(playlists.playlist_transcode(duration, split=split))
         try:
             text = serving.playlist_remux_wait(session=session)
         except serving.SessionGone as exc:
@@ -104,10 +124,10 @@ class MediaPlaylistView(HlsView):
 
 class SegmentView(HlsView):
     @extend_schema(responses={(200, "video/mp2t"): OpenApiTypes.BINARY})
-    def get(self, request, token: str, variant: str, number: int):
+    def get(self, request, token: str, variant: str, number: int, part: int | None = None):
         session = self.session(token)
         try:
-            path = serving.segment_wait(session=session, variant=variant, number=number)
+            path = serving.segment_wait(session=session, variant=variant, number=number, part=part)
             handle = path.open("rb")
         except serving.SessionGone as exc:
             raise Gone(str(exc)) from exc

@@ -18,6 +18,7 @@ urlpatterns = [
     path(HLS + "subtitles/<slug:key>.vtt", hls_views.SubtitleView.as_view(), name="hls-subtitle"),
     path(HLS + "<slug:variant>/index.m3u8", hls_views.MediaPlaylistView.as_view(), name="hls-media"),
     path(HLS + "<slug:variant>/segment_<int:number>.ts", hls_views.SegmentView.as_view(), name="hls-segment"),
+    path(HLS + "<slug:variant>/segment_<int:number>_<int:part>.ts", hls_views.SegmentView.as_view(), name="hls-part"),
     path("playback/sessions/<uuid:pk>/progress/", watch_views.ProgressView.as_view(), name="playback-progress"),
     path("playback/sessions/<uuid:pk>/pause/", watch_views.PauseView.as_view(), name="playback-pause"),
     path("playback/sessions/<uuid:pk>/resume/", watch_views.ResumeView.as_view(), name="playback-resume"),

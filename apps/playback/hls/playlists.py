@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from apps.playback.hls.transcoding import SEGMENT_SECONDS, segment_durations
+from apps.playback.hls.transcoding import LEAD_SECONDS, PARTS, SEGMENT_SECONDS, segment_durations
 
 # RFC 6381 names players need to pick a variant before fetching it.
 VIDEO_CODEC_TAGS = {"h264": "avc1.640028", "hevc": "hvc1.1.6.L120.90", "mpeg4": "mp4v.20.9"}
@@ -35,9 +35,10 @@ def playlist_master(
     audio: Rendition | None,
     audio_codec: str,
     subtitles: list[Rendition],
+    query: str = "",
 ) -> str:
     """The variants (name, bandwidth, resolution; the session's first), the audio carried in each as a
-    rendition, and WebVTT renditions."""
+    rendition, and WebVTT renditions; `query` goes on to the variants' playlists."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-INDEPENDENT-SEGMENTS"]
     if audio is not None:
         lines.append(
@@ -66,12 +67,13 @@ def playlist_master(
             attributes.append('AUDIO="audio"')
         if subtitles:
             attributes.append('SUBTITLES="subs"')
-        lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), f"{variant.name}/index.m3u8"]
+        lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), f"{variant.name}/index.m3u8{query}"]
     return "\n".join([*lines, ""])
 
 
-def playlist_transcode(duration: float) -> str:
-    """The whole grid up front (a VOD playlist): any segment may be asked for; a far one restarts the transcode."""
+def playlist_transcode(duration: float, *, split: int | None = None) -> str:
+    """The whole grid up front (a VOD playlist): any segment may be asked for; a far one restarts the transcode.
+    Segment `split` is listed as its short parts: the playlist of a player starting (or seeking) there."""
     lines = [
         "#EXTM3U",
         "#EXT-X-VERSION:6",
@@ -81,6 +83,10 @@ def playlist_transcode(duration: float) -> str:
         "#EXT-X-INDEPENDENT-SEGMENTS",
     ]
     for number, seconds in enumerate(segment_durations(duration)):
+        if number == split:
+            for part in range(PARTS):
+                lines += [f"#EXTINF:{LEAD_SECONDS:.6f},", f"segment_{number:05d}_{part}.ts"]
+            continue
         lines += [f"#EXTINF:{seconds:.6f},", f"segment_{number:05d}.ts"]
     lines += ["#EXT-X-ENDLIST", ""]
     return "\n".join(lines)

@@ -11,10 +11,13 @@ from django.utils import timezone
 from apps.media.selectors import files_streamable_to
 from apps.playback.hls.transcoding import (
     ACTIVE,
+    PARTS,
     RESTART_AHEAD_SEGMENTS,
+    part_path,
     playlist_remux,
     segment_durations,
     segment_path,
+    split_segment,
     transcode_alive,
     transcode_restart,
 )
@@ -74,14 +77,17 @@ def variants_of(session: PlaybackSession) -> list[str]:
     return [variant.name for variant in variants(session)]
 
 
-def segment_wait(*, session: PlaybackSession, variant: str, number: int) -> Path:
-    """The segment's file once written; a seek far ahead, a variant change or a dead worker restarts the transcode."""
+def segment_wait(*, session: PlaybackSession, variant: str, number: int, part: int | None = None) -> Path:
+    """The segment's file (or a part of it) once written; a seek far ahead, a variant change or a dead worker
+    restarts the transcode."""
     transcoded = session.method == PlaybackSession.Method.TRANSCODE
     if transcoded and not 0 <= number < len(segment_durations(session.duration or 0)):
         raise SegmentUnavailable(f"segment {number} is past the end of this stream")
+    if part is not None and not (transcoded and 0 <= part < PARTS and split_segment(number, session.duration or 0)):
+        raise SegmentUnavailable(f"segment {number} has no part {part}")
     if variant not in variants_of(session):
         raise SegmentUnavailable(f"this stream has no {variant} variant")
-    path = segment_path(session, variant, number)
+    path = segment_path(session, variant, number) if part is None else part_path(session, variant, number, part)
     deadline = time.monotonic() + SEGMENT_WAIT_SECONDS
     restarted = False
     while True:
@@ -95,7 +101,7 @@ def segment_wait(*, session: PlaybackSession, variant: str, number: int) -> Path
             raise SegmentUnavailable(f"segment {number} is not part of this stream")
         if session.transcode_state == PlaybackSession.TranscodeState.FAILED:
             raise SegmentUnavailable(f"the transcode failed: {session.transcode_error}")
-        if not restarted and _needs_restart(session, variant, number):
+        if not restarted and _needs_restart(session, variant, number, part is not None):
             transcode_restart(session=session, start_segment=number if transcoded else 0, variant=variant)
             restarted = True
         if time.monotonic() > deadline:
@@ -103,7 +109,7 @@ def segment_wait(*, session: PlaybackSession, variant: str, number: int) -> Path
         time.sleep(POLL_SECONDS)
 
 
-def _needs_restart(session: PlaybackSession, variant: str, number: int) -> bool:
+def _needs_restart(session: PlaybackSession, variant: str, number: int, part: bool = False) -> bool:
     if session.transcode_state not in ACTIVE:
         return True  # nothing is writing it: the transcode ended after this segment's start (a seek back)
     if not transcode_alive(session, now=timezone.now()):
@@ -112,6 +118,8 @@ def _needs_restart(session: PlaybackSession, variant: str, number: int) -> bool:
         return False  # a remux runs from the start at many times real time: wait for it
     if variant != session.profile:
         return True
+    if part:
+        return number != session.transcode_start_segment  # only a run started at the segment writes its parts
     written_up_to = session.transcode_start_segment + session.transcode_segments
     return number < session.transcode_start_segment or number > written_up_to + RESTART_AHEAD_SEGMENTS
 

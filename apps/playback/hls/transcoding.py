@@ -35,6 +35,10 @@ SEGMENT_SECONDS = 6
 # Short first segments: a player shows the first picture after 2 s of video are encoded, not 6.
 LEAD_SEGMENTS, LEAD_SECONDS = 3, 2
 GRID = HlsPlan(segment_seconds=SEGMENT_SECONDS, lead_segments=LEAD_SEGMENTS, lead_seconds=LEAD_SECONDS)
+# A transcode (re)started past the lead writes its first segment also as short parts, the lead's length each, so a
+# player whose playlist names the parts (one asked from that moment on) shows a picture after 2 s are encoded.
+PARTS = SEGMENT_SECONDS // LEAD_SECONDS
+assert PARTS * LEAD_SECONDS == SEGMENT_SECONDS, "the parts of a segment must fill it exactly"
 TAIL_SECONDS = 0.5
 MAX_GRID_SECONDS = 7 * 24 * 3600  # a probed duration beyond a week is a broken file's, not a film's
 HEARTBEAT_SECONDS = 1.0
@@ -74,12 +78,22 @@ def segment_at(seconds: float) -> int:
     return LEAD_SEGMENTS + int((seconds - lead_end) // SEGMENT_SECONDS)
 
 
+def split_segment(start_segment: int, duration: float) -> int | None:
+    """The segment a (re)start at `start_segment` also writes as parts: past the lead (already short), never the
+    last one (its length is whatever is left)."""
+    return start_segment if LEAD_SEGMENTS <= start_segment < len(segment_durations(duration)) - 1 else None
+
+
 def variant_dir(session: PlaybackSession, variant: str) -> Path:
     return session_dir(session) / variant
 
 
 def segment_path(session: PlaybackSession, variant: str, number: int) -> Path:
     return variant_dir(session, variant) / f"segment_{number:05d}.ts"
+
+
+def part_path(session: PlaybackSession, variant: str, number: int, part: int) -> Path:
+    return variant_dir(session, variant) / f"segment_{number:05d}_{part}.ts"
 
 
 def transcode_plan(session: PlaybackSession) -> HlsPlan:
@@ -101,6 +115,10 @@ def transcode_plan(session: PlaybackSession) -> HlsPlan:
         encoder=session.encoder or "libx264",
         tone_map=(video.get("transfer") or "pq") if transcode_video and video.get("tone_map") else "",
         burn=_burn(session) if transcode_video and plan["burn"] else None,
+        split_segment=split_segment(session.transcode_start_segment, session.duration or 0)
+        if transcode_video
+        else None,
+        parts=PARTS,
     )
 
 

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "segment_%05d.ts"
+RUN_PATTERN = "run_%05d.ts"  # a split run's files in the muxer's own numbering, renamed onto the grid when finished
 AUDIO_RATE = 48_000
 BT709 = 1  # AVCOL_PRI_BT709, AVCOL_TRC_BT709 and AVCOL_SPC_BT709 share the value
 EPSILON = 0.001  # seconds: a frame this close to a segment's start belongs to it, in a first run and a restart
@@ -53,6 +54,9 @@ class HlsPlan:
     lead_seconds: int = 2
     tone_map: str = ""  # "pq" or "hlg": the source's HDR transfer, mapped to SDR (apps/playback/hls/tonemap.py)
     burn: BurnIn | None = None  # a subtitle track drawn into the picture (apps/playback/subtitles/burnin.py)
+    # A restart's first segment written also as `parts` short files (segment_N_P.ts), each lead_seconds long.
+    split_segment: int | None = None
+    parts: int = 3
 
     def segment_start(self, number: int) -> float:
         """Where segment `number` starts on the grid (the same for a first run and any restart)."""
@@ -87,6 +91,8 @@ def hls_write(
     """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
     out_dir = private_folder(Path(out_dir))  # segments are the film itself: only the server's user reads them
     start_seconds = plan.segment_start(start_segment) if plan.transcode_video else start_segment * plan.segment_seconds
+    split = plan.transcode_video and plan.split_segment is not None and plan.split_segment == start_segment
+    publish = _Publisher(out_dir, start_segment, plan.parts) if split else None
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)
         in_audio = _audio_stream(src, plan.audio_stream)
@@ -95,8 +101,8 @@ def hls_write(
             "hls_list_size": "0",
             "hls_playlist_type": "event",
             "hls_segment_type": "mpegts",
-            "hls_segment_filename": str(out_dir / SEGMENT_PATTERN),
-            "start_number": str(start_segment),
+            "hls_segment_filename": str(out_dir / (RUN_PATTERN if split else SEGMENT_PATTERN)),
+            "start_number": str(0 if split else start_segment),
             "hls_flags": "independent_segments+temp_file",
         }
         with av.open(str(out_dir / PLAYLIST), "w", format="hls", options=options) as out:
@@ -111,7 +117,7 @@ def hls_write(
             clock = {"next": round(start_seconds * AUDIO_RATE)}
             wanted = [s for s in (in_video, in_audio) if s is not None]
             grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
-            keys = _Keyframes(plan, start_segment)
+            keys = _Keyframes(plan, start_segment, split=split)
             if video_out is not None and plan.transcode_video and plan.burn is not None:
                 context = in_video.codec_context
                 keys.burner = Burner.for_track(plan.burn, width=context.width, height=context.height)
@@ -126,11 +132,42 @@ def hls_write(
                     _video_packet(out, packet, video_out, plan, start_seconds, grid, keys)
                 elif packet.stream is in_audio:
                     _audio_packet(out, packet, audio_out, resampler, plan, start_seconds, clock)
+                if publish is not None:
+                    publish()
             _flush(out, video_out, plan.transcode_video)
             if audio_out is not None and plan.transcode_audio:
                 _audio_frames(out, audio_out, resampler.resample(None), clock)
                 out.mux(audio_out.encode(None))
+    if publish is not None:
+        publish()  # the last segment is closed with the output
     return out_dir / PLAYLIST
+
+
+class _Publisher:
+    """Gives a split run's files their names on the grid as the muxer finishes each: its first `parts` files are
+    segment_N_0.ts..., joined also into segment_N.ts (for playlists without the parts); then segment_N+1.ts on."""
+
+    def __init__(self, out_dir: Path, segment: int, parts: int) -> None:
+        self.out_dir, self.segment, self.parts, self.next = out_dir, segment, parts, 0
+
+    def __call__(self) -> None:
+        while (finished := self.out_dir / (RUN_PATTERN % self.next)).exists():
+            if self.next < self.parts:
+                finished.rename(self.out_dir / f"segment_{self.segment:05d}_{self.next}.ts")
+                if self.next == self.parts - 1:
+                    self._join()
+            else:
+                finished.rename(self.out_dir / (SEGMENT_PATTERN % (self.segment + 1 + self.next - self.parts)))
+            self.next += 1
+
+    def _join(self) -> None:
+        # MPEG-TS files of one muxer run follow each other: joined, they are the whole segment.
+        whole = self.out_dir / (SEGMENT_PATTERN % self.segment)
+        partial = whole.with_suffix(".ts.tmp")
+        with partial.open("wb") as joined:
+            for part in range(self.parts):
+                joined.write((self.out_dir / f"segment_{self.segment:05d}_{part}.ts").read_bytes())
+        partial.rename(whole)
 
 
 def _audio_stream(src: av.container.InputContainer, index: int | None) -> av.AudioStream | None:
@@ -215,14 +252,19 @@ def _snap(packet: av.Packet, frame_seconds: Fraction, target: Fraction) -> None:
 class _Keyframes:
     """Says which decoded frames open a segment: the first at or after each segment's start on the grid."""
 
-    def __init__(self, plan: HlsPlan, start_segment: int) -> None:
+    def __init__(self, plan: HlsPlan, start_segment: int, *, split: bool = False) -> None:
         self.plan, self.next = plan, start_segment
+        start = plan.segment_start(start_segment)
+        # A split run's first segment also opens at each of its parts' starts.
+        self.parts = [start + p * plan.lead_seconds for p in range(1, plan.parts)] if split else []
         self.tone_mapper: ToneMapper | None = None
         self.burner: Burner | None = None
 
     def opens_segment(self, seconds: float) -> bool:
+        due = [t for t in self.parts if seconds >= t - EPSILON]
+        self.parts = self.parts[len(due) :]
         if seconds < self.plan.segment_start(self.next) - EPSILON:
-            return False
+            return bool(due)
         while seconds >= self.plan.segment_start(self.next + 1) - EPSILON:
             self.next += 1  # frames missing across a whole segment: one keyframe opens the next that has any
         self.next += 1
