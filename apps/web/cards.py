@@ -3,7 +3,7 @@ already serves (list items, watch rows, search hits), so an image URL is named i
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from apps.media.images import images_payload
 
@@ -13,11 +13,8 @@ PROFILE = (185, 278)
 
 
 def watch_url(kind: str, pk: int) -> str:
-    """The player's URL of a movie or episode (webwatch's `web:watch-<kind>`; the same path before it exists)."""
-    try:
-        return reverse(f"web:watch-{kind}", args=[pk])
-    except NoReverseMatch:
-        return f"/watch/{kind}/{pk}/"
+    """The player's URL of a movie or episode."""
+    return reverse(f"web:watch-{kind}", args=[pk])
 
 
 def title_url(kind: str, pk: int) -> str:
