@@ -63,6 +63,11 @@ def user(pk: int | str) -> str:
     return f"user:{pk}"
 
 
+def api_tokens(pk: int | str) -> str:
+    """The scope of one user's API tokens: any of them saved or deleted (revoked)."""
+    return f"api-tokens:{pk}"
+
+
 def watching(pk: int | str) -> str:
     """The scope of one user's watch progress."""
     return f"watching:{pk}"
