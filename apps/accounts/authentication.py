@@ -42,6 +42,8 @@ def token_found(key_hash: str) -> ApiToken | None:
         if len(_owners) >= REMEMBERED:
             _owners.clear()
         _owners[key_hash] = owner = read.user_id
+    # One round trip for the scopes this request's cached reads ask next (who may see what, fetched images).
+    caching.versions([caching.user(owner), caching.api_tokens(owner), caching.ACCESS, "images"])
     return caching.cached(
         "api-token",
         key_hash,

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import connections, transaction
 
-from apps.core import metrics
+from apps.core import metrics, request_memo
 from apps.core.cache_locks import lock_acquire, lock_release
 
 logger = logging.getLogger(__name__)
@@ -89,13 +89,23 @@ def version(name: str) -> int:
 
 
 def versions(names: Sequence[str]) -> list[int]:
-    """The current versions of the scopes `names`, in one round trip when all exist."""
+    """The current versions of the scopes `names`, in one round trip when all exist.
+
+    Inside a request each version is read once: a request asks for the same few scopes (the user, access, a
+    library) in several cached reads. A bump (from this request's own writes) forgets them all.
+    """
     keys = [f"version:{name}" for name in names]
-    found = cache.get_many(keys) if keys else {}
-    for key in keys:
+    memo = request_memo.remembered()
+    known = {key: memo[key] for key in keys if key in memo} if memo is not None else {}
+    missing = [key for key in keys if key not in known]
+    found = cache.get_many(missing) if missing else {}
+    for key in missing:
         if key not in found:
             cache.add(key, _fresh_version(), timeout=None)
             found[key] = cache.get(key)
+    if memo is not None:
+        memo.update(found)
+    found.update(known)
     return [found[key] for key in keys]
 
 
@@ -131,6 +141,7 @@ def bumps_coalesced() -> Iterator[None]:
 
 
 def _bump_now(name: str) -> None:
+    request_memo.forget()  # this request's remembered versions (and what it read under them)
     key = f"version:{name}"
     try:
         cache.incr(key)
