@@ -21,20 +21,12 @@ POSTGRES = [
 POSTGRES_REVERSE = [f"DROP INDEX IF EXISTS {table}_search_knn" for table, _, _ in targets.TARGETS]
 
 
-def run(schema_editor, statements: list[str]) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("media", "0006_search")]
 
     operations = [
         migrations.RunPython(
-            lambda apps, editor: run(editor, POSTGRES),
-            lambda apps, editor: run(editor, POSTGRES_REVERSE),
+            lambda apps, editor: targets.run(editor, postgres=POSTGRES, sqlite=[]),
+            lambda apps, editor: targets.run(editor, postgres=POSTGRES_REVERSE, sqlite=[]),
         )
     ]
