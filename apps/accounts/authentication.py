@@ -51,6 +51,7 @@ def token_found(key_hash: str) -> ApiToken | None:
         ttl=TOKEN_SECONDS,
         negative_ttl=TOKEN_SECONDS,  # a revoked key: its scope was bumped, so this entry is new and says "none"
         scopes=[caching.user(owner), caching.api_tokens(owner)],
+        local=True,
     )
 
 

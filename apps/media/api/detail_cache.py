@@ -61,6 +61,7 @@ class CachedDetailMixin:
             ttl=DETAIL_SECONDS,
             negative_ttl=NOT_FOUND_SECONDS,
             scopes=detail_scopes(user=user, kind=self.detail_kind, pk=pk),
+            local=True,
         )
         if data is None:
             raise exceptions.NotFound()

@@ -30,6 +30,7 @@ class CachedListMixin:
             lambda: self._page_payload(request, *args, **kwargs),
             ttl=LIST_SECONDS,
             scopes=[*catalogue_scopes(user=user, shared=True), "images"],  # items carry their poster's hash
+            local=True,
         )
         if page["count"] is None:  # not paginated (no page size): the list as it is
             return Response(page["results"])
