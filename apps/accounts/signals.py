@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from apps.accounts.models import IPRule, Role, User
+from apps.accounts.models import ApiToken, IPRule, Role, User
 from apps.accounts.selectors import effective_settings_forget
 from apps.accounts.services import sessions
 from apps.accounts.services.roles import roles_setup
@@ -30,6 +30,13 @@ def role_changed(sender, instance: Role, **kwargs) -> None:
 def user_changed(sender, instance: User, **kwargs) -> None:
     effective_settings_forget(user_ids=[instance.pk])
     caching.bump(caching.user(instance.pk))
+
+
+@receiver(post_save, sender=ApiToken)
+@receiver(post_delete, sender=ApiToken)
+def token_changed(sender, instance: ApiToken, **kwargs) -> None:
+    # The cached token of apps/accounts/authentication.py; again at commit, so no reader caches it in between.
+    caching.bump_with_commit(caching.api_tokens(instance.user_id))
 
 
 @receiver(post_save, sender=IPRule)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import connections, transaction
 
-from apps.core import metrics
+from apps.core import metrics, request_memo
 from apps.core.cache_locks import lock_acquire, lock_release
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,9 @@ entry_bytes = metrics.histogram(
 
 _deferred = threading.local()
 _refresher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cache-refresh")
+LOCAL_BYTES = 32 << 20  # what a process keeps beside the shared cache (`local=True`); past this it starts again
+_local: dict[str, bytes] = {}
+_local_size = [0]
 LOCK_SECONDS = 30.0  # longer than any computation here takes; a dead holder delays others at most this long
 WAIT_STEP = 0.02
 
@@ -61,6 +64,11 @@ def library(pk: int | str) -> str:
 def user(pk: int | str) -> str:
     """The scope of one user's account and settings."""
     return f"user:{pk}"
+
+
+def api_tokens(pk: int | str) -> str:
+    """The scope of one user's API tokens: any of them saved or deleted (revoked)."""
+    return f"api-tokens:{pk}"
 
 
 def watching(pk: int | str) -> str:
@@ -84,13 +92,23 @@ def version(name: str) -> int:
 
 
 def versions(names: Sequence[str]) -> list[int]:
-    """The current versions of the scopes `names`, in one round trip when all exist."""
+    """The current versions of the scopes `names`, in one round trip when all exist.
+
+    Inside a request each version is read once: a request asks for the same few scopes (the user, access, a
+    library) in several cached reads. A bump (from this request's own writes) forgets them all.
+    """
     keys = [f"version:{name}" for name in names]
-    found = cache.get_many(keys) if keys else {}
-    for key in keys:
+    memo = request_memo.remembered()
+    known = {key: memo[key] for key in keys if key in memo} if memo is not None else {}
+    missing = [key for key in keys if key not in known]
+    found = cache.get_many(missing) if missing else {}
+    for key in missing:
         if key not in found:
             cache.add(key, _fresh_version(), timeout=None)
             found[key] = cache.get(key)
+    if memo is not None:
+        memo.update(found)
+    found.update(known)
     return [found[key] for key in keys]
 
 
@@ -126,6 +144,7 @@ def bumps_coalesced() -> Iterator[None]:
 
 
 def _bump_now(name: str) -> None:
+    request_memo.forget()  # this request's remembered versions (and what it read under them)
     key = f"version:{name}"
     try:
         cache.incr(key)
@@ -150,14 +169,23 @@ def cached(
     negative_ttl: int = 30,
     early: float = 0.2,
     background: bool = False,
+    local: bool = False,
 ) -> T | None:
     """`compute()`, computed once per key and scope versions by one process at a time, then served from the cache.
 
     A None answer ("not found") is kept `negative_ttl` seconds. In the last `early` part of `ttl` one reader
     computes the entry again (on a thread of this process if `background`) while the others get the old one.
+    `local`: this process also keeps the entry (pickled, so each reader gets its own copy) and reads the shared
+    cache only for the versions; the key holds them, so a bump reaches the local copies too.
     """
     full_key = key_for(namespace, key, scopes=scopes)
+    entry = _local_get(full_key) if local else None
+    if entry is not None and time.time() < entry[0]:
+        hits_total.labels(namespace=namespace).inc()
+        return entry[1]
     entry = cache.get(full_key)
+    if local and entry is not None:
+        _local_put(full_key, entry)
     if entry is not None:
         fresh_until, value = entry
         hits_total.labels(namespace=namespace).inc()
@@ -166,6 +194,20 @@ def cached(
         return value
     misses_total.labels(namespace=namespace).inc()
     return _compute_once(namespace, full_key, compute, ttl, negative_ttl, early)
+
+
+def _local_get(full_key: str) -> tuple | None:
+    data = _local.get(full_key)
+    return pickle.loads(data) if data is not None else None  # noqa: S301 - our own bytes, never a client's
+
+
+def _local_put(full_key: str, entry: tuple) -> None:
+    data = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+    if _local_size[0] + len(data) > LOCAL_BYTES:
+        _local.clear()
+        _local_size[0] = 0
+    _local[full_key] = data
+    _local_size[0] += len(data)
 
 
 def _store(namespace: str, full_key: str, value: Any, ttl: int, negative_ttl: int, early: float) -> None:

@@ -29,6 +29,11 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
         return value
 
 
+def remembered() -> dict | None:
+    """This request's memo to read and fill directly (None outside a request), for many keys in one go."""
+    return _memo.get()
+
+
 def forget(*args, **kwargs) -> None:
     """Drop everything this request remembered (a signal receiver: any arguments)."""
     memo = _memo.get()

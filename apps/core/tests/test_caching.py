@@ -240,3 +240,24 @@ def test_effective_settings_count_their_hits_and_misses(db):
     effective_settings(user=member)
     assert sample("cache_misses_total", "effective-settings") == misses + 1
     assert sample("cache_hits_total", "effective-settings") == hits + 1
+
+
+def test_a_local_entry_serves_this_process_and_follows_bumps(backend):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    def read():
+        return caching.cached("local-test", "k", compute, ttl=60, scopes=["local-scope"], local=True)
+
+    assert read() == {"n": 1}
+    assert read() == {"n": 1}  # now kept in this process as well
+    first = read()
+    first["n"] = 99  # a reader changing its copy changes nobody else's
+    assert read() == {"n": 1} and len(calls) == 1
+    caching.bump("local-scope")
+    assert read() == {"n": 2}
+    cache.clear()  # the versions go with it, so no local copy under the old ones is ever served again
+    assert read() == {"n": 3}

@@ -14,6 +14,7 @@ from apps.media.api.catalogue_serializers import (
     ShowSerializer,
 )
 from apps.media.api.detail_cache import CachedDetailMixin
+from apps.media.api.list_cache import CachedListMixin
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
@@ -50,7 +51,7 @@ def shows_with_details(*, shows: QuerySet[Show]) -> QuerySet[Show]:
     )
 
 
-class MovieViewSet(CachedDetailMixin, BaseReadOnlyViewSet):
+class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     """Movies of the libraries you may see; the detail lists files with their streams, extras and artwork."""
 
     detail_kind = "movie"
@@ -72,7 +73,7 @@ class MovieViewSet(CachedDetailMixin, BaseReadOnlyViewSet):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
 
-class ShowViewSet(CachedDetailMixin, BaseReadOnlyViewSet):
+class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     """Shows of the libraries you may see, with season and episode counts."""
 
     detail_kind = "show"

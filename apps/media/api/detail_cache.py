@@ -17,13 +17,27 @@ from apps.media.selectors import item_library_id, visibility_class
 
 DETAIL_SECONDS = 600
 NOT_FOUND_SECONDS = 30
+REMEMBERED = 100_000  # item -> library pairs a process keeps (a few MB); past this it starts again
+_libraries: dict[tuple[str, int], int] = {}
+
+
+def _library_of(kind: str, pk: int) -> int | None:
+    # Items never move between libraries: once known, a process keeps the answer (the cache's costs two reads).
+    library_id = _libraries.get((kind, pk))
+    if library_id is None:
+        library_id = item_library_id(kind=kind, pk=pk)
+        if library_id is not None:
+            if len(_libraries) >= REMEMBERED:
+                _libraries.clear()
+            _libraries[(kind, pk)] = library_id
+    return library_id
 
 
 def detail_scopes(*, user, kind: str, pk: int) -> list[str]:
     """The scopes a detail depends on: access, the item and its library's contents; not the user, whose rights
     are in the key's visibility class. A scan of another library leaves the entry alone."""
     scopes = [caching.ACCESS, caching.item(kind, pk)]
-    library_id = item_library_id(kind=kind, pk=pk)
+    library_id = _library_of(kind, pk)
     if library_id is not None:
         scopes.append(caching.library(library_id))
     return scopes
@@ -47,6 +61,7 @@ class CachedDetailMixin:
             ttl=DETAIL_SECONDS,
             negative_ttl=NOT_FOUND_SECONDS,
             scopes=detail_scopes(user=user, kind=self.detail_kind, pk=pk),
+            local=True,
         )
         if data is None:
             raise exceptions.NotFound()

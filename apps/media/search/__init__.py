@@ -1,12 +1,11 @@
 """Typo-tolerant, accent-blind search of titles, people and collections, through the visibility selectors.
 
-PostgreSQL ranks with pg_trgm over folded text (GIN indexes); SQLite finds candidates with FTS5 trigrams and ranks
-them the same way in Python. Either way "matirx" finds The Matrix and "amelie" finds Amélie.
+PostgreSQL ranks with pg_trgm over folded text (nearest first from GiST indexes); SQLite finds candidates with
+FTS5 trigrams and ranks them the same way in Python. Either way "matirx" finds The Matrix and "amelie" finds Amélie.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import connection
@@ -59,14 +58,13 @@ def catalogue_search(*, user, query: str, kinds: tuple[str, ...] = KINDS, limit:
         raise ValueError(f"unknown kind {', '.join(unknown)}; one of {', '.join(KINDS)}")
     hits: list[SearchHit] = []
     on_postgres = connection.vendor == "postgresql"
-    with postgres.similarity_threshold() if on_postgres else nullcontext():
-        for kind in dict.fromkeys(kinds):
-            visible = _SELECTORS[kind](user=user)
-            if on_postgres:
-                rows = postgres.ranked(visible, query=query, fields=_FIELDS[kind], limit=limit)
-            else:
-                rows = sqlite.ranked(visible, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)
-            hits.extend(SearchHit(kind=kind, item=row, score=round(row.score, 4)) for row in rows)
+    for kind in dict.fromkeys(kinds):
+        visible = _SELECTORS[kind](user=user)
+        if on_postgres:
+            rows = postgres.ranked(visible, query=query, fields=_FIELDS[kind], limit=limit)
+        else:
+            rows = sqlite.ranked(visible, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)
+        hits.extend(SearchHit(kind=kind, item=row, score=round(row.score, 4)) for row in rows)
     hits.sort(key=lambda h: (-h.score, -getattr(h.item, "closeness", 0.0), KINDS.index(h.kind), h.item.pk))
     return hits[:limit]
 
@@ -75,8 +73,7 @@ def ids_ranked(queryset: QuerySet, *, kind: str, query: str, limit: int) -> list
     """Ids of the rows of `queryset` (already the visible ones) that resemble `query`, best first, at most `limit`."""
     query = query_checked(query)
     if connection.vendor == "postgresql":
-        with postgres.similarity_threshold():
-            return postgres.ranked_ids(queryset, query=query, fields=_FIELDS[kind], limit=limit)
+        return postgres.ranked_ids(queryset, query=query, fields=_FIELDS[kind], limit=limit)
     return [row.pk for row in sqlite.ranked(queryset, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)]
 
 

@@ -21,4 +21,5 @@ def search_cached(*, user, query: str, kinds: tuple[str, ...], limit: int, compu
         compute,
         ttl=SEARCH_SECONDS,
         scopes=catalogue_scopes(user=user, shared=True),
+        local=True,
     )

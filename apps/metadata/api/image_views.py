@@ -6,6 +6,8 @@ unknown or not yet fetched image answers 404 alike. URLs carrying the image's ha
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
@@ -41,6 +43,8 @@ FOREVER = "public, max-age=31536000, immutable"
 SHORT = "private, max-age=300"  # a URL without the image's hash may show another image after a refresh
 MAX_WIDTH = 100_000
 SHOWN_SECONDS = 60
+KEPT = 20_000  # answers a process keeps (a library grid or two per user); past this it starts again
+_kept: dict[str, tuple[float, tuple[str, int | None]]] = {}
 WIDTH_HELP = f"w is a width in pixels (served at the next of {', '.join(map(str, WIDTHS))}, or the original)."
 
 
@@ -103,6 +107,11 @@ def _shown(*, user, owner: str, pk: int, kind: str) -> tuple[str, int | None]:
     library's contents) and "images" (a fetched image): a grid asks for the same images again.
     """
     key = caching.key_for("image-shown", (user.pk, owner, pk, kind), scopes=[*catalogue_scopes(user=user), "images"])
+    # The key holds every version the answer depends on, so this process may keep it too: a grid's images cost
+    # no read of the shared cache after the first.
+    kept = _kept.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
     shown = cache.get(key)
     if shown is None:
         artwork = _artwork_shown(user=user, owner=owner, pk=pk, kind=kind)
@@ -111,6 +120,9 @@ def _shown(*, user, owner: str, pk: int, kind: str) -> tuple[str, int | None]:
             raise exceptions.NotFound("No such image.")
         shown = (artwork.content_hash, artwork.width)
         cache.set(key, shown, SHOWN_SECONDS)
+    if len(_kept) >= KEPT:
+        _kept.clear()
+    _kept[key] = (time.monotonic() + SHOWN_SECONDS, shown)
     return shown
 
 

@@ -1,0 +1,52 @@
+"""Cached catalogue list pages: one page of results per query string and visibility class.
+
+A list page costs far more in Python (filters, queryset, serializing every item) than any detail, and home rows
+ask for the same few pages all day. A page is kept until what the class may see changes (access, a visible
+library's contents, fetched images); the links to the next and previous pages are built for each request, as
+they name its host.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core import caching
+from apps.media.selectors import catalogue_scopes, visibility_class
+
+LIST_SECONDS = 300
+
+
+class CachedListMixin:
+    """`list` answers from the cache of this page for the caller's visibility class; the links are the request's."""
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        user = request.user
+        params = sorted((name, sorted(values)) for name, values in request.query_params.lists())
+        page = caching.cached(
+            "list-page",
+            (request.path, params, visibility_class(user=user)),
+            lambda: self._page_payload(request, *args, **kwargs),
+            ttl=LIST_SECONDS,
+            scopes=[*catalogue_scopes(user=user, shared=True), "images"],  # items carry their poster's hash
+            local=True,
+        )
+        if page["count"] is None:  # not paginated (no page size): the list as it is
+            return Response(page["results"])
+        pagination = self.paginator
+        pagination.request = request
+        pagination.page = Paginator(range(page["count"]), page["size"]).page(page["number"])
+        return pagination.get_paginated_response(page["results"])
+
+    def _page_payload(self, request: Request, *args, **kwargs) -> dict:
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        if page is None:
+            return {"count": None, "results": list(response.data)}
+        return {
+            "count": page.paginator.count,
+            "size": page.paginator.per_page,
+            "number": page.number,
+            "results": [dict(item) for item in response.data["results"]],
+        }
