@@ -11,7 +11,8 @@ from django.template.response import TemplateResponse
 from apps.accounts import rules
 from apps.accounts.models import SETTING_FIELDS, ApiToken, IPRule, LoginLockout, Role, User
 from apps.accounts.selectors import roles_visible_to, users_visible_to
-from apps.accounts.services import lockout, passwords, roles, sessions, tokens, users
+from apps.accounts.services import ip_rules, lockout, passwords, roles, sessions, tokens, users
+from apps.core.admin_writes import ServiceWrites
 
 
 class PasswordForm(AdminPasswordChangeForm):
@@ -215,16 +216,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(IPRule)
-class IPRuleAdmin(admin.ModelAdmin):
+class IPRuleAdmin(ServiceWrites, admin.ModelAdmin):
     """Locked out by a rule? `manage.py disable_ip_rules` turns them all off."""
 
     list_display = ("network", "kind", "enabled", "description", "created_at")
     list_filter = ("kind", "enabled")
     search_fields = ("network", "description")
 
+    def service_save(self, obj, *, by) -> None:
+        ip_rules.ip_rule_save(rule=obj, by=by)
+
+    def service_delete(self, obj, *, by) -> None:
+        ip_rules.ip_rule_delete(rule=obj, by=by)
+
 
 @admin.register(LoginLockout)
-class LoginLockoutAdmin(admin.ModelAdmin):
+class LoginLockoutAdmin(ServiceWrites, admin.ModelAdmin):
     """Failed-login counters; the unlock action lifts a lock (of an address, say) and forgets its count."""
 
     list_display = ("scope", "key", "failures", "locked_until", "permanent", "last_failure_at")
@@ -244,3 +251,7 @@ class LoginLockoutAdmin(admin.ModelAdmin):
         for row in queryset:
             lockout.lockout_unlock(lockout=row, by=request.user)
         messages.success(request, f"Unlocked {len(queryset)} entries.")
+
+    def service_delete(self, obj, *, by) -> None:
+        # Deleting a counter is unlocking it: the same service, recorded the same way.
+        lockout.lockout_unlock(lockout=obj, by=by)

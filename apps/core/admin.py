@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from apps.core.admin_writes import NotDeletable
 from apps.core.models import TaskRun
 from apps.core.task_runs import RetryRefused, housekeeping_names, retry_refusal, task_area, task_run_retry
 
@@ -51,7 +52,7 @@ class HousekeepingFilter(admin.SimpleListFilter):
 
 
 @admin.register(TaskRun)
-class TaskRunAdmin(admin.ModelAdmin):
+class TaskRunAdmin(NotDeletable, admin.ModelAdmin):
     list_display = ("name", "state", "args_summary", "worker", "queued_at", "started_at", "finished_at", "duration")
     list_filter = ("state", AreaFilter, HousekeepingFilter)
     search_fields = ("name", "task_id", "args_summary", "error")

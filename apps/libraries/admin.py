@@ -91,6 +91,13 @@ class LibraryAdmin(GuardedModelAdmin):
             obj.pk, obj.created_at, obj.updated_at = library.pk, library.created_at, library.updated_at
             obj._state.adding, obj._state.db = False, library._state.db
 
+    def delete_model(self, request: HttpRequest, obj: Library) -> None:
+        services.library_delete(library=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Library]) -> None:
+        for library in queryset:
+            services.library_delete(library=library, by=request.user)
+
     def _superusers_only(self, request: HttpRequest) -> None:
         if not request.user.is_superuser:
             raise PermissionDenied("grants are changed through the API, where the rank rules apply")

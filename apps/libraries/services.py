@@ -107,3 +107,9 @@ def library_update(*, library: Library, paths: Iterable[str] | None = None, by=N
                 if path not in existing:
                     LibraryFolder.objects.create(library=library, path=path)
     return library
+
+
+def library_delete(*, library: Library, by=None) -> None:
+    """Forget a library: its folders, grants and catalogue rows go; the files on disk stay."""
+    with transaction.atomic():
+        library.delete()

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 import apps.media.duplicates.admin  # noqa: F401 - registers the duplicate review admin
+from apps.core.admin_writes import ServiceWrites
 from apps.media import edits, selectors
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Season, Show, Studio, Subtitle
 
@@ -148,5 +149,17 @@ class MediaFileAdmin(SelectorAdmin):
     readonly_fields = [f.name for f in MediaFile._meta.fields]
 
 
-admin.site.register(Genre, search_fields=("name",))
-admin.site.register(Studio, search_fields=("name",))
+class LabelAdmin(ServiceWrites, admin.ModelAdmin):
+    """Genres and studios: renamed, added or removed through the edits service (cached titles follow)."""
+
+    search_fields = ("name",)
+
+    def service_save(self, obj, *, by) -> None:
+        edits.label_save(label=obj, by=by)
+
+    def service_delete(self, obj, *, by) -> None:
+        edits.label_delete(label=obj, by=by)
+
+
+admin.site.register(Genre, LabelAdmin)
+admin.site.register(Studio, LabelAdmin)

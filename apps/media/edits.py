@@ -9,9 +9,10 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from apps.audit.services import activity_record
-from apps.core import events
+from apps.core import caching, events
+from apps.libraries.models import Library
 from apps.media import services as media_services
-from apps.media.models import Episode, MediaFile, Movie, Season, Show
+from apps.media.models import Episode, Genre, MediaFile, Movie, Season, Show, Studio
 from apps.media.ratings import certification_age
 
 KINDS = {Movie: "movie", Show: "show", Season: "season", Episode: "episode", MediaFile: "file"}
@@ -150,3 +151,22 @@ def fields_unlock(*, item: models.Model, fields: list[str], by) -> list[str]:
         by_id=by_pk(by),
     )
     return list(fields)
+
+
+def label_save(*, label: Genre | Studio, by) -> Genre | Studio:
+    """Rename or add a genre or studio; every cached title that names one is stale, so all libraries' are."""
+    label.full_clean()
+    label.save()
+    _labels_changed()
+    return label
+
+
+def label_delete(*, label: Genre | Studio, by) -> None:
+    """Remove a genre or studio from every title that has it."""
+    label.delete()
+    _labels_changed()
+
+
+def _labels_changed() -> None:
+    for library_id in Library.objects.values_list("pk", flat=True):
+        caching.bump_with_commit(caching.library(library_id))

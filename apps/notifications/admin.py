@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 
 from apps.core import dispatch
+from apps.core.admin_writes import NotDeletable, ServiceWrites
 from apps.core.events import CATALOGUE
 from apps.core.outbound import may_allow_private_network
 from apps.notifications import delivery, kinds, selectors, services
@@ -46,7 +47,7 @@ class EventFilter(admin.SimpleListFilter):
 
 
 @admin.register(NotificationAgent)
-class NotificationAgentAdmin(admin.ModelAdmin):
+class NotificationAgentAdmin(ServiceWrites, admin.ModelAdmin):
     form = AgentForm
     list_display = (
         "name",
@@ -102,6 +103,9 @@ class NotificationAgentAdmin(admin.ModelAdmin):
     def target(self, agent: NotificationAgent) -> str:
         return kinds.target_display(agent) if agent.pk else "—"
 
+    def service_delete(self, obj, *, by) -> None:
+        services.agent_delete(agent=obj)
+
     @admin.action(description="Send test message")
     def send_test(self, request, queryset) -> None:
         for agent in queryset:
@@ -144,16 +148,22 @@ class MessageTemplateForm(forms.ModelForm):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(ServiceWrites, admin.ModelAdmin):
     """Wording per event in Django template syntax over the payload; an empty part keeps the default."""
 
     form = MessageTemplateForm
     list_display = ("event", "title", "updated_at")
     search_fields = ("event", "title", "body")
 
+    def service_save(self, obj, *, by) -> None:
+        services.message_template_save(template=obj, by=by)
+
+    def service_delete(self, obj, *, by) -> None:
+        services.message_template_delete(template=obj, by=by)
+
 
 @admin.register(NotificationDelivery)
-class NotificationDeliveryAdmin(admin.ModelAdmin):
+class NotificationDeliveryAdmin(NotDeletable, admin.ModelAdmin):
     list_display = ("created_at", "event_name", "agent", "status", "attempts", "response_code", "short_error")
     list_filter = ("status", EventFilter, "agent", "agent__kind", ("created_at", admin.DateFieldListFilter))
     search_fields = ("event__name", "event__event_id", "agent__name", "last_error")

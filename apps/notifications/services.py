@@ -12,8 +12,8 @@ from apps.audit.services import private_network_opt_in_record
 from apps.core.outbound import may_allow_private_network, opt_in_refusal
 from apps.notifications import matching, senders
 from apps.notifications.kinds import ATTEMPT_TIMEOUT, agent_clean
-from apps.notifications.messages import Message
-from apps.notifications.models import NotificationAgent, NotificationPreference
+from apps.notifications.messages import PARTS, Message, template_problem
+from apps.notifications.models import MessageTemplate, NotificationAgent, NotificationPreference
 from apps.notifications.selectors import notifications_visible_to
 
 UNSET = object()
@@ -199,3 +199,19 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+def message_template_save(*, template: MessageTemplate, by=None) -> MessageTemplate:
+    """Store the operator's wording of an event; a part that does not compile is refused by its name."""
+    problems = {part: template_problem(getattr(template, part) or "") for part in PARTS}
+    problems = {part: f"This template does not compile: {problem}" for part, problem in problems.items() if problem}
+    if problems:
+        raise ValidationError(problems)
+    template.full_clean()
+    template.save()
+    return template
+
+
+def message_template_delete(*, template: MessageTemplate, by=None) -> None:
+    """Forget the operator's wording: the event's default wording applies again."""
+    template.delete()

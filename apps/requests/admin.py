@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from apps.core.admin_writes import ServiceWrites
 from apps.core.outbound import may_allow_private_network
 from apps.requests import selectors, services
 from apps.requests.errors import RequestRefused
@@ -34,7 +35,7 @@ class ArrServerForm(forms.ModelForm):
 
 
 @admin.register(ArrServer)
-class ArrServerAdmin(admin.ModelAdmin):
+class ArrServerAdmin(ServiceWrites, admin.ModelAdmin):
     form = ArrServerForm
     list_display = ("name", "kind", "base_url", "is_default", "is_4k", "enabled", "last_check", "last_checked_at")
     list_filter = ("kind", "enabled")
@@ -64,14 +65,12 @@ class ArrServerAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def save_model(self, request, obj: ArrServer, form, change: bool) -> None:
-        before = ArrServer.objects.filter(pk=obj.pk).values_list("allow_private_network", flat=True).first()
         if change and not form.cleaned_data.get("api_key"):
             obj.api_key = ArrServer.objects.get(pk=obj.pk).api_key
-        super().save_model(request, obj, form, change)
-        if bool(before) != obj.allow_private_network:
-            services.arr_server_opt_in_record(server=obj, by=request.user)
-        if obj.is_default:
-            services.arr_server_make_default(server=obj)
+        services.arr_server_save(server=obj, by=request.user, make_default=obj.is_default)
+
+    def service_delete(self, obj, *, by) -> None:
+        services.arr_server_delete(server=obj, by=by)
 
     @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request, queryset) -> None:
@@ -85,7 +84,7 @@ class DeclineForm(forms.Form):
 
 
 @admin.register(MediaRequest)
-class MediaRequestAdmin(admin.ModelAdmin):
+class MediaRequestAdmin(ServiceWrites, admin.ModelAdmin):
     """The approval queue: pending first, bulk approve and decline through the same services as the API."""
 
     list_display = ("title", "kind", "is_4k", "status", "requested_by", "server", "created_at", "updated_at")
@@ -102,6 +101,12 @@ class MediaRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # requests are made through the API, with their lookup, quota and duplicate rules
+
+    def service_save(self, obj, *, by) -> None:
+        """Every field is read-only here: a request changes by the approve and decline actions, nothing else."""
+
+    def service_delete(self, obj, *, by) -> None:
+        services.request_withdraw(request=obj, by=by)
 
     def _each(self, request, queryset, act, done: str) -> None:
         ok = 0

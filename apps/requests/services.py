@@ -66,6 +66,26 @@ def arr_server_opt_in_record(*, server: ArrServer, by) -> None:
     private_network_opt_in_record(target=server, allowed=server.allow_private_network, by=by)
 
 
+def arr_server_save(*, server: ArrServer, by, make_default: bool = False) -> ArrServer:
+    """Store a Radarr/Sonarr server (the API and the console alike): an opt-in to private networks is recorded,
+    and a new default replaces the previous one of its kind."""
+    was_allowed = bool(ArrServer.objects.filter(pk=server.pk).values_list("allow_private_network", flat=True).first())
+    if make_default:
+        server.is_default = False  # set below, after the previous default let go
+    with transaction.atomic():
+        server.save()
+        if server.allow_private_network != was_allowed:
+            arr_server_opt_in_record(server=server, by=by)
+        if make_default:
+            arr_server_make_default(server=server)
+    return server
+
+
+def arr_server_delete(*, server: ArrServer, by=None) -> None:
+    """Forget a server; requests sent to it keep their history."""
+    server.delete()
+
+
 @transaction.atomic
 def arr_server_make_default(*, server: ArrServer) -> ArrServer:
     """The default of its kind (and 4K flag); the previous default stops being one."""

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from apps.core.admin_writes import NotDeletable
 from apps.libraries import rules
 from apps.libraries.models import Library, LibraryScan, ScanError, WatcherStatus
 from apps.libraries.selectors import libraries_visible_to
@@ -60,7 +61,7 @@ class ScanErrorInline(admin.TabularInline):
 
 
 @admin.register(LibraryScan)
-class LibraryScanAdmin(admin.ModelAdmin):
+class LibraryScanAdmin(NotDeletable, admin.ModelAdmin):
     list_display = (
         "id",
         "library",
@@ -113,7 +114,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(ScanError)
-class ScanErrorAdmin(admin.ModelAdmin):
+class ScanErrorAdmin(NotDeletable, admin.ModelAdmin):
     """Every file scans could not read, across scans, by reason and library."""
 
     list_display = ("created_at", "library", "scan_link", "path", "reason")
@@ -145,7 +146,7 @@ class ScanErrorAdmin(admin.ModelAdmin):
 
 
 @admin.register(WatcherStatus)
-class WatcherStatusAdmin(admin.ModelAdmin):
+class WatcherStatusAdmin(NotDeletable, admin.ModelAdmin):
     """What each running watcher watches, and what went wrong lately (overflows, watch limits, lost roots)."""
 
     list_display = ("name", "state", "watches", "events_seen", "last_event_at", "heartbeat_at", "latest_warning")

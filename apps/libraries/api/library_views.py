@@ -34,6 +34,9 @@ class LibraryViewSet(BaseViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("folders")
 
+    def perform_destroy(self, instance) -> None:
+        services.library_delete(library=instance, by=self.request.user)
+
     @extend_schema(methods=["GET"], responses=LibraryGrantsSerializer)
     @extend_schema(methods=["PUT"], request=LibraryGrantsSerializer, responses=LibraryGrantsSerializer)
     @action(detail=True, methods=["get", "put"])

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from apps.core.admin_writes import ServiceWrites
 from apps.media import selectors
 from apps.media.duplicates import review
 from apps.media.models import DuplicateGroup, DuplicateMember
@@ -45,7 +46,7 @@ def _message(error: ValidationError) -> str:
 
 
 @admin.register(DuplicateGroup)
-class DuplicateGroupAdmin(admin.ModelAdmin):
+class DuplicateGroupAdmin(ServiceWrites, admin.ModelAdmin):
     """Groups of the libraries the operator manages (the selector decides), reviewed one at a time."""
 
     list_display = ("__str__", "kind", "library", "status", "member_count", "distance", "updated_at")
@@ -64,6 +65,9 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a rebuild would bring the group back; dismiss it instead
+
+    def service_save(self, obj, *, by) -> None:
+        """Every field is read-only here: a group changes by its review page and the dismiss action."""
 
     @admin.display(description="files", ordering="member_count")
     def member_count(self, group: DuplicateGroup) -> int:

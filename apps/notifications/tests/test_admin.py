@@ -1,11 +1,13 @@
 """The operator UI: clear errors for broken agents, write-only secrets, "Send test", notices, retries."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from apps.audit.models import Activity
 from apps.core.testing.receivers import SECRET
-from apps.notifications.models import NotificationAgent, NotificationDelivery
+from apps.notifications.models import MessageTemplate, NotificationAgent, NotificationDelivery
+from apps.notifications.services import message_template_save
 from apps.notifications.tests.helpers import dispatched, make_agent
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,10 @@ def test_staff_who_are_not_admins_see_the_opt_in_but_cannot_set_it(people, webho
     assert kept.status_code == 302
     agent.refresh_from_db()
     assert agent.name == "renamed" and agent.allow_private_network and agent.url == webhook.url
+
+
+def test_a_message_template_saved_outside_the_form_is_checked_by_the_service_too(db):
+    with pytest.raises(ValidationError) as refused:
+        message_template_save(template=MessageTemplate(event="movie.added", title="{% if %}"), by=None)
+    assert "title" in refused.value.message_dict
+    assert not MessageTemplate.objects.exists()

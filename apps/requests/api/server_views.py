@@ -9,6 +9,7 @@ from apps.core.api.viewsets import BaseViewSet
 from apps.requests import selectors, services
 from apps.requests.api.server_serializers import ArrServerSerializer, ConnectionTestSerializer, ServerOptionsSerializer
 from apps.requests.arr import ArrError
+from apps.requests.models import ArrServer
 
 
 class ArrServerViewSet(BaseViewSet):
@@ -38,13 +39,15 @@ class ArrServerViewSet(BaseViewSet):
         self._save(serializer)
 
     def _save(self, serializer) -> None:
-        make_default = serializer.validated_data.pop("is_default", None)
-        was_allowed = serializer.instance.allow_private_network if serializer.instance else False
-        server = serializer.save(**({"is_default": False} if make_default else {}))
-        if server.allow_private_network != was_allowed:
-            services.arr_server_opt_in_record(server=server, by=self.request.user)
-        if make_default:
-            services.arr_server_make_default(server=server)
+        fields = dict(serializer.validated_data)
+        make_default = bool(fields.pop("is_default", False))
+        server = serializer.instance or ArrServer()
+        for name, value in fields.items():
+            setattr(server, name, value)
+        serializer.instance = services.arr_server_save(server=server, by=self.request.user, make_default=make_default)
+
+    def perform_destroy(self, instance) -> None:
+        services.arr_server_delete(server=instance, by=self.request.user)
 
     @extend_schema(request=None, responses={200: ConnectionTestSerializer})
     @action(detail=True, methods=["post"])

@@ -2,16 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from apps.accounts.models import IPRule
+from apps.accounts.services.ip_rules import ip_rules_disable
 
 
 class Command(BaseCommand):
     help = "Disable every IP rule."
 
     def handle(self, *args, **options) -> None:
-        count = 0
-        for rule in IPRule.objects.filter(enabled=True):
-            rule.enabled = False
-            rule.save(update_fields=["enabled"])  # save() so the cached rules are forgotten
-            count += 1
-        self.stdout.write(f"{count} IP rule(s) disabled.")
+        self.stdout.write(f"{ip_rules_disable()} IP rule(s) disabled.")
