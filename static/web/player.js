@@ -15,6 +15,18 @@
   var state = { session: null, hls: null, offset: 0, beat: null, stopped: false, choices: {}, hideTimer: null,
     countdown: null, seeking: false, lastPaused: null };
 
+  // The viewer's defaults (Me → Languages and subtitles), applied by the server to this file's tracks: an audio
+  // track or a burned-in subtitle is asked of the session; a text subtitle is switched on once the picture shows.
+  (function preferred(choices) {
+    if (choices.audio_stream !== undefined) state.choices.audio_stream = choices.audio_stream;
+    if (choices.subtitle && choices.burn_subtitles) {
+      state.choices.subtitle = choices.subtitle;
+      state.choices.burn_subtitles = true;
+    } else if (choices.subtitle) {
+      state.pendingSubtitle = function () { showTextSubtitle(choices.subtitle); };
+    }
+  })(config.choices || {});
+
   function csrfToken() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
     catch (e) { return ""; }
@@ -338,6 +350,23 @@
     });
     items.unshift({ label: "Off", checked: !anyOn && !burned, pick: function () { leaveBurn(subtitlesOff); } });
     return items;
+  }
+
+  // A text subtitle by its key: the <track> of direct play, or the HLS rendition of the same name (or language).
+  function showTextSubtitle(key) {
+    var wanted = config.subtitles.filter(function (t) { return t.key === key; })[0];
+    if (!wanted) return;
+    var hls = state.hls;
+    if (hls && hls.subtitleTracks && hls.subtitleTracks.length) {
+      var index = -1;
+      hls.subtitleTracks.forEach(function (t, i) { if (index < 0 && t.name === wanted.label) index = i; });
+      hls.subtitleTracks.forEach(function (t, i) { if (index < 0 && wanted.language && t.lang === wanted.language) index = i; });
+      if (index >= 0) { hls.subtitleTrack = index; hls.subtitleDisplay = true; }
+      return;
+    }
+    Array.prototype.forEach.call(video.querySelectorAll("track"), function (node) {
+      if (node.track) node.track.mode = node.dataset.key === key ? "showing" : "disabled";
+    });
   }
 
   function subtitlesOff() {

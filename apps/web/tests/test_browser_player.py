@@ -19,6 +19,7 @@ from apps.libraries import services as libraries
 from apps.media.models import Episode, Movie
 from apps.playback import services
 from apps.playback.models import PlaybackSession
+from apps.playback.preferences import playback_preference_update
 from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -175,6 +176,24 @@ def test_a_direct_play_title_with_an_srt_sidecar_plays_with_its_subtitle(page, t
     page.wait_for_function(
         "Array.from(document.getElementById('player-video').textTracks).every(t => t.mode !== 'showing')"
     )
+
+
+def test_the_viewers_subtitle_default_is_on_from_the_start(page, tmp_path):
+    folder = tmp_path / "movies" / "Alien (1979)"
+    make_clip(folder / "Alien (1979).mp4", width=320, height=240, seconds=30, fps=10)
+    (folder / "Alien (1979).en.srt").write_text(SRT)
+    library(tmp_path / "movies")
+    playback_preference_update(user=user_make("alice"), subtitle_language="English", subtitles="always")
+    sign_in(page, "alice")
+    page.goto(f"/watch/movie/{Movie.objects.get().pk}/")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "Array.from(document.getElementById('player-video').textTracks).some(t => t.mode === 'showing'"
+        " && t.activeCues && t.activeCues.length && t.activeCues[0].text === 'Hello from the sidecar')"
+    )
+    page.get_by_role("button", name="Subtitles").click()
+    expect(page.get_by_role("menuitemradio", name="English")).to_have_attribute("aria-checked", "true")
+    no_error_shown(page)
 
 
 def test_stopping_at_a_minute_then_reopening_offers_resume(page, tmp_path):

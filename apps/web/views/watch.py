@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from apps.media.languages import language_name
 from apps.media.models import Episode, MediaFile, MediaStream
 from apps.media.selectors import episodes_visible_to, files_streamable_to, movies_visible_to
+from apps.playback.preference_selectors import tracks_preferred
 from apps.playback.subtitles.text import SubtitleUnavailable, burnable_tracks, text_tracks, webvtt
 from apps.playback.watch_selectors import watch_states_in_progress
 
@@ -77,6 +78,7 @@ def _episode_after(*, user, episode: Episode) -> Episode | None:
 
 def _player(request, *, media_file: MediaFile, title: str, heading: str, resume, next_episode) -> HttpResponse:
     position = resume.values_list("position", flat=True).first()
+    audio, subtitles = _audio_tracks(media_file), _subtitle_tracks(media_file)
     config = {
         "file": media_file.pk,
         "title": heading,
@@ -85,8 +87,10 @@ def _player(request, *, media_file: MediaFile, title: str, heading: str, resume,
         "resume": position,
         "back": request.GET.get("back") if _local(request.GET.get("back")) else reverse("web:home"),
         "next": _next_config(next_episode),
-        "audio": _audio_tracks(media_file),
-        "subtitles": _subtitle_tracks(media_file),
+        "audio": audio,
+        "subtitles": subtitles,
+        # The viewer's audio and subtitle defaults (Me → Languages and subtitles) applied to this file's tracks.
+        "choices": tracks_preferred(user=request.user, audio=audio, subtitles=subtitles),
         "api": {
             "decision": reverse("playback-decision"),
             "sessions": reverse("playback-session-list"),
@@ -116,7 +120,8 @@ def _audio_tracks(media_file: MediaFile) -> list[dict]:
         parts = [stream.title or language or f"Track {len(tracks) + 1}", (stream.codec or "").upper()]
         if stream.channels:
             parts.append({1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}.get(stream.channels, f"{stream.channels} ch"))
-        tracks.append({"index": stream.index, "label": " · ".join(p for p in parts if p)})
+        label = " · ".join(p for p in parts if p)
+        tracks.append({"index": stream.index, "label": label, "language": stream.language, "default": stream.default})
     return tracks
 
 
@@ -136,19 +141,20 @@ def _subtitle_tracks(media_file: MediaFile) -> list[dict]:
     texts = {track.key for track in text}
     for key, burn in burnable_tracks(media_file).items():
         if key not in texts and burn.bitmap:
-            label = _bitmap_label(media_file, key)
-            tracks.append({"key": key, "label": f"{label} (burned in)", "language": "", "burn": True, "src": ""})
+            label, language = _bitmap_label(media_file, key)
+            tracks.append({"key": key, "label": f"{label} (burned in)", "language": language, "burn": True, "src": ""})
     return tracks
 
 
-def _bitmap_label(media_file: MediaFile, key: str) -> str:
+def _bitmap_label(media_file: MediaFile, key: str) -> tuple[str, str]:
+    """A bitmap subtitle's name in the menu, and its language code."""
     if key.startswith("e"):
-        stream = next((s for s in media_file.streams.all() if f"e{s.index}" == key), None)
-        language = stream and (stream.title or language_name(stream.language) or stream.language)
+        track = next((s for s in media_file.streams.all() if f"e{s.index}" == key), None)
     else:
-        sub = next((s for s in media_file.subtitles.all() if f"s{s.pk}" == key), None)
-        language = sub and (sub.title or language_name(sub.language) or sub.language)
-    return language or "Subtitle"
+        track = next((s for s in media_file.subtitles.all() if f"s{s.pk}" == key), None)
+    if track is None:
+        return "Subtitle", ""
+    return track.title or language_name(track.language) or track.language or "Subtitle", track.language
 
 
 @login_required
