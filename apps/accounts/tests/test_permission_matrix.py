@@ -117,6 +117,13 @@ NOTIFICATION_RULES: dict[tuple[str, str], Rule] = {
         {"list": ALL_OK}, body=lambda w, who, c: {"events": ["media"], "muted": [], "in_app": True, "digest": "daily"}
     ),
     ("/api/v1/notifications/preferences/", "PATCH"): Rule({"list": ALL_OK}, body=lambda w, who, c: {"digest": "off"}),
+    # Playback defaults: everyone signed in, each their own.
+    ("/api/v1/playback/preferences/", "GET"): Rule({"list": ALL_OK}),
+    ("/api/v1/playback/preferences/", "PUT"): Rule(
+        {"list": ALL_OK},
+        body=lambda w, who, c: {"audio_language": "eng", "subtitle_language": "", "subtitles": "off"},
+    ),
+    ("/api/v1/playback/preferences/", "PATCH"): Rule({"list": ALL_OK}, body=lambda w, who, c: {"subtitles": "always"}),
     ("/api/v1/notifications/agents/", "GET"): Rule({"list": MANAGERS_ONLY}),
     ("/api/v1/notifications/agents/", "POST"): Rule(
         {"list": with_status(MANAGERS_ONLY, 201)}, body=lambda w, who, c: AGENT
