@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,10 +38,21 @@ def running_worker(*queues: str, concurrency: int = 2) -> Iterator[object]:
             shutdown_timeout=30,
             queues=list(queues),
         ) as worker:
+            remote_control_ready(worker)
             yield worker
     finally:
         app.amqp.queues._consume_from = selected
     queues_purge(*queues)
+
+
+def remote_control_ready(worker, *, seconds: float = 30.0) -> None:
+    """Wait until the worker answers a ping: "ready" comes before its remote-control mailbox is subscribed on Redis,
+    and a broadcast sent in between (inspect, worker_memory, revoke) is lost for good."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[worker.hostname], timeout=0.5):
+            return
+    raise AssertionError(f"{worker.hostname} never answered a ping")
 
 
 @contextmanager
