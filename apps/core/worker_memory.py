@@ -65,10 +65,13 @@ def memory_report(*, top: int) -> dict:
     """This process's memory: RSS (now and peak), gc figures, the commonest object types, tracemalloc's top."""
     top = max(1, min(int(top), TOP_MOST))
     kinds = collections.Counter(type(thing).__qualname__ for thing in gc.get_objects())
+    now = rss_bytes()
+    # Linux counts ru_maxrss in KiB and updates its high-water mark lazily: it can trail the RSS read just now.
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, now or 0)
     return {
         "pid": os.getpid(),
-        "rss_bytes": rss_bytes(),
-        "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # Linux counts KiB
+        "rss_bytes": now,
+        "max_rss_bytes": peak,
         "gc_counts": list(gc.get_count()),
         "gc_objects": kinds.total(),
         "gc_garbage": len(gc.garbage),
