@@ -168,7 +168,8 @@ LOGIN_URL = "web:login"  # the web app signs viewers in; the console keeps its o
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out usernames and addresses before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the session's user read from the cache under the user's scope.
+    "apps.accounts.backends.CachedModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No guardian "AnonymousUser" row: anonymous visitors see nothing, so they need no grants.
@@ -245,7 +246,8 @@ else:
         }
     }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The table stays the record (devices, sign out everywhere); each request reads the session from the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -18,6 +18,7 @@ logger = logging.getLogger("revenge.security")
 blocked_total = metrics.counter("ip_rule_blocked_total", "Requests refused by an IP rule.", ["kind"])
 REFUSED_MESSAGE = "Access from your network is not allowed."
 BLOCK_ENTRY_INTERVAL = 60  # seconds: one activity entry per address and rule kind, so a flood is not a DB flood
+_parsed: dict[str, dict[str, list]] = {}
 
 
 def ip_rules_active() -> dict[str, list]:
@@ -27,6 +28,10 @@ def ip_rules_active() -> dict[str, list]:
 
 def _rules_read() -> dict[str, list]:
     key = f"ip-rules:{caching.version('ip-rules')}"
+    # The key holds the version, so this process may keep the parsed networks: a rule saved bumps it.
+    parsed = _parsed.get(key)
+    if parsed is not None:
+        return parsed
     rules = cache.get(key)
     if rules is None:
         rules = {kind: [] for kind in IPRule.Kind.values}
@@ -38,7 +43,10 @@ def _rules_read() -> dict[str, list]:
             logger.warning("IP rules could not be read; none applied to this request")
             return {kind: [] for kind in IPRule.Kind.values}
         cache.set(key, rules, 3600)
-    return {kind: [ipaddress.ip_network(n, strict=False) for n in networks] for kind, networks in rules.items()}
+    parsed = {kind: [ipaddress.ip_network(n, strict=False) for n in networks] for kind, networks in rules.items()}
+    _parsed.clear()  # only the newest version is ever asked for again
+    _parsed[key] = parsed
+    return parsed
 
 
 def refusal(request: HttpRequest, *, user=None) -> str | None:

@@ -27,9 +27,12 @@ def role_changed(sender, instance: Role, **kwargs) -> None:
 
 
 @receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
 def user_changed(sender, instance: User, **kwargs) -> None:
     effective_settings_forget(user_ids=[instance.pk])
-    caching.bump(caching.user(instance.pk))
+    # Again at commit: the signed-in user is cached under this scope (apps/accounts/backends.py), and a reader
+    # between the save and the commit would keep the row as it was, active or with its old password.
+    caching.bump_with_commit(caching.user(instance.pk))
 
 
 @receiver(post_save, sender=ApiToken)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,15 @@ from django.utils import timezone
 from apps.accounts.devices import device_label, user_agent_clean
 from apps.accounts.models import ApiToken, LoginSession, User
 from apps.accounts.session_selectors import may_manage_devices
-from apps.core import events
+from apps.core import caching, events
 from apps.core.client_ip import client_ip, ip_or_none
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
 
 LAST_SEEN_SECONDS = 60  # last_seen_at is written at most this often per session
+TOUCHED_KEPT = 10_000  # sessions whose touch this process remembers; past this it starts again
+_touched: dict[str, float] = {}  # session key -> until when this process skips touching it
 DB_ENGINE = "django.contrib.sessions.backends.db"
 
 
@@ -109,7 +112,16 @@ def session_touch(*, request: HttpRequest) -> None:
     """Record when and from where a signed-in session was last used, at most once a minute."""
     session = getattr(request, "session", None)
     key = session.session_key if session is not None else None
-    if not key or not cache.add(_seen_gate(key), 1, LAST_SEEN_SECONDS):
+    if not key:
+        return
+    # This process's own gate first: most requests of a session come within the minute, and skip the cache's.
+    now_monotonic = time.monotonic()
+    if _touched.get(key, 0.0) > now_monotonic:
+        return
+    if len(_touched) >= TOUCHED_KEPT:
+        _touched.clear()
+    _touched[key] = now_monotonic + LAST_SEEN_SECONDS
+    if not cache.add(_seen_gate(key), 1, LAST_SEEN_SECONDS):
         return
     user = getattr(request, "user", None)  # evaluated here: checks the auth hash, so a dead session is anonymous
     if user is None or not user.is_authenticated or not session.session_key:
@@ -184,6 +196,7 @@ def user_logout_everywhere(*, user: User, by: User | None) -> dict[str, int]:
     sessions, tokens = credentials_end(user=user)
     # Sessions nobody recorded (signed in before LoginSession existed) fail their auth hash from now on.
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    caching.bump_with_commit(caching.user(user.pk))  # the signed-in user is cached (apps/accounts/backends.py)
     user.refresh_from_db(fields=["session_epoch"])
     events.emit(
         "auth.logout_all",
@@ -212,8 +225,8 @@ def request_logout(*, request: Request | HttpRequest) -> None:
 
 def sessions_prune() -> int:
     """Delete expired sessions and the device rows of sessions that are gone; returns device rows deleted."""
-    if settings.SESSION_ENGINE == DB_ENGINE:
-        Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    # The engine's own: the table for db and cached_db (whose cached copies expire with them), nothing for cache.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     gone = ~Exists(Session.objects.filter(session_key=OuterRef("session_key")))
     count, _ = LoginSession.objects.filter(gone).delete()
     return count
