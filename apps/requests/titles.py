@@ -188,6 +188,13 @@ def tmdb_titles(*, kind: str, q: str) -> list[dict]:
         return _tmdb_movies(q) if kind == MediaRequest.Kind.MOVIE else _tmdb_shows(q)
 
 
+def tmdb_title(*, kind: str, external_id: int) -> dict | None:
+    """The title under the id a request is keyed by (a film's tmdb id, a show's tvdb id); None when TMDb has none."""
+    movie = kind == MediaRequest.Kind.MOVIE
+    found = tmdb_titles(kind=kind, q=f"{'tmdb' if movie else 'tvdb'}:{external_id}")
+    return next((t for t in found if t["tmdb_id" if movie else "tvdb_id"] == external_id), None)
+
+
 # --- Radarr / Sonarr ----------------------------------------------------------------------------------------
 
 
@@ -212,3 +219,10 @@ def arr_titles(*, server: ArrServer, kind: str, q: str) -> list[dict]:
         if isinstance(item, dict) and _id(item.get(id_key))
     ]
     return _unique(titles, "tmdb_id" if kind == MediaRequest.Kind.MOVIE else "tvdb_id")
+
+
+def arr_title(*, server: ArrServer, kind: str, external_id: int) -> dict | None:
+    """The title as the server's lookup knows it under a request's id; None when it knows none."""
+    movie = kind == MediaRequest.Kind.MOVIE
+    found = arr_titles(server=server, kind=kind, q=f"{'tmdb' if movie else 'tvdb'}:{external_id}")
+    return next((t for t in found if t["tmdb_id" if movie else "tvdb_id"] == external_id), None)

@@ -253,3 +253,35 @@ def test_a_show_requested_from_a_tmdb_result_is_added_to_sonarr_by_tvdb_id(catal
     assert [s["seasonNumber"] for s in added["seasons"] if s["monitored"]] == [2]
     request = MediaRequest.objects.get()
     assert (request.tvdb_id, request.seasons, request.server.kind) == (371980, [2], ArrServer.Kind.SONARR)
+
+
+def test_a_request_takes_its_title_from_tmdb_even_while_radarr_is_down(catalogue, servers, people, api, radarr):
+    ArrServer.objects.filter(pk=servers.radarr.pk).update(base_url="http://127.0.0.1:9")  # nothing listens there
+    made = api(people.member).post(URL, {"kind": "movie", "tmdb_id": 949}, format="json")
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["title"], body["year"], body["poster"]) == ("Heat", 1995, f"{catalogue.image_url}/w185/heat.jpg")
+    unknown = api(people.member).post(URL, {"kind": "movie", "tmdb_id": 424242}, format="json")
+    assert unknown.status_code == 400 and "known to TMDb" in unknown.json()["errors"]["tmdb_id"][0]
+    assert MediaRequest.objects.count() == 1, "Radarr being down stopped nothing"
+
+
+def test_a_shows_seasons_are_checked_against_the_ones_tmdb_offered(tmdb, servers, people, api, sonarr):
+    tmdb.show_add(95396, "Severance", tvdb_id=371980, seasons={1: 9, 2: 10, 3: 8})  # Sonarr's lookup: 0, 1, 2
+    (show,) = api(people.member).get(SEARCH, {"kind": "show", "q": "severance"}).json()
+    assert show["seasons"] == [1, 2, 3]
+    made = api(people.member).post(URL, {"kind": "show", "tvdb_id": 371980, "seasons": [3]}, format="json")
+    assert made.status_code == 201, made.content
+    assert (made.json()["seasons"], MediaRequest.objects.get().tmdb_id) == ([3], 95396)
+    MediaRequest.objects.update(status="declined")
+    refused = api(people.member).post(URL, {"kind": "show", "tvdb_id": 371980, "seasons": [0]}, format="json")
+    assert refused.status_code == 400 and "Severance has no season 0" in refused.json()["errors"]["seasons"][0]
+    assert sonarr.received == []
+
+
+def test_with_tmdb_down_a_request_is_checked_with_radarr_as_before(catalogue, servers, people, api, radarr):
+    catalogue.down = "503"
+    made = api(people.member).post(URL, {"kind": "movie", "tmdb_id": 949}, format="json")
+    assert made.status_code == 201, made.content
+    assert (made.json()["title"], made.json()["poster"]) == ("Heat", "http://img/heat.jpg")
+    assert radarr.received
