@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from apps.metadata.tmdb import client as tmdb_client
 from apps.requests import services
 from apps.requests.models import MediaRequest
 
@@ -141,3 +142,12 @@ def test_with_tmdb_configured_the_page_shows_its_titles_posters_states_and_seaso
     shows = client.get("/requests/?kind=show&q=severance").content.decode()
     assert 'name="external_id" value="371980"' in shows and 'name="seasons" value="2"' in shows
     assert f"{tmdb.image_url}/w185/severance.jpg" in shows and "Specials" in shows
+
+
+def test_with_tmdb_down_and_no_server_the_page_says_search_cannot_be_done(people, tmdb, monkeypatch):
+    monkeypatch.setattr(tmdb_client, "BACKOFF", 0.01)
+    tmdb.down = "503"
+    page = client_of(people.member).get("/requests/?kind=movie&q=heat")
+    assert page.status_code == 502
+    assert b"TMDb cannot be asked right now; an admin can see why in the server log." in page.content
+    assert b"127.0.0.1" not in page.content
