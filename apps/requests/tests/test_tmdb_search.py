@@ -7,6 +7,8 @@ import json
 import urllib.request
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.libraries import services as libraries
 from apps.media.models import Movie, Show
@@ -285,3 +287,20 @@ def test_with_tmdb_down_a_request_is_checked_with_radarr_as_before(catalogue, se
     assert made.status_code == 201, made.content
     assert (made.json()["title"], made.json()["poster"]) == ("Heat", "http://img/heat.jpg")
     assert radarr.received
+
+
+@pytest.mark.parametrize("kind", ["movie", "show"])
+def test_the_database_queries_of_a_search_do_not_grow_with_its_results(tmdb, people, api, kind):
+    member = api(people.member)
+    for n in range(titles.SHOW_DETAILS):
+        tmdb.movie_add(10 + n, f"Lone {n}" if n == 0 else f"Many {n}")
+        tmdb.show_add(100 + n, f"Lone {n}" if n == 0 else f"Many {n}", tvdb_id=1000 + n)
+        MediaRequest.objects.create(kind=kind, tmdb_id=10 + n, tvdb_id=1000 + n, title="T", requested_by=people.other)
+    member.get(SEARCH, {"kind": kind, "q": "lone"})  # sessions, role settings: the first request's own
+    counts = []
+    for q, shown in (("lone", 1), ("many", titles.SHOW_DETAILS - 1)):
+        with CaptureQueriesContext(connection) as queries:
+            found = member.get(SEARCH, {"kind": kind, "q": q}).json()
+        assert len(found) == shown and all(r["request_status"] == "pending" for r in found)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
