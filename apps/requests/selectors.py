@@ -12,10 +12,12 @@ from django.utils import timezone
 from apps.accounts.rules import outranks
 from apps.accounts.selectors import effective_settings
 from apps.media.selectors import movies_visible_to, shows_visible_to
+from apps.metadata import tmdb
+from apps.requests import titles
 from apps.requests.arr import ArrError
-from apps.requests.errors import NoServer
+from apps.requests.errors import NoServer, ServerUnavailable
 from apps.requests.models import ArrServer, MediaRequest
-from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
+from apps.requests.servers import arr_client, arr_server_unavailable
 
 REQUEST_PERMISSION = "requests.add_mediarequest"
 OPTIONS_SECONDS = 60  # quality profiles and root folders change rarely; a minute saves a call per page view
@@ -134,25 +136,48 @@ def requests_to_poll() -> QuerySet[MediaRequest]:
     ).select_related("server", "requested_by")
 
 
-def title_search(*, user, kind: str, q: str) -> list[dict]:
-    """Titles matching `q` on the default server, marked: in a library the user sees, requested, or pending.
-
-    Raises NoServer or ServerUnavailable (apps.requests.errors) when the server cannot be asked.
-    """
+def _titles_found(*, kind: str, q: str) -> list[dict]:
+    """TMDb when configured (and not failing a moment ago); else, or when it fails, the default server's lookup."""
     server = arr_server_default(kind=kind)
+    if tmdb.tmdb_enabled():
+        if not titles.tmdb_resting():
+            try:
+                return titles.tmdb_titles(kind=kind, q=q)
+            except tmdb.TmdbError as exc:
+                titles.tmdb_rest(exc)
+        if server is None:
+            raise ServerUnavailable(
+                "TMDb cannot be asked right now; an admin can see why in the server log", code="tmdb_unavailable"
+            )
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
-    try:
-        found = arr_client(server, retries=1).lookup(q) or []
-    except ArrError as exc:
-        raise arr_server_unavailable(server, exc) from exc
+    return titles.arr_titles(server=server, kind=kind, q=q)
+
+
+def _in_library(*, user, kind: str, found: list[dict]) -> set[tuple[str, str]]:
+    """("tmdb"|"tvdb", id) of the found titles in a library the user sees: films by tmdb id, shows by either."""
+    tmdb_ids = [str(t["tmdb_id"]) for t in found if t["tmdb_id"]]
+    if kind == MediaRequest.Kind.MOVIE:
+        have = movies_visible_to(user=user).filter(tmdb_id__in=tmdb_ids).values_list("tmdb_id", flat=True)
+        return {("tmdb", n) for n in have}
+    tvdb_ids = [str(t["tvdb_id"]) for t in found if t["tvdb_id"]]
+    shows = shows_visible_to(user=user).filter(Q(tvdb_id__in=tvdb_ids) | Q(tmdb_id__in=tmdb_ids))
+    pairs = shows.values_list("tmdb_id", "tvdb_id")
+    return {("tmdb", a) for a, _ in pairs if a} | {("tvdb", b) for _, b in pairs if b}
+
+
+def title_search(*, user, kind: str, q: str) -> list[dict]:
+    """Titles matching `q` (TMDb when configured, else the default server), marked: in a library the user sees,
+    requested, or pending.
+
+    Raises NoServer or ServerUnavailable (apps.requests.errors) when no source can be asked.
+    """
+    found = _titles_found(kind=kind, q=q)
     movie = kind == MediaRequest.Kind.MOVIE
-    id_key = "tmdbId" if movie else "tvdbId"
-    items = [i for i in found if isinstance(i, dict) and isinstance(i.get(id_key), int)][:50]
-    ids = [i[id_key] for i in items]
-    visible = movies_visible_to(user=user) if movie else shows_visible_to(user=user)
     id_field = "tmdb_id" if movie else "tvdb_id"
-    in_library = set(visible.filter(**{f"{id_field}__in": [str(n) for n in ids]}).values_list(id_field, flat=True))
+    ids = [t[id_field] for t in found]
+    # Only titles the user may see count as in the library: a hidden one stays requestable, as if absent.
+    in_library = _in_library(user=user, kind=kind, found=found)
     open_requests = MediaRequest.objects.filter(
         kind=kind,
         is_4k=False,
@@ -164,20 +189,14 @@ def title_search(*, user, kind: str, q: str) -> list[dict]:
     for request in open_requests:
         by_id.setdefault(getattr(request, id_field), request)
     results = []
-    for item in items:
-        request = by_id.get(item[id_key])
-        seasons = [s.get("seasonNumber") for s in item.get("seasons") or [] if isinstance(s, dict)]
+    for title in found:
+        request = by_id.get(title[id_field])
         results.append(
             {
                 "kind": kind,
-                "tmdb_id": item.get("tmdbId") if isinstance(item.get("tmdbId"), int) else None,
-                "tvdb_id": item.get("tvdbId") if isinstance(item.get("tvdbId"), int) else None,
-                "title": str(item.get("title") or "")[:500],
-                "year": item.get("year") if isinstance(item.get("year"), int) else None,
-                "overview": str(item.get("overview") or "")[:2000],
-                "poster": poster_of(item),
-                "seasons": [n for n in seasons if isinstance(n, int)],
-                "in_library": str(item[id_key]) in in_library,
+                **title,
+                "in_library": ("tmdb", str(title["tmdb_id"])) in in_library
+                or ("tvdb", str(title["tvdb_id"])) in in_library,
                 "request_status": request.status if request else None,
                 # Whose request it is stays with those who may see it.
                 "request_id": request.pk if request and request.pk in seen else None,

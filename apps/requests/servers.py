@@ -25,7 +25,8 @@ def arr_server_unavailable(server: ArrServer, exc: ArrError) -> ServerUnavailabl
 
 
 def poster_of(item: dict) -> str:
+    images = item.get("images") if isinstance(item.get("images"), list) else []
     poster = item.get("remotePoster") or next(
-        (i.get("remoteUrl") for i in item.get("images") or [] if i.get("coverType") == "poster"), ""
+        (i.get("remoteUrl") for i in images if isinstance(i, dict) and i.get("coverType") == "poster"), ""
     )
     return poster if isinstance(poster, str) and poster.startswith(("http://", "https://")) else ""

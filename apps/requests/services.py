@@ -13,11 +13,12 @@ from apps.audit.services import private_network_opt_in_record
 from apps.core import dispatch, events
 from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
-from apps.requests import selectors
+from apps.metadata import tmdb
+from apps.requests import selectors, titles
 from apps.requests.arr import ArrError
 from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused
 from apps.requests.models import ArrServer, MediaRequest
-from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
+from apps.requests.servers import arr_client
 
 logger = logging.getLogger(__name__)
 Status = MediaRequest.Status
@@ -114,19 +115,26 @@ def request_event(name: str, request: MediaRequest, **extra) -> None:
 
 
 def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
-    """The title as the default server knows it (tmdb:ID / tvdb:ID); ValidationError when it knows none."""
+    """The title (titles.py's shape) as TMDb, when configured, or else the default server knows it (tmdb:ID /
+    tvdb:ID); ValidationError when it knows none. A request needs a server to go to: NoServer without one."""
     server = selectors.arr_server_default(kind=kind, is_4k=is_4k)
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
-    id_key, prefix = ("tmdbId", "tmdb") if kind == MediaRequest.Kind.MOVIE else ("tvdbId", "tvdb")
-    try:
-        found = arr_client(server, retries=1).lookup(f"{prefix}:{external_id}") or []
-    except ArrError as exc:
-        raise arr_server_unavailable(server, exc) from exc
-    match = next((item for item in found if isinstance(item, dict) and item.get(id_key) == external_id), None)
-    if match is None:
+    prefix = "tmdb" if kind == MediaRequest.Kind.MOVIE else "tvdb"
+    if tmdb.tmdb_enabled() and not titles.tmdb_resting():
+        # The same source as the search the request was made from: its seasons are the ones that were offered.
+        try:
+            found = titles.tmdb_title(kind=kind, external_id=external_id)
+        except tmdb.TmdbError as exc:
+            titles.tmdb_rest(exc)
+        else:
+            if found is None:
+                raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to TMDb"})
+            return found
+    found = titles.arr_title(server=server, kind=kind, external_id=external_id)
+    if found is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})
-    return match
+    return found
 
 
 def request_create(
@@ -149,10 +157,9 @@ def request_create(
     item = title_lookup(kind=kind, external_id=external_id, is_4k=is_4k)
     wanted = sorted(set(seasons or []))
     if kind == MediaRequest.Kind.SHOW and wanted:
-        known = {s.get("seasonNumber") for s in item.get("seasons") or [] if isinstance(s, dict)}
-        unknown = [n for n in wanted if n not in known]
+        unknown = [n for n in wanted if n not in item["seasons"]]
         if unknown:
-            raise ValidationError({"seasons": f"{item.get('title')} has no season {', '.join(map(str, unknown))}"})
+            raise ValidationError({"seasons": f"{item['title']} has no season {', '.join(map(str, unknown))}"})
     auto = selectors.effective_settings(user=user).requests_auto_approved
     try:
         with transaction.atomic():
@@ -166,11 +173,11 @@ def request_create(
                 )
             request = MediaRequest.objects.create(
                 kind=kind,
-                tmdb_id=external_id if kind == MediaRequest.Kind.MOVIE else item.get("tmdbId") or None,
+                tmdb_id=external_id if kind == MediaRequest.Kind.MOVIE else item["tmdb_id"],
                 tvdb_id=external_id if kind == MediaRequest.Kind.SHOW else None,
-                title=str(item.get("title") or external_id)[:500],
-                year=item.get("year") if isinstance(item.get("year"), int) and 0 < item["year"] < 32767 else None,
-                poster=poster_of(item)[:1000],
+                title=item["title"] or str(external_id),
+                year=item["year"] if item["year"] and 0 < item["year"] < 32767 else None,
+                poster=item["poster"][:1000],
                 seasons=wanted if kind == MediaRequest.Kind.SHOW else [],
                 is_4k=is_4k,
                 requested_by=user,

@@ -70,7 +70,7 @@ NOT_LISTS = {
     "/api/v1/notifications/unread-count/",
     "/api/v1/playback/decision/",
     "/api/v1/playback/preferences/",  # one row: the viewer's own defaults
-    "/api/v1/requests/search/",  # asks Radarr/Sonarr, not the database
+    "/api/v1/requests/search/",  # asks TMDb or Radarr/Sonarr; its query count is tested in apps/requests/tests
     "/api/v1/search/",  # at most `limit` ranked hits; its query count is tested in apps/media/tests/test_search.py
     "/api/v1/users/me/",
 }

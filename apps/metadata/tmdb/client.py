@@ -6,6 +6,8 @@ Django cache (errors never are). Every failure is a TmdbError whose text is shor
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import logging
@@ -28,6 +30,8 @@ ATTEMPTS = 4  # tries per call, the first included
 BACKOFF = 0.5  # seconds before the first retry, doubled each time (tests lower it for speed)
 MAX_WAIT = 10.0  # longest single wait, whatever Retry-After asks
 MAX_TOTAL_WAIT = 30.0  # longest a call waits in all before giving up
+# A person waiting on a page (request search) would rather see the fallback than wait out a worker's patience.
+QUICK_ATTEMPTS, QUICK_TIMEOUT, QUICK_TOTAL_WAIT = 2, 4.0, 2.0
 BODY_LIMIT = 8 << 20  # a details answer with every appended part is well under 1 MiB
 DAY, WEEK = 86400, 7 * 86400
 PATH = re.compile(r"^(/[A-Za-z0-9_-]{1,64}){1,8}$")
@@ -52,6 +56,7 @@ class TmdbAuthError(TmdbError):
     """TMDb refused the key or token, or none is configured."""
 
 
+_quick = contextvars.ContextVar("tmdb_quick", default=False)
 _counts = {"api": 0, "image": 0}
 _counts_lock = threading.Lock()
 
@@ -60,6 +65,16 @@ def calls_made(kind: str | None = None) -> int:
     """HTTP requests this process sent to TMDb ("api", "image" or both), retries included, cache hits not."""
     with _counts_lock:
         return _counts[kind] if kind else sum(_counts.values())
+
+
+@contextlib.contextmanager
+def quick():
+    """Calls made inside answer a person waiting on a page: two tries, a short timeout, little waiting between."""
+    token = _quick.set(True)
+    try:
+        yield
+    finally:
+        _quick.reset(token)
 
 
 def tmdb_enabled() -> bool:
@@ -76,7 +91,10 @@ def _retry_after(response: Response) -> float | None:
 def _send(url: str, *, kind: str, headers: dict[str, str], limit: int) -> Response:
     """GET with retries; the answer is a 2xx or 404 (or a 4xx that retrying cannot change)."""
     waited, problem = 0.0, "TMDb unreachable"
-    for attempt in range(ATTEMPTS):
+    hurried = _quick.get()
+    attempts, timeout = (QUICK_ATTEMPTS, QUICK_TIMEOUT) if hurried else (ATTEMPTS, TIMEOUT)
+    total_wait = QUICK_TOTAL_WAIT if hurried else MAX_TOTAL_WAIT
+    for attempt in range(attempts):
         if kind == "api":
             ratelimit.acquire()  # the image CDN is not under the API's rate
         with _counts_lock:
@@ -84,7 +102,7 @@ def _send(url: str, *, kind: str, headers: dict[str, str], limit: int) -> Respon
         try:
             # The TMDb URLs come from the operator's environment, not from a person: a LAN mirror or the test
             # stand-in on 127.0.0.1 is theirs to choose. The address is still checked and pinned.
-            response = outbound_request("GET", url, headers=headers, timeout=TIMEOUT, allow_private=True, limit=limit)
+            response = outbound_request("GET", url, headers=headers, timeout=timeout, allow_private=True, limit=limit)
         except OutboundRedirect as exc:
             raise TmdbError(f"TMDb: HTTP {exc.status}") from exc
         except OutboundRefused as exc:
@@ -106,11 +124,11 @@ def _send(url: str, *, kind: str, headers: dict[str, str], limit: int) -> Respon
             if wait is not None:
                 ratelimit.hold(min(wait, MAX_WAIT))
             problem = "TMDb is rate limiting requests" if response.status == 429 else f"TMDb: HTTP {response.status}"
-        if attempt + 1 == ATTEMPTS:
+        if attempt + 1 == attempts:
             break
         jitter = random.uniform(1, 1.25)  # noqa: S311 - spreads workers' retries apart; not a secret
         wait = min(MAX_WAIT, wait if wait is not None else BACKOFF * 2**attempt * jitter)
-        if waited + wait > MAX_TOTAL_WAIT:
+        if waited + wait > total_wait:
             break
         logger.info("TMDb call failed (%s); retrying in %.1f s", problem, wait)
         time.sleep(wait)

@@ -85,7 +85,8 @@ class MediaRequestViewSet(
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def search(self, request: Request) -> Response:
-        """Look titles up on the default Radarr/Sonarr, marked if in your libraries, requested or pending."""
+        """Look titles up on TMDb when configured, else on the default Radarr/Sonarr; marked if in your libraries,
+        requested or pending."""
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(selectors.title_search(user=request.user, **query.validated_data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from apps.metadata.tmdb import client as tmdb_client
 from apps.requests import services
 from apps.requests.models import MediaRequest
 
@@ -122,3 +123,31 @@ def test_a_request_is_cancelled_while_pending_and_not_once_handed_off(people, se
     assert MediaRequest.objects.filter(pk=request.pk).exists()
     # Someone else's request is nobody else's to cancel, nor to know of.
     assert client.post(f"/requests/{request.pk}/cancel/").status_code == 404
+
+
+def test_with_tmdb_configured_the_page_shows_its_titles_posters_states_and_seasons(people, servers, tmdb, radarr):
+    tmdb.movie_add(949, "Heat", year=1995, overview="A heist in Los Angeles.", poster="/heat.jpg")
+    tmdb.movie_add(603, "Heat Lightning", year=1999)
+    tmdb.show_add(95396, "Severance", tvdb_id=371980, seasons={0: 1, 1: 9, 2: 10}, poster="/severance.jpg")
+    services.request_create(user=people.other, kind="movie", external_id=949)
+    asked_radarr = len(radarr.received)  # the request's own check of the title
+    client = client_of(people.member)
+    page = client.get("/requests/?kind=movie&q=heat")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'<img src="{tmdb.image_url}/w185/heat.jpg"' in text and "A heist in Los Angeles." in text
+    assert 'class="state state-requested">Requested<' in text, "Heat: requested by someone else"
+    assert 'aria-label="Request Heat Lightning (1999)"' in text and 'name="external_id" value="603"' in text
+    assert len(radarr.received) == asked_radarr, "TMDb answered the search, not Radarr"
+    shows = client.get("/requests/?kind=show&q=severance").content.decode()
+    assert 'name="external_id" value="371980"' in shows and 'name="seasons" value="2"' in shows
+    assert f"{tmdb.image_url}/w185/severance.jpg" in shows and "Specials" in shows
+
+
+def test_with_tmdb_down_and_no_server_the_page_says_search_cannot_be_done(people, tmdb, monkeypatch):
+    monkeypatch.setattr(tmdb_client, "BACKOFF", 0.01)
+    tmdb.down = "503"
+    page = client_of(people.member).get("/requests/?kind=movie&q=heat")
+    assert page.status_code == 502
+    assert b"TMDb cannot be asked right now; an admin can see why in the server log." in page.content
+    assert b"127.0.0.1" not in page.content

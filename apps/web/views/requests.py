@@ -1,4 +1,4 @@
-"""Requests: look titles up on Radarr/Sonarr, request them, see quota and your requests, withdraw one."""
+"""Requests: look titles up (TMDb, or Radarr/Sonarr), request them, see quota and your requests, withdraw one."""
 
 from __future__ import annotations
 
