@@ -1,4 +1,4 @@
-"""The web app's browsing pages: server time (wall and CPU) and queries per request over a large catalogue.
+"""The web app's browsing pages: server time (wall, CPU and SQL) and queries per request over a large catalogue.
 
 Run: .venv/bin/python bench/web.py [--items 100000] [--requests 30]
 
@@ -43,12 +43,12 @@ def pages(seeded: apiseed.Seeded, library_id: int) -> dict[str, str]:
 
 def measure(
     client, path: str, *, cold: bool, requests: int, slowest: int = 0
-) -> tuple[list[float], list[float], float]:
+) -> tuple[list[float], list[float], float, float]:
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    walls, cpus, queries = [], [], []
+    walls, cpus, queries, sql = [], [], [], []
     for _ in range(requests):
         if cold:
             cache.clear()
@@ -59,10 +59,11 @@ def measure(
             cpus.append((time.process_time() - cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code)
         queries.append(len(ctx.captured_queries))
+        sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     if slowest:
         for query in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
-    return walls, cpus, statistics.mean(queries)
+    return walls, cpus, statistics.mean(queries), statistics.median(sql)
 
 
 def _kept(items: int) -> apiseed.Seeded | None:
@@ -115,7 +116,7 @@ def main() -> None:
             client = Client()
             client.force_login(User.objects.get(username="bench-member"))  # sessions are in the database
             library_id = Library.objects.get(name="Movies").pk
-            print(f"{'page':14} {'mode':5} {'p50 ms':>8} {'max ms':>8} {'CPU ms':>8} {'queries':>8}")
+            print(f"{'page':14} {'mode':5} {'p50 ms':>8} {'max ms':>8} {'CPU ms':>8} {'SQL ms':>8} {'queries':>8}")
             only = {name.strip() for name in args.only.split(",") if name.strip()}
             for name, path in pages(seeded, library_id).items():
                 if only and name not in only:
@@ -123,10 +124,10 @@ def main() -> None:
                 for cold in (True, False):
                     client.get(path)  # the warm run starts from a filled cache
                     count = max(args.requests // 3, 3) if cold else args.requests
-                    walls, cpus, queries = measure(client, path, cold=cold, requests=count, slowest=args.slowest)
+                    walls, cpus, queries, sql = measure(client, path, cold=cold, requests=count, slowest=args.slowest)
                     print(
                         f"{name:14} {'cold' if cold else 'warm':5} {statistics.median(walls):8.1f} "
-                        f"{max(walls):8.1f} {statistics.median(cpus):8.1f} {queries:8.1f}"
+                        f"{max(walls):8.1f} {statistics.median(cpus):8.1f} {sql:8.1f} {queries:8.1f}"
                     )
 
 
