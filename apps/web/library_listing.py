@@ -128,7 +128,8 @@ def titles_chosen(*, request, library, used: dict) -> QuerySet:
         titles = titles.filter(_letter(used["letter"]))
     field = SORT_FIELDS[used.get("sort", "title")]
     descending = used.get("order") == "desc"
-    nulls_last = True if field in NULLABLE_SORTS else None
+    # Within a decade no year is empty: the plain order is the same order, and one the year index can walk.
+    nulls_last = True if field in NULLABLE_SORTS and not (field == "year" and "decade" in wanted) else None
     key = F(field).desc(nulls_last=nulls_last) if descending else F(field).asc(nulls_last=nulls_last)
     posters = Prefetch("artwork", queryset=Artwork.objects.filter(kind=Artwork.Kind.POSTER))
     return titles.order_by(key, "-pk" if descending else "pk").prefetch_related(posters)

@@ -113,6 +113,7 @@ class Movie(CatalogueItem):
             ),
             models.Index(fields=["library", "sort_title", "id", "has_main_file", "age_rating"], name="movie_by_title"),
             models.Index(fields=["library", "added_at", "id", "has_main_file", "age_rating"], name="movie_by_added"),
+            models.Index(fields=["library", "year", "id", "has_main_file", "age_rating"], name="movie_by_year"),
         ]
 
 
@@ -126,6 +127,7 @@ class Show(CatalogueItem):
             models.Index(fields=["library", "age_rating", "year", "certification"], name="show_facets"),
             models.Index(fields=["library", "sort_title", "id", "age_rating"], name="show_by_title"),
             models.Index(fields=["library", "added_at", "id", "age_rating"], name="show_by_added"),
+            models.Index(fields=["library", "year", "id", "age_rating"], name="show_by_year"),
         ]
 
 
