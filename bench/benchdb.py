@@ -18,20 +18,29 @@ def _admin_url(server_url: str) -> str:
     return server_url.rsplit("/", 1)[0] + "/postgres"
 
 
-def _drop_create(server_url: str, *, create: bool) -> None:
+def _drop_create(server_url: str, *, create: bool, keep: bool = False) -> None:
     import psycopg
 
     with psycopg.connect(_admin_url(server_url), autocommit=True) as conn:
+        if keep:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+            if not exists and create:
+                conn.execute(f"CREATE DATABASE {BENCH_DB}")
+            return
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
         if create:
             conn.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
 @contextmanager
-def bench_database(**env_defaults: str) -> Iterator[None]:
-    """Create `revenge_bench` on DATABASE_URL's server, set Django up and migrate it; drop it afterwards."""
+def bench_database(*, keep: bool = False, **env_defaults: str) -> Iterator[None]:
+    """Create `revenge_bench` on DATABASE_URL's server, set Django up and migrate it; drop it afterwards.
+
+    keep: reuse the database a former run left (new migrations are applied to it) and leave it behind, so a
+    bench whose seeding takes minutes can be run before and after a change on the same data.
+    """
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/revenge")
-    _drop_create(server_url, create=True)
+    _drop_create(server_url, create=True, keep=keep)
     os.environ["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + BENCH_DB
     os.environ.setdefault("REVENGE_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revenge.settings")
@@ -48,4 +57,5 @@ def bench_database(**env_defaults: str) -> Iterator[None]:
         from django.db import connections
 
         connections.close_all()
-        _drop_create(server_url, create=False)
+        if not keep:
+            _drop_create(server_url, create=False)

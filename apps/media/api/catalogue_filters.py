@@ -70,7 +70,10 @@ class TitleFilter(filters.FilterSet):
         return queryset.filter(Exists(Credit.objects.filter(person=value, **{owner: OuterRef("pk")})))
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(genres__name__iexact=value).distinct()
+        # EXISTS, not a join: a join needs DISTINCT over every column of 100,000 titles to drop the repeats.
+        through = queryset.model.genres.through
+        owner = through._meta.get_field(queryset.model._meta.model_name).attname
+        return queryset.filter(Exists(through.objects.filter(genre__name__iexact=value, **{owner: OuterRef("pk")})))
 
     def filter_metadata_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The match state is an operator's concern: a viewer's filter finds nothing rather than probing it.

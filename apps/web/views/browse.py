@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from apps.libraries.selectors import libraries_visible_to
-from apps.media.api.catalogue_pagination import CachedCountPaginator
 from apps.media.selectors import catalogue_scopes
 from apps.playback.watch_selectors import watch_states_visible_to
 from apps.web.cards import item_card
 from apps.web.library_listing import LETTERS, PAGE_SIZE, LibraryBrowseForm, filter_choices, titles_chosen
+from apps.web.library_pager import LibraryPaginator
 from apps.web.search import search_groups
 
 
@@ -56,17 +56,21 @@ def library_page(request: HttpRequest, library_id: int) -> HttpResponse:
     if library is None:
         raise Http404("No such library.")
     movies = library.kind != "shows"
-    form = LibraryBrowseForm(request.GET, choices=filter_choices(user=request.user, library=library), movies=movies)
+    choices = filter_choices(user=request.user, library=library)
+    form = LibraryBrowseForm(request.GET, choices=choices, movies=movies)
     valid = form.is_valid()
     used = form.choices_used()
     titles = titles_chosen(request=request, library=library, used=used)
-    # The total depends on the valid filters only (not the order): one count per filter and viewer, kept until
-    # what they see changes.
+    # The total depends on the valid filters only (not the order). Unfiltered, it is the one the choices counted
+    # for this visibility class; filtered, one count per filter and viewer, kept until what they see changes.
     counted = sorted((k, v) for k, v in used.items() if k not in ("sort", "order"))
     paginator_class = type(
         "KeyedPaginator",
-        (CachedCountPaginator,),
-        {"count_key": (("web-library", library.pk, request.user.pk, counted), catalogue_scopes(user=request.user))},
+        (LibraryPaginator,),
+        {
+            "count_key": (("web-library", library.pk, request.user.pk, counted), catalogue_scopes(user=request.user)),
+            "known_count": None if counted else choices["count"],
+        },
     )
     paginator = paginator_class(titles, PAGE_SIZE)
     number, page_error = _page_number(request.GET.get("page"), paginator.num_pages)
