@@ -112,7 +112,9 @@ def hls_write(
             audio_out, resampler = _add_audio(out, in_audio, plan) if in_audio is not None else (None, None)
             out.start_encoding()  # writes the header now, so the output time bases are final from the first packet
             if start_seconds:
-                src.seek(int(start_seconds / av.time_base), backward=True, any_frame=False)
+                # av.time_base is the integer AV_TIME_BASE (ticks per second): seconds are multiplied by it. Lands on
+                # the keyframe at or before the start, so only that keyframe's interval is decoded and dropped.
+                src.seek(int(start_seconds * av.time_base), backward=True, any_frame=False)
             # Audio samples counted from the start position, so a restarted transcode stays in sync.
             clock = {"next": round(start_seconds * AUDIO_RATE)}
             wanted = [s for s in (in_video, in_audio) if s is not None]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.core.testing.media import has_codec, make_clip
+from apps.core.testing.media import has_codec, make_clip, make_film
 from apps.playback.hls.writer import HlsPlan, TranscodeStopped, hls_write
 
 FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")
@@ -72,6 +72,27 @@ def test_segments_start_on_the_segment_grid_so_a_seek_can_restart_there(tmp_path
     again = float(probe(tmp_path / "from-two" / "segment_00002.ts")["format"]["start_time"])
     assert abs(original - again) < 0.1, "the restarted segment 2 lines up with the original one"
     decodes_cleanly(restarted)
+
+
+@pytest.mark.parametrize("suffix", [".mkv", ".mp4"])
+def test_a_restart_reads_the_source_from_the_keyframe_before_it_not_from_the_start(tmp_path, suffix):
+    # Keyframes every 2 s, as films have every 2-10 s: a restart at 42 s reads from 42 s on. Reading from the
+    # start instead (decoding and dropping 40 s of pictures) cost a far seek seconds in a 1080p film.
+    source = make_film(tmp_path / f"src{suffix}", width=64, height=48, seconds=60, fps=10, keyframe_seconds=2)
+    asked = {"run": 0}
+
+    def counted() -> bool:
+        asked["run"] += 1
+        return False
+
+    hls_write(source=source, out_dir=tmp_path / "whole", plan=HlsPlan(), should_stop=counted)
+    whole, asked["run"] = asked["run"], 0
+    hls_write(source=source, out_dir=tmp_path / "late", plan=HlsPlan(), start_segment=7, should_stop=counted)
+
+    assert asked["run"] < whole * 0.4, f"{asked['run']} packets read of the {whole} a run from the start reads"
+    start = float(probe(tmp_path / "late" / "segment_00007.ts")["format"]["start_time"])
+    assert abs(start - 42) < 0.1
+    decodes_cleanly(tmp_path / "late" / "index.m3u8")
 
 
 def test_a_stop_request_ends_the_transcode(tmp_path):
