@@ -116,7 +116,7 @@ def hls_write(
                 # the keyframe at or before the start, so only that keyframe's interval is decoded and dropped.
                 src.seek(int(start_seconds * av.time_base), backward=True, any_frame=False)
             # Audio samples counted from the start position, so a restarted transcode stays in sync.
-            clock = {"next": round(start_seconds * AUDIO_RATE)}
+            clock = {"next": round(start_seconds * AUDIO_RATE), "start": round(start_seconds * AUDIO_RATE)}
             wanted = [s for s in (in_video, in_audio) if s is not None]
             grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
             keys = _Keyframes(plan, start_segment, split=split)
@@ -139,7 +139,7 @@ def hls_write(
             _flush(out, video_out, plan.transcode_video)
             if audio_out is not None and plan.transcode_audio:
                 _audio_frames(out, audio_out, resampler.resample(None), clock)
-                out.mux(audio_out.encode(None))
+                out.mux(_from_start(audio_out.encode(None), clock))
     if publish is not None:
         publish()  # the last segment is closed with the output
     return out_dir / PLAYLIST
@@ -321,7 +321,15 @@ def _audio_frames(out, audio_out, frames, clock: dict) -> None:
     for chunk in frames:
         chunk.pts, chunk.time_base = clock["next"], Fraction(1, AUDIO_RATE)
         clock["next"] += chunk.samples
-        out.mux(audio_out.encode(chunk))
+        out.mux(_from_start(audio_out.encode(chunk), clock))
+
+
+def _from_start(packets: list[av.Packet], clock: dict) -> list[av.Packet]:
+    """The AAC encoder's first packet (its priming) is stamped a frame before the run's start. Left in, it overlaps
+    the sound of the segment before, written by another run (a seek restarted the transcode), so a strict player
+    sees time go back; and a run from 0 starts at -21 ms, so the muxer shifted all its timestamps by that much while
+    a restart's stayed put. Dropped, every run's sound starts at its start and segments of any runs follow on."""
+    return [packet for packet in packets if packet.pts is None or packet.pts >= clock["start"]]
 
 
 def _flush(out, video_out, transcoded: bool) -> None:

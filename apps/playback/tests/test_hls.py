@@ -128,6 +128,28 @@ def test_short_lead_segments_then_the_six_second_grid_and_a_restart_lines_up(tmp
     decodes_cleanly(tmp_path / "from-four" / "index.m3u8")
 
 
+def test_segments_of_a_first_run_and_a_restart_follow_on_in_picture_and_sound(tmp_path):
+    # A player's playlist mixes runs: the first run's segments up to a seek, then the restart's. Their timestamps
+    # must agree to the millisecond and never go back, or strict players (ffmpeg) see time jump.
+    source = make_film(tmp_path / "src.mkv", width=64, height=48, seconds=40, fps=24)
+    plan = HlsPlan(lead_segments=3, lead_seconds=2)
+    first = hls_write(source=source, out_dir=tmp_path / "first", plan=plan)
+    hls_write(source=source, out_dir=tmp_path / "again", plan=plan, start_segment=4)
+    starts = {
+        run: {s["codec_type"]: float(s["start_time"]) for s in probe(tmp_path / run / "segment_00004.ts")["streams"]}
+        for run in ("first", "again")
+    }
+    assert abs(starts["first"]["video"] - starts["again"]["video"]) < 0.001
+    assert abs(starts["again"]["audio"] - starts["again"]["video"]) < 0.001, "the restart's sound starts with it"
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    shutil.copy(first, mixed / "index.m3u8")
+    for number in range(len(list((tmp_path / "first").glob("segment_*.ts")))):
+        run = "first" if number < 4 or number > 5 else "again"  # first, then the restart, then the first again
+        shutil.copy(tmp_path / run / f"segment_{number:05d}.ts", mixed / f"segment_{number:05d}.ts")
+    decodes_cleanly(mixed / "index.m3u8")
+
+
 def _hdr10_clip(path: Path, *, code: int, seconds: float = 1.0) -> Path:
     """A 10-bit HEVC clip tagged PQ/BT.2020 whose every pixel is luma `code` (limited range), neutral chroma."""
     import av
