@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -148,6 +149,29 @@ def test_segments_of_a_first_run_and_a_restart_follow_on_in_picture_and_sound(tm
         run = "first" if number < 4 or number > 5 else "again"  # first, then the restart, then the first again
         shutil.copy(tmp_path / run / f"segment_{number:05d}.ts", mixed / f"segment_{number:05d}.ts")
     decodes_cleanly(mixed / "index.m3u8")
+
+
+def test_a_run_never_publishes_files_a_stopped_run_left_in_the_folder(tmp_path):
+    # A seek stops one run (its muxer closes the file it was writing) and starts another in the same folder: the
+    # new run's parts and segments are its own, each where the grid says, and nothing of the old one is left.
+    source = make_film(tmp_path / "src.mkv", width=64, height=48, seconds=60, fps=24)
+    plan = HlsPlan(lead_segments=3, lead_seconds=2, parts=6, part_seconds=1)
+    out = tmp_path / "out"
+    asked = iter(range(100_000))
+    with pytest.raises(TranscodeStopped):
+        stopping = dataclasses.replace(plan, split_segment=5)
+        hls_write(source=source, out_dir=out, plan=stopping, start_segment=5, should_stop=lambda: next(asked) > 700)
+    seeked = dataclasses.replace(plan, split_segment=7, split_part=2)
+
+    hls_write(source=source, out_dir=out, plan=seeked, start_segment=7)
+
+    for part in range(2, 6):
+        info = probe(out / f"segment_00007_{part}.ts")["format"]
+        assert abs(float(info["start_time"]) - (30 + part)) < 0.05 and abs(float(info["duration"]) - 1) < 0.1
+    for number in range(8, 11):
+        start = float(probe(out / f"segment_{number:05d}.ts")["format"]["start_time"])
+        assert abs(start - plan.segment_start(number)) < 0.05, number
+    assert not list(out.glob("run_*")) and not list(out.glob("index_*")), sorted(p.name for p in out.iterdir())
 
 
 def _hdr10_clip(path: Path, *, code: int, seconds: float = 1.0) -> Path:
