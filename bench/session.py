@@ -32,7 +32,7 @@ def run(seconds: float) -> None:
     from apps.core.testing.media import make_clip
     from apps.libraries import services as libraries
     from apps.media.models import MediaFile
-    from apps.playback.hls.transcoding import GRID, LEAD_SECONDS, segment_at
+    from apps.playback.hls.transcoding import grid_position, segment_at
     from apps.scanning import services as scanning
     from revenge.celery import app
 
@@ -55,8 +55,8 @@ def run(seconds: float) -> None:
         print(f"baseline  hls_write, first 720p segment      {direct:6.2f} s")
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, queues=["transcode"]):
             seek = min(48.0, seconds - 10)
-            # The last: the part of a playlist asked from the seek (?from=), written first by the restart.
-            part = f"{segment_at(seek):05d}_{int((seek - GRID.segment_start(segment_at(seek))) // LEAD_SECONDS)}"
+            # The last: the 1 s part of a playlist asked from the seek (?from=), where the restart begins.
+            part = "{:05d}_{}".format(*grid_position(seek, seconds))
             for label, segment in (
                 ("first segment", 0),
                 (f"seek to {seek:.0f} s", segment_at(seek)),

@@ -166,8 +166,10 @@ def session_start(
     if plan.method == PlaybackSession.Method.TRANSCODE:
         session_event("transcode.started", session, reason="; ".join(plan.reasons))
     if plan.method != PlaybackSession.Method.DIRECT:
-        first = transcoding.segment_at(start_position) if plan.method == "transcode" else 0
-        transcoding.transcode_restart(session=session, start_segment=first)
+        # A transcode starts at the moment asked for (the part holding it); a remux copies from the start.
+        transcoded = plan.method == PlaybackSession.Method.TRANSCODE
+        first, part = transcoding.grid_position(start_position, session.duration or 0) if transcoded else (0, 0)
+        transcoding.transcode_restart(session=session, start_segment=first, start_part=part)
         session.refresh_from_db()
     return session
 

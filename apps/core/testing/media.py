@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import shutil
 import tempfile
@@ -256,6 +257,74 @@ def make_clip(
         if subtitle is not None:
             out.mux(_subtitle_packets(subtitle, TEXT_SUBTITLE_CODECS[muxer]))
     return path
+
+
+def make_film(
+    path: str | Path,
+    *,
+    seconds: float,
+    width: int = 1920,
+    height: int = 1080,
+    fps: int = 24,
+    keyframe_seconds: int = 4,
+    loop_seconds: int = 8,
+    pattern: int = 7,
+    bit_rate: int | None = None,
+) -> Path:
+    """A film-like clip, cheap at any length: a keyframe every `keyframe_seconds` (films have one every 2-10 s),
+    stereo AAC, and the packets interleaved in time as real muxers write them (make_clip writes all pictures first,
+    so a reader seeking into it still reads the sound from the start).
+
+    Only `loop_seconds` of pictures are encoded; their packets are repeated, each copy opening on a keyframe, so
+    two minutes of 1080p cost what eight seconds do.
+    """
+    path = Path(path)
+    if loop_seconds % keyframe_seconds:
+        raise ValueError("the loop must hold whole keyframe intervals")
+    with tempfile.TemporaryDirectory(prefix="revenge-film-") as scratch:
+        loop = make_clip(
+            Path(scratch) / "loop.mp4",
+            audio_codec=None,
+            width=width,
+            height=height,
+            seconds=loop_seconds,
+            fps=fps,
+            pattern=pattern,
+            bit_rate=bit_rate,
+            video_options={"g": str(fps * keyframe_seconds), "keyint_min": str(fps * keyframe_seconds)},
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with av.open(str(loop)) as src, av.open(str(path), "w", format=MUXERS[path.suffix.lower()]) as out:
+            source = src.streams.video[0]
+            video = out.add_stream_from_template(source)
+            audio = out.add_stream("aac", rate=48_000, layout="stereo")
+            out.start_encoding()
+            shots = [p for p in src.demux(source) if p.size and p.pts is not None]
+            step = round(loop_seconds / source.time_base)  # one loop in the source's time base
+            timed: list[tuple[float, int, av.Packet]] = []
+            for copy in range(math.ceil(seconds / loop_seconds)):
+                for shot in shots:
+                    if (shot.pts + copy * step) * source.time_base >= seconds:
+                        continue
+                    again = _with_nal(shot)
+                    again.pts, again.dts = shot.pts + copy * step, shot.dts + copy * step
+                    again.stream = video
+                    timed.append((float(again.dts * source.time_base), 0, again))
+            timed += [(float(p.dts * p.time_base), 1, p) for p in _silence(audio, seconds)]
+            for _, _, packet in sorted(timed, key=lambda entry: entry[:2]):
+                out.mux(packet)
+    return path
+
+
+def _silence(stream: av.AudioStream, seconds: float) -> list[av.Packet]:
+    packets, total, chunk = [], round(seconds * 48_000), stream.codec_context.frame_size or 1024
+    for start in range(0, total, chunk):
+        frame = av.AudioFrame(format=stream.format.name, layout="stereo", samples=min(chunk, total - start))
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        frame.sample_rate, frame.pts, frame.time_base = 48_000, start, Fraction(1, 48_000)
+        packets += stream.encode(frame)
+    return packets + stream.encode()
 
 
 def reencode(

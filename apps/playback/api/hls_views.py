@@ -90,6 +90,10 @@ class MasterPlaylistView(HlsView):
             for t in text_tracks(media_file)
         ]
         start = _start_from(request, session)
+        if "from" in request.query_params:
+            # A far seek: the transcode starts again there now, two round trips before the first part is asked
+            # for, in the variant players start with (the first listed); the media playlist corrects another.
+            serving.transcode_toward(session=session, variant=serving.variants(session)[0].name, seconds=start)
         text = playlists.playlist_master(
             variants=serving.variants(session),
             video_codec=session.video_codec,
@@ -110,8 +114,10 @@ class MediaPlaylistView(HlsView):
             raise exceptions.NotFound(f"This stream has no {variant} variant.")
         services.session_seen(session=session)
         if session.method == PlaybackSession.Method.TRANSCODE:
-            duration = session.duration or 0
-            split = transcoding.split_segment(transcoding.segment_at(_start_from(request, session)), duration)
+            duration, start = session.duration or 0, _start_from(request, session)
+            if "from" in request.query_params:
+                serving.transcode_toward(session=session, variant=variant, seconds=start)
+            split = transcoding.split_segment(transcoding.segment_at(start), duration)
             return _playlist(playlists.playlist_transcode(duration, split=split))
         try:
             text = serving.playlist_remux_wait(session=session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from apps.playback.hls.transcoding import LEAD_SECONDS, PARTS, SEGMENT_SECONDS, segment_durations
+from apps.playback.hls.transcoding import PART_SECONDS, PARTS, SEGMENT_SECONDS, segment_durations
 
 # RFC 6381 names players need to pick a variant before fetching it.
 VIDEO_CODEC_TAGS = {"h264": "avc1.640028", "hevc": "hvc1.1.6.L120.90", "mpeg4": "mp4v.20.9"}
@@ -85,7 +85,7 @@ def playlist_transcode(duration: float, *, split: int | None = None) -> str:
     for number, seconds in enumerate(segment_durations(duration)):
         if number == split:
             for part in range(PARTS):
-                lines += [f"#EXTINF:{LEAD_SECONDS:.6f},", f"segment_{number:05d}_{part}.ts"]
+                lines += [f"#EXTINF:{PART_SECONDS:.6f},", f"segment_{number:05d}_{part}.ts"]
             continue
         lines += [f"#EXTINF:{seconds:.6f},", f"segment_{number:05d}.ts"]
     lines += ["#EXT-X-ENDLIST", ""]

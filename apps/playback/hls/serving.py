@@ -13,7 +13,9 @@ from apps.playback.hls.transcoding import (
     ACTIVE,
     PARTS,
     RESTART_AHEAD_SEGMENTS,
+    grid_position,
     part_path,
+    part_written,
     playlist_remux,
     segment_durations,
     segment_path,
@@ -89,7 +91,7 @@ def segment_wait(*, session: PlaybackSession, variant: str, number: int, part: i
         raise SegmentUnavailable(f"this stream has no {variant} variant")
     path = segment_path(session, variant, number) if part is None else part_path(session, variant, number, part)
     deadline = time.monotonic() + SEGMENT_WAIT_SECONDS
-    restarted = False
+    restarted, found = False, session.transcode_generation
     while True:
         if path.exists():
             return path
@@ -101,15 +103,32 @@ def segment_wait(*, session: PlaybackSession, variant: str, number: int, part: i
             raise SegmentUnavailable(f"segment {number} is not part of this stream")
         if session.transcode_state == PlaybackSession.TranscodeState.FAILED:
             raise SegmentUnavailable(f"the transcode failed: {session.transcode_error}")
-        if not restarted and _needs_restart(session, variant, number, part is not None):
-            transcode_restart(session=session, start_segment=number if transcoded else 0, variant=variant)
+        if not restarted and _needs_restart(session, variant, number, part):
+            if session.transcode_generation != found and transcode_alive(session):
+                # Started again elsewhere while this waited: the player seeked and dropped this request, but the
+                # server does not see that. Pulling the transcode back here would undo the seek (and cost it a
+                # restart); a player that still wants this segment asks again.
+                raise SegmentUnavailable(f"segment {number}: the stream started again elsewhere; ask again")
+            first = number if transcoded else 0
+            transcode_restart(session=session, start_segment=first, start_part=part or 0, variant=variant)
             restarted = True
         if time.monotonic() > deadline:
             raise SegmentUnavailable(f"segment {number} is not ready yet; ask again")
         time.sleep(POLL_SECONDS)
 
 
-def _needs_restart(session: PlaybackSession, variant: str, number: int, part: bool = False) -> bool:
+def transcode_toward(*, session: PlaybackSession, variant: str, seconds: float) -> None:
+    """A media playlist asked from a moment (the player's far seek): restart the transcode there now, a round trip
+    before the player asks for the part holding it, unless the running transcode reaches it soon anyway."""
+    if session.method != PlaybackSession.Method.TRANSCODE or variant not in variants_of(session):
+        return
+    number, part = grid_position(seconds, session.duration or 0)
+    split = split_segment(number, session.duration or 0) is not None
+    if _needs_restart(session, variant, number, part if split else None):
+        transcode_restart(session=session, start_segment=number, start_part=part, variant=variant)
+
+
+def _needs_restart(session: PlaybackSession, variant: str, number: int, part: int | None = None) -> bool:
     if session.transcode_state not in ACTIVE:
         return True  # nothing is writing it: the transcode ended after this segment's start (a seek back)
     if not transcode_alive(session, now=timezone.now()):
@@ -118,8 +137,10 @@ def _needs_restart(session: PlaybackSession, variant: str, number: int, part: bo
         return False  # a remux runs from the start at many times real time: wait for it
     if variant != session.profile:
         return True
-    if part:
-        return number != session.transcode_start_segment  # only a run started at the segment writes its parts
+    if part is not None:
+        return not part_written(session, number, part)  # only a run started at the segment writes its parts
+    if number == session.transcode_start_segment and session.transcode_start_part:
+        return True  # begun at a later part of it: the whole segment is never written
     written_up_to = session.transcode_start_segment + session.transcode_segments
     return number < session.transcode_start_segment or number > written_up_to + RESTART_AHEAD_SEGMENTS
 

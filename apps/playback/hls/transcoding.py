@@ -35,13 +35,18 @@ SEGMENT_SECONDS = 6
 # Short first segments: a player shows the first picture after 2 s of video are encoded, not 6.
 LEAD_SEGMENTS, LEAD_SECONDS = 3, 2
 GRID = HlsPlan(segment_seconds=SEGMENT_SECONDS, lead_segments=LEAD_SEGMENTS, lead_seconds=LEAD_SECONDS)
-# A transcode (re)started past the lead writes its first segment also as short parts, the lead's length each, so a
-# player whose playlist names the parts (one asked from that moment on) shows a picture after 2 s are encoded.
-PARTS = SEGMENT_SECONDS // LEAD_SECONDS
-assert PARTS * LEAD_SECONDS == SEGMENT_SECONDS, "the parts of a segment must fill it exactly"
+# A transcode (re)started past the lead writes its first segment also as 1 s parts, from the part holding the
+# moment asked for, so a player whose playlist names the parts (one asked from that moment on) shows a picture once
+# that second is encoded, not the whole 6 s segment from its start.
+PART_SECONDS = 1
+PARTS = SEGMENT_SECONDS // PART_SECONDS
+assert PARTS * PART_SECONDS == SEGMENT_SECONDS, "the parts of a segment must fill it exactly"
 TAIL_SECONDS = 0.5
 MAX_GRID_SECONDS = 7 * 24 * 3600  # a probed duration beyond a week is a broken file's, not a film's
 HEARTBEAT_SECONDS = 1.0
+# Between heartbeats, a cheap read: a transcode a seek replaced stops at once rather than in up to a second, taking
+# the cores from the new one while it writes the part the player waits for.
+STOP_CHECK_SECONDS = 0.2
 # No heartbeat for this long: the worker is gone (killed, crashed, lost its task); the next request restarts it.
 STALE_SECONDS = 20
 # A segment this far past what the transcode has written is a seek: restart there rather than wait.
@@ -84,6 +89,15 @@ def split_segment(start_segment: int, duration: float) -> int | None:
     return start_segment if LEAD_SEGMENTS <= start_segment < len(segment_durations(duration)) - 1 else None
 
 
+def grid_position(seconds: float, duration: float) -> tuple[int, int]:
+    """Where a transcode (re)starts to show this moment first: its segment, and the part holding it when that
+    segment is written as parts (else 0)."""
+    segment = segment_at(seconds)
+    if split_segment(segment, duration) is None:
+        return segment, 0
+    return segment, min(PARTS - 1, max(0, int((seconds - GRID.segment_start(segment)) // PART_SECONDS)))
+
+
 def variant_dir(session: PlaybackSession, variant: str) -> Path:
     return session_dir(session) / variant
 
@@ -96,12 +110,18 @@ def part_path(session: PlaybackSession, variant: str, number: int, part: int) ->
     return variant_dir(session, variant) / f"segment_{number:05d}_{part}.ts"
 
 
+def part_written(session: PlaybackSession, number: int, part: int) -> bool:
+    """Whether the running transcode writes this part: it began at that segment, at or before that part."""
+    return number == session.transcode_start_segment and session.transcode_start_part <= part
+
+
 def transcode_plan(session: PlaybackSession) -> HlsPlan:
     """What the worker produces for this session: its stored plan, at the size and rate of its current variant."""
     plan = plan_of(session)
     video, audio = plan["video"], plan["audio"]
     transcode_video = video.get("action") == "transcode"
     rung = plan_rung(session, session.profile) or plan["ladder"][0]
+    split = split_segment(session.transcode_start_segment, session.duration or 0) if transcode_video else None
     return HlsPlan(
         transcode_video=transcode_video,
         height=rung.get("height") if transcode_video else None,
@@ -115,10 +135,10 @@ def transcode_plan(session: PlaybackSession) -> HlsPlan:
         encoder=session.encoder or "libx264",
         tone_map=(video.get("transfer") or "pq") if transcode_video and video.get("tone_map") else "",
         burn=_burn(session) if transcode_video and plan["burn"] else None,
-        split_segment=split_segment(session.transcode_start_segment, session.duration or 0)
-        if transcode_video
-        else None,
+        split_segment=split,
+        split_part=session.transcode_start_part if split is not None else 0,
         parts=PARTS,
+        part_seconds=PART_SECONDS,
     )
 
 
@@ -140,13 +160,17 @@ def segments_written(folder: Path) -> list[int]:
 
 
 @transaction.atomic
-def transcode_restart(*, session: PlaybackSession, start_segment: int = 0, variant: str | None = None) -> int | None:
-    """Start (or start again) the session's transcode at `start_segment`; returns the new generation."""
+def transcode_restart(
+    *, session: PlaybackSession, start_segment: int = 0, start_part: int = 0, variant: str | None = None
+) -> int | None:
+    """Start (or start again) the session's transcode at `start_segment` (from its part `start_part` when that
+    segment is written as parts); returns the new generation."""
     row = PlaybackSession.objects.select_for_update().get(pk=session.pk)
     if row.state not in LIVE or row.method == PlaybackSession.Method.DIRECT:
         return None
     row.transcode_generation += 1
     row.transcode_start_segment = start_segment
+    row.transcode_start_part = start_part if split_segment(start_segment, row.duration or 0) is not None else 0
     row.transcode_segments = 0
     row.transcode_state = PlaybackSession.TranscodeState.QUEUED
     row.transcode_heartbeat_at = timezone.now()
@@ -157,6 +181,7 @@ def transcode_restart(*, session: PlaybackSession, start_segment: int = 0, varia
         update_fields=[
             "transcode_generation",
             "transcode_start_segment",
+            "transcode_start_part",
             "transcode_segments",
             "transcode_state",
             "transcode_heartbeat_at",
@@ -232,11 +257,12 @@ def _finish(session_id: str, generation: int, state: str, error: str) -> None:
 
 
 class _Heartbeat:
-    """Asked before every packet; once a second it records progress and learns whether to stop."""
+    """Asked before every packet; once a second it records progress and learns whether to stop, and in between
+    looks whether it should (a read by primary key)."""
 
     def __init__(self, session_id: str, generation: int, folder: Path, start: int, *, method: str = "") -> None:
         self.session_id, self.generation, self.folder, self.start = session_id, generation, folder, start
-        self.next_at = 0.0
+        self.next_at = self.check_at = 0.0
         self.stop = False
         # What the speed counters were told so far: segments written, and when.
         self.method, self.counted, self.counted_at = method or "transcode", 0, time.monotonic()
@@ -246,17 +272,23 @@ class _Heartbeat:
         if now >= self.next_at:
             self.next_at = now + HEARTBEAT_SECONDS
             self.stop = not self.record()
+        elif now >= self.check_at:
+            self.stop = not self._current().exists()
+        else:
+            return self.stop
+        self.check_at = now + STOP_CHECK_SECONDS
         return self.stop
+
+    def _current(self):
+        return PlaybackSession.objects.filter(
+            pk=self.session_id, transcode_generation=self.generation, state__in=LIVE, transcode_state__in=ACTIVE
+        )
 
     def record(self) -> bool:
         done = [n for n in segments_written(self.folder) if n >= self.start]
         produced = (done[-1] + 1 - self.start) if done else 0
         self._count(produced)
-        return bool(
-            PlaybackSession.objects.filter(
-                pk=self.session_id, transcode_generation=self.generation, state__in=LIVE, transcode_state__in=ACTIVE
-            ).update(transcode_heartbeat_at=timezone.now(), transcode_segments=produced)
-        )
+        return bool(self._current().update(transcode_heartbeat_at=timezone.now(), transcode_segments=produced))
 
     def _count(self, produced: int) -> None:
         now = time.monotonic()

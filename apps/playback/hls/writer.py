@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "segment_%05d.ts"
-RUN_PATTERN = "run_%05d.ts"  # a split run's files in the muxer's own numbering, renamed onto the grid when finished
 AUDIO_RATE = 48_000
 BT709 = 1  # AVCOL_PRI_BT709, AVCOL_TRC_BT709 and AVCOL_SPC_BT709 share the value
 EPSILON = 0.001  # seconds: a frame this close to a segment's start belongs to it, in a first run and a restart
@@ -54,19 +55,33 @@ class HlsPlan:
     lead_seconds: int = 2
     tone_map: str = ""  # "pq" or "hlg": the source's HDR transfer, mapped to SDR (apps/playback/hls/tonemap.py)
     burn: BurnIn | None = None  # a subtitle track drawn into the picture (apps/playback/subtitles/burnin.py)
-    # A restart's first segment written also as `parts` short files (segment_N_P.ts), each lead_seconds long.
+    # A restart's first segment written also as `parts` short files (segment_N_P.ts), each part_seconds long; a
+    # restart at a far seek begins at the part holding the target (`split_part`), so it encodes only from there.
     split_segment: int | None = None
+    split_part: int = 0
     parts: int = 3
+    part_seconds: int = 2
 
     def segment_start(self, number: int) -> float:
         """Where segment `number` starts on the grid (the same for a first run and any restart)."""
         lead = min(number, self.lead_segments)
         return float(lead * self.lead_seconds + (number - lead) * self.segment_seconds)
 
+    def run_start(self, number: int) -> float:
+        """Where a run (re)started at segment `number` begins: its first part when that segment is split."""
+        if not self.transcode_video:
+            return float(number * self.segment_seconds)
+        split = self.split_segment is not None and self.split_segment == number
+        return self.segment_start(number) + (self.split_part * self.part_seconds if split else 0)
+
     @property
-    def cut_seconds(self) -> int:
-        """The muxer's target: it cuts at every keyframe at least this far apart; ours are the grid."""
-        return self.lead_seconds if self.lead_segments and self.transcode_video else self.segment_seconds
+    def cut_seconds(self) -> float:
+        """The muxer's target: it cuts at every keyframe at least this far into a file. A transcode's keyframes are
+        all ours, on the grid, so it cuts at each: half the shortest file, as a first frame may come a little late
+        (23.976 fps) and the next keyframe then less than a whole part after it."""
+        if not self.transcode_video:
+            return self.segment_seconds
+        return min(self.lead_seconds if self.lead_segments else self.segment_seconds, self.part_seconds) / 2
 
 
 def _even(value: float) -> int:
@@ -90,9 +105,27 @@ def hls_write(
 ) -> Path:
     """Write the playlist and segments for `source` into `out_dir`, from segment `start_segment` on."""
     out_dir = private_folder(Path(out_dir))  # segments are the film itself: only the server's user reads them
-    start_seconds = plan.segment_start(start_segment) if plan.transcode_video else start_segment * plan.segment_seconds
+    # A transcode's runs overlap for a moment (the one a seek replaced is still stopping): each writes its muxer
+    # playlist and its split run's files under names of its own, so neither renames or publishes the other's files
+    # (an old run's unfinished file was published as a new run's part). The playlist takes its shared name at the end.
+    run = secrets.token_hex(4) if plan.transcode_video else ""
+    playlist = out_dir / (f"index_{run}.m3u8" if run else PLAYLIST)
+    try:
+        _write(source, out_dir, playlist, run, plan, start_segment, should_stop)
+    except BaseException:
+        for leftover in [*out_dir.glob(f"run_{run}_*"), *out_dir.glob(f"{playlist.name}*")] if run else []:
+            leftover.unlink(missing_ok=True)
+        raise
+    if run:
+        os.replace(playlist, out_dir / PLAYLIST)
+    return out_dir / PLAYLIST
+
+
+def _write(source, out_dir: Path, playlist: Path, run: str, plan: HlsPlan, start_segment: int, should_stop) -> None:
+    start_seconds = plan.run_start(start_segment)
     split = plan.transcode_video and plan.split_segment is not None and plan.split_segment == start_segment
-    publish = _Publisher(out_dir, start_segment, plan.parts) if split else None
+    pattern = f"run_{run}_%05d.ts"
+    publish = _Publisher(out_dir, pattern, start_segment, plan.parts, plan.split_part) if split else None
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)
         in_audio = _audio_stream(src, plan.audio_stream)
@@ -101,20 +134,22 @@ def hls_write(
             "hls_list_size": "0",
             "hls_playlist_type": "event",
             "hls_segment_type": "mpegts",
-            "hls_segment_filename": str(out_dir / (RUN_PATTERN if split else SEGMENT_PATTERN)),
+            "hls_segment_filename": str(out_dir / (pattern if split else SEGMENT_PATTERN)),
             "start_number": str(0 if split else start_segment),
             "hls_flags": "independent_segments+temp_file",
         }
-        with av.open(str(out_dir / PLAYLIST), "w", format="hls", options=options) as out:
+        with av.open(str(playlist), "w", format="hls", options=options) as out:
             if in_video is not None and plan.transcode_video:
                 in_video.thread_type = "AUTO"  # frame and slice threads, as the ffmpeg CLI decodes
             video_out = _add_video(out, in_video, plan) if in_video is not None else None
             audio_out, resampler = _add_audio(out, in_audio, plan) if in_audio is not None else (None, None)
             out.start_encoding()  # writes the header now, so the output time bases are final from the first packet
             if start_seconds:
-                src.seek(int(start_seconds / av.time_base), backward=True, any_frame=False)
+                # av.time_base is the integer AV_TIME_BASE (ticks per second): seconds are multiplied by it. Lands on
+                # the keyframe at or before the start, so only that keyframe's interval is decoded and dropped.
+                src.seek(int(start_seconds * av.time_base), backward=True, any_frame=False)
             # Audio samples counted from the start position, so a restarted transcode stays in sync.
-            clock = {"next": round(start_seconds * AUDIO_RATE)}
+            clock = {"next": round(start_seconds * AUDIO_RATE), "start": round(start_seconds * AUDIO_RATE)}
             wanted = [s for s in (in_video, in_audio) if s is not None]
             grid = _frame_grid(in_video) if in_video is not None and not plan.transcode_video else None
             keys = _Keyframes(plan, start_segment, split=split)
@@ -137,27 +172,29 @@ def hls_write(
             _flush(out, video_out, plan.transcode_video)
             if audio_out is not None and plan.transcode_audio:
                 _audio_frames(out, audio_out, resampler.resample(None), clock)
-                out.mux(audio_out.encode(None))
+                out.mux(_from_start(audio_out.encode(None), clock))
     if publish is not None:
         publish()  # the last segment is closed with the output
-    return out_dir / PLAYLIST
 
 
 class _Publisher:
-    """Gives a split run's files their names on the grid as the muxer finishes each: its first `parts` files are
-    segment_N_0.ts..., joined also into segment_N.ts (for playlists without the parts); then segment_N+1.ts on."""
+    """Gives a split run's files their names on the grid as the muxer finishes each: its first files are the parts
+    segment_N_P.ts from part `first` on; from part 0, they are joined also into segment_N.ts (for playlists without
+    the parts); then segment_N+1.ts on."""
 
-    def __init__(self, out_dir: Path, segment: int, parts: int) -> None:
-        self.out_dir, self.segment, self.parts, self.next = out_dir, segment, parts, 0
+    def __init__(self, out_dir: Path, pattern: str, segment: int, parts: int, first: int = 0) -> None:
+        self.out_dir, self.pattern, self.segment, self.parts, self.first = out_dir, pattern, segment, parts, first
+        self.next = 0
 
     def __call__(self) -> None:
-        while (finished := self.out_dir / (RUN_PATTERN % self.next)).exists():
-            if self.next < self.parts:
-                finished.rename(self.out_dir / f"segment_{self.segment:05d}_{self.next}.ts")
-                if self.next == self.parts - 1:
+        while (finished := self.out_dir / (self.pattern % self.next)).exists():
+            part = self.first + self.next
+            if part < self.parts:
+                finished.rename(self.out_dir / f"segment_{self.segment:05d}_{part}.ts")
+                if part == self.parts - 1 and self.first == 0:
                     self._join()
             else:
-                finished.rename(self.out_dir / (SEGMENT_PATTERN % (self.segment + 1 + self.next - self.parts)))
+                finished.rename(self.out_dir / (SEGMENT_PATTERN % (self.segment + 1 + part - self.parts)))
             self.next += 1
 
     def _join(self) -> None:
@@ -254,9 +291,9 @@ class _Keyframes:
 
     def __init__(self, plan: HlsPlan, start_segment: int, *, split: bool = False) -> None:
         self.plan, self.next = plan, start_segment
-        start = plan.segment_start(start_segment)
-        # A split run's first segment also opens at each of its parts' starts.
-        self.parts = [start + p * plan.lead_seconds for p in range(1, plan.parts)] if split else []
+        start = plan.run_start(start_segment)
+        # A split run's first segment also opens at each of its parts' starts (from the part it began at).
+        self.parts = [start + p * plan.part_seconds for p in range(1, plan.parts - plan.split_part)] if split else []
         self.tone_mapper: ToneMapper | None = None
         self.burner: Burner | None = None
 
@@ -319,7 +356,15 @@ def _audio_frames(out, audio_out, frames, clock: dict) -> None:
     for chunk in frames:
         chunk.pts, chunk.time_base = clock["next"], Fraction(1, AUDIO_RATE)
         clock["next"] += chunk.samples
-        out.mux(audio_out.encode(chunk))
+        out.mux(_from_start(audio_out.encode(chunk), clock))
+
+
+def _from_start(packets: list[av.Packet], clock: dict) -> list[av.Packet]:
+    """The AAC encoder's first packet (its priming) is stamped a frame before the run's start. Left in, it overlaps
+    the sound of the segment before, written by another run (a seek restarted the transcode), so a strict player
+    sees time go back; and a run from 0 starts at -21 ms, so the muxer shifted all its timestamps by that much while
+    a restart's stayed put. Dropped, every run's sound starts at its start and segments of any runs follow on."""
+    return [packet for packet in packets if packet.pts is None or packet.pts >= clock["start"]]
 
 
 def _flush(out, video_out, transcoded: bool) -> None:

@@ -81,6 +81,8 @@ class PlaybackSession(models.Model):
     # Raised by every (re)start: a transcode whose generation is no longer the session's stops itself.
     transcode_generation = models.PositiveIntegerField(default=0)
     transcode_start_segment = models.PositiveIntegerField(default=0)
+    # The part of that segment the transcode began at: a far seek's restart encodes from the moment asked for.
+    transcode_start_part = models.PositiveSmallIntegerField(default=0)
     transcode_segments = models.PositiveIntegerField(default=0, help_text="Segments written by this generation.")
     transcode_heartbeat_at = models.DateTimeField(null=True, blank=True)
     transcode_error = models.TextField(blank=True)

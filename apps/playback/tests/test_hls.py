@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.core.testing.media import has_codec, make_clip
+from apps.core.testing.media import has_codec, make_clip, make_film
 from apps.playback.hls.writer import HlsPlan, TranscodeStopped, hls_write
 
 FFMPEG, FFPROBE = shutil.which("ffmpeg"), shutil.which("ffprobe")
@@ -74,6 +75,27 @@ def test_segments_start_on_the_segment_grid_so_a_seek_can_restart_there(tmp_path
     decodes_cleanly(restarted)
 
 
+@pytest.mark.parametrize("suffix", [".mkv", ".mp4"])
+def test_a_restart_reads_the_source_from_the_keyframe_before_it_not_from_the_start(tmp_path, suffix):
+    # Keyframes every 2 s, as films have every 2-10 s: a restart at 42 s reads from 42 s on. Reading from the
+    # start instead (decoding and dropping 40 s of pictures) cost a far seek seconds in a 1080p film.
+    source = make_film(tmp_path / f"src{suffix}", width=64, height=48, seconds=60, fps=10, keyframe_seconds=2)
+    asked = {"run": 0}
+
+    def counted() -> bool:
+        asked["run"] += 1
+        return False
+
+    hls_write(source=source, out_dir=tmp_path / "whole", plan=HlsPlan(), should_stop=counted)
+    whole, asked["run"] = asked["run"], 0
+    hls_write(source=source, out_dir=tmp_path / "late", plan=HlsPlan(), start_segment=7, should_stop=counted)
+
+    assert asked["run"] < whole * 0.4, f"{asked['run']} packets read of the {whole} a run from the start reads"
+    start = float(probe(tmp_path / "late" / "segment_00007.ts")["format"]["start_time"])
+    assert abs(start - 42) < 0.1
+    decodes_cleanly(tmp_path / "late" / "index.m3u8")
+
+
 def test_a_stop_request_ends_the_transcode(tmp_path):
     source = make_clip(tmp_path / "src.mkv", width=320, height=240, seconds=10, fps=24)
     asked = iter(range(1000))
@@ -105,6 +127,51 @@ def test_short_lead_segments_then_the_six_second_grid_and_a_restart_lines_up(tmp
     again = float(probe(tmp_path / "from-four" / "segment_00004.ts")["format"]["start_time"])
     assert abs(again - starts[4]) < 0.1
     decodes_cleanly(tmp_path / "from-four" / "index.m3u8")
+
+
+def test_segments_of_a_first_run_and_a_restart_follow_on_in_picture_and_sound(tmp_path):
+    # A player's playlist mixes runs: the first run's segments up to a seek, then the restart's. Their timestamps
+    # must agree to the millisecond and never go back, or strict players (ffmpeg) see time jump.
+    source = make_film(tmp_path / "src.mkv", width=64, height=48, seconds=40, fps=24)
+    plan = HlsPlan(lead_segments=3, lead_seconds=2)
+    first = hls_write(source=source, out_dir=tmp_path / "first", plan=plan)
+    hls_write(source=source, out_dir=tmp_path / "again", plan=plan, start_segment=4)
+    starts = {
+        run: {s["codec_type"]: float(s["start_time"]) for s in probe(tmp_path / run / "segment_00004.ts")["streams"]}
+        for run in ("first", "again")
+    }
+    assert abs(starts["first"]["video"] - starts["again"]["video"]) < 0.001
+    assert abs(starts["again"]["audio"] - starts["again"]["video"]) < 0.001, "the restart's sound starts with it"
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    shutil.copy(first, mixed / "index.m3u8")
+    for number in range(len(list((tmp_path / "first").glob("segment_*.ts")))):
+        run = "first" if number < 4 or number > 5 else "again"  # first, then the restart, then the first again
+        shutil.copy(tmp_path / run / f"segment_{number:05d}.ts", mixed / f"segment_{number:05d}.ts")
+    decodes_cleanly(mixed / "index.m3u8")
+
+
+def test_a_run_never_publishes_files_a_stopped_run_left_in_the_folder(tmp_path):
+    # A seek stops one run (its muxer closes the file it was writing) and starts another in the same folder: the
+    # new run's parts and segments are its own, each where the grid says, and nothing of the old one is left.
+    source = make_film(tmp_path / "src.mkv", width=64, height=48, seconds=60, fps=24)
+    plan = HlsPlan(lead_segments=3, lead_seconds=2, parts=6, part_seconds=1)
+    out = tmp_path / "out"
+    asked = iter(range(100_000))
+    with pytest.raises(TranscodeStopped):
+        stopping = dataclasses.replace(plan, split_segment=5)
+        hls_write(source=source, out_dir=out, plan=stopping, start_segment=5, should_stop=lambda: next(asked) > 700)
+    seeked = dataclasses.replace(plan, split_segment=7, split_part=2)
+
+    hls_write(source=source, out_dir=out, plan=seeked, start_segment=7)
+
+    for part in range(2, 6):
+        info = probe(out / f"segment_00007_{part}.ts")["format"]
+        assert abs(float(info["start_time"]) - (30 + part)) < 0.05 and abs(float(info["duration"]) - 1) < 0.1
+    for number in range(8, 11):
+        start = float(probe(out / f"segment_{number:05d}.ts")["format"]["start_time"])
+        assert abs(start - plan.segment_start(number)) < 0.05, number
+    assert not list(out.glob("run_*")) and not list(out.glob("index_*")), sorted(p.name for p in out.iterdir())
 
 
 def _hdr10_clip(path: Path, *, code: int, seconds: float = 1.0) -> Path:

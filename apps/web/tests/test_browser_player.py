@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.core.testing.accessibility import axe_violations, html_problems
-from apps.core.testing.media import make_clip
+from apps.core.testing.media import make_clip, make_film
 from apps.core.testing.people import PASSWORD, user_make
 from apps.core.testing.workers import running_worker
 from apps.libraries import services as libraries
@@ -289,10 +289,8 @@ def test_a_file_that_cannot_be_played_shows_why(page, tmp_path):
 
 
 def test_far_seek_in_a_1080p_to_720p_transcode_figures(page, transcoder, tmp_path):
-    make_clip(
-        tmp_path / "movies" / "Big (2020)" / "Big (2020).mp4",
-        width=1920, height=1080, seconds=60, fps=24, pattern=7, video_options={"g": "96"},  # a keyframe every 4 s
-    )  # fmt: skip
+    # A film's keyframes: every 4 s, so the restart decodes up to 4 s it does not show before the target.
+    make_film(tmp_path / "movies" / "Big (2020)" / "Big (2020).mkv", seconds=90, keyframe_seconds=4)
     library(tmp_path / "movies")
     user_make("alice", settings_overrides={"max_transcode_height": 720})
     sign_in(page, "alice")
@@ -304,20 +302,23 @@ def test_far_seek_in_a_1080p_to_720p_transcode_figures(page, transcoder, tmp_pat
     page.on("request", lambda request: asked.append(request.url))
     playing_past(page, 1)
     started = time.monotonic()
-    seek_bar_to(page, 45)
+    seek_bar_to(page, 63)
     page.wait_for_function(
         "(() => { const v = document.getElementById('player-video'); return !v.seeking && !v.paused"
-        " && v.readyState >= 3 && v.currentTime > 45.2; })()",
+        " && v.readyState >= 3 && v.currentTime > 63.2; })()",
         timeout=60_000,
         polling=50,
     )
     seek = time.monotonic() - started
 
-    print(f"\nPlay to first frame, transcode 1080p -> 720p: {first:.2f} s; far seek (to 45 s) to playing: {seek:.2f} s")
-    # The player asked the playlist from there, whose segment at 45 s comes in 2 s parts: 44-46 s is part 1.
-    assert any("index.m3u8?from=45.000" in url for url in asked)
-    assert any(url.endswith("/segment_00009_1.ts") for url in asked)
-    assert PlaybackSession.objects.get().transcode_start_segment == 9
+    print(f"\nPlay to first frame, transcode 1080p -> 720p: {first:.2f} s; far seek (to 63 s) to playing: {seek:.2f} s")
+    # The player asked the playlist from there, whose segment at 63 s (60-66 s) comes in 1 s parts: 63-64 s is part
+    # 3, where the transcode started again; all of it in the session's own variant (720p, not hls.js's lowest).
+    assert any("720p/index.m3u8?from=63.000" in url for url in asked)
+    assert any(url.endswith("/720p/segment_00012_3.ts") for url in asked)
+    assert not any("/segment_00012_2.ts" in url or "/480p/" in url for url in asked), asked
+    stored = PlaybackSession.objects.get()
+    assert (stored.profile, stored.transcode_start_segment, stored.transcode_start_part) == ("720p", 12, 3)
     no_error_shown(page)
     checks(page)
     shoot(page, "web-player-playing")
