@@ -30,7 +30,7 @@ graceful_timeout = drain_seconds + _int("REVENGE_SHUTDOWN_GRACE_SECONDS", 25)
 accesslog = "-"
 errorlog = "-"
 # The access log never carries ?token=, ?apikey= or ?api_key= values (webhook secrets, API keys, stream tokens).
-logger_class = "apps.core.access_log.RedactingLogger"
+logger_class = "apps.core.gunicorn_logging.RedactingLogger"
 forwarded_allow_ips = os.environ.get("REVENGE_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # prometheus_client reads this before it is imported anywhere: each worker writes its own files and

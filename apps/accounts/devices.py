@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 
-import ua_parser
-
 from apps.core.user_agent import user_agent_clean
 
 logger = logging.getLogger(__name__)
@@ -21,6 +19,8 @@ def _version(family: str, *parts: str | None) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _describe(user_agent: str) -> tuple[str, str, str]:
+    import ua_parser  # lazy: its regexes cost every process's start-up, and only session lists and logins parse
+
     try:
         result = ua_parser.parse(user_agent).with_defaults()
     except Exception:

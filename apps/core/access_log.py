@@ -32,17 +32,3 @@ class RedactQueryFilter(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
-
-
-try:
-    from gunicorn.glogging import Logger as _GunicornLogger
-except ImportError:  # gunicorn is a production dependency only
-    _GunicornLogger = object
-
-
-class RedactingLogger(_GunicornLogger):
-    """gunicorn's logger (gunicorn.conf.py `logger_class`) whose access-log atoms never carry a credential."""
-
-    def atoms(self, resp, req, environ, request_time):
-        found = super().atoms(resp, req, environ, request_time)
-        return {key: redact_query(value) if isinstance(value, str) else value for key, value in found.items()}

@@ -5,6 +5,7 @@ cached pages, counts and details of the others alone.
 """
 
 from apps.core import caching, events
+from apps.libraries.scan_changes import scan_changed_catalogue
 
 
 def _ids(value) -> list:
@@ -22,6 +23,8 @@ def _ids(value) -> list:
 @events.subscribe("metadata.*")  # a refresh renames, rates and dates titles
 def catalogue_changed(event: events.Event) -> None:
     payload = event.payload
+    if event.name == "library.scan_completed" and not scan_changed_catalogue(payload):
+        return  # nothing on disk changed: every cached read of the library still holds
     libraries = _ids(payload.get("library_id")) + _ids(payload.get("library_ids"))
     kind = payload.get("kind")
     items = _ids(payload.get("id")) + _ids(payload.get("ids"))

@@ -7,6 +7,10 @@ from celery import shared_task
 from apps.libraries.models import Library
 from apps.metadata import services
 
+# The image tasks live beside the image code; importing them here registers them wherever the metadata app's
+# tasks are looked up (the workers' discovery, core.dispatch by name), not in every process at start-up.
+from apps.metadata.images import tasks as images_tasks  # noqa: F401
+
 
 @shared_task(name="metadata.refresh", acks_late=True, console_retry=True)
 def metadata_refresh(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.playback import services, watch_rows
+from apps.playback import services
 from apps.playback.hls import transcoding
 
 
@@ -26,4 +26,8 @@ def sessions_idle_stop() -> int:
 @shared_task(name="playback.rows_warm", acks_late=True, ignore_result=True, console_retry=True)
 def rows_warm(library_id: int) -> int:
     """After a scan: compute the home rows of the active users who see the library."""
+    # Lazy: the rows load the catalogue's API serializers, and every process that queues this task (a scan
+    # command, after each scan that changed files) imports this module to find it; workers pay it once.
+    from apps.playback import watch_rows
+
     return watch_rows.rows_warm(library_id=library_id)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,10 +20,12 @@ from apps.libraries.containment import LEAVES, allowed_folders
 from apps.libraries.models import Library, LibraryScan, ScanError
 from apps.media import services as media_services
 from apps.media.models import MediaFile
-from apps.scanning import path_sync, probing
+from apps.scanning import path_sync
 from apps.scanning.fingerprint import file_fingerprint
-from apps.scanning.indexer import FolderCache, read_file
 from apps.scanning.walker import FileStat, Skipped, printable, walk
+
+if TYPE_CHECKING:
+    from apps.scanning import probing
 
 logger = logging.getLogger(__name__)
 CHUNK_SIZE = 100
@@ -91,6 +94,8 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
             for chunk in chunks:
                 dispatch.task_enqueue("libraries.index_chunk", args=(scan.pk, chunk))
         elif chunks:
+            from apps.scanning import probing  # lazy: naming, NFO and probing load only when a file is to be read
+
             roots = list(library.folders.values_list("path", flat=True))
             with closing(probing.reads_ahead(chunks, library_kind=library.kind, roots=roots)) as ahead:
                 for chunk, read in zip(chunks, ahead, strict=True):
@@ -249,6 +254,8 @@ def scan_index_paths(*, scan: LibraryScan, paths: list[str], read: probing.ReadC
     if read is not None:
         records, problems = read
     else:
+        from apps.scanning.indexer import FolderCache, read_file  # lazy: as in scan_run, only when files are read
+
         roots = list(library.folders.values_list("path", flat=True))
         cache = FolderCache(roots=roots)
         records, problems = [], []

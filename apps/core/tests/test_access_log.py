@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from apps.core.access_log import RedactingLogger, RedactQueryFilter, redact_query
+from apps.core.access_log import RedactQueryFilter, redact_query
+from apps.core.gunicorn_logging import RedactingLogger
 
 
 @pytest.mark.parametrize(

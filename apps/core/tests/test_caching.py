@@ -88,6 +88,23 @@ def test_bumps_inside_a_coalesced_block_happen_once_at_its_end(backend):
     assert caching.version("t:batch") == before + 1
 
 
+def test_a_coalesced_bump_of_many_unread_scopes_still_makes_the_read_ones_stale(backend):
+    # A scan's batch names hundreds of new titles nobody has asked for beside the few scopes that were read.
+    read, unread = Counter("read"), Counter("unread")
+    caching.cached("t-many", "read", read, ttl=60, scopes=["t:read"])
+    with caching.bumps_coalesced():
+        for n in range(300):
+            caching.bump(f"t:new:{n}")
+        caching.bump("t:read")
+    caching.cached("t-many", "read", read, ttl=60, scopes=["t:read"])
+    caching.cached("t-many", "unread", unread, ttl=60, scopes=["t:new:7"])
+    caching.cached("t-many", "unread", unread, ttl=60, scopes=["t:new:7"])
+    assert (read.calls, unread.calls) == (2, 1)
+    caching.bump("t:new:7")  # read now, so a bump reaches it
+    caching.cached("t-many", "unread", unread, ttl=60, scopes=["t:new:7"])
+    assert unread.calls == 2
+
+
 def test_a_forgotten_version_never_comes_back_to_an_old_value(backend):
     caching.bump("t:evicted")
     old = caching.version("t:evicted")

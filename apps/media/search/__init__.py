@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Case, Expression, IntegerField, QuerySet, Value, When
 
 from apps.media import selectors
-from apps.media.search import postgres, sqlite
+from apps.media.search import sqlite
 from apps.media.search.text import MAX_QUERY
 
 KINDS = ("movie", "show", "person", "collection")
@@ -61,6 +61,8 @@ def catalogue_search(*, user, query: str, kinds: tuple[str, ...] = KINDS, limit:
     for kind in dict.fromkeys(kinds):
         visible = _SELECTORS[kind](user=user)
         if on_postgres:
+            from apps.media.search import postgres  # lazy: django.contrib.postgres loads psycopg, SQLite needs neither
+
             rows = postgres.ranked(visible, query=query, fields=_FIELDS[kind], limit=limit)
         else:
             rows = sqlite.ranked(visible, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)
@@ -73,6 +75,8 @@ def ids_ranked(queryset: QuerySet, *, kind: str, query: str, limit: int) -> list
     """Ids of the rows of `queryset` (already the visible ones) that resemble `query`, best first, at most `limit`."""
     query = query_checked(query)
     if connection.vendor == "postgresql":
+        from apps.media.search import postgres  # lazy: django.contrib.postgres loads psycopg, SQLite needs neither
+
         return postgres.ranked_ids(queryset, query=query, fields=_FIELDS[kind], limit=limit)
     return [row.pk for row in sqlite.ranked(queryset, kind=kind, query=query, fields=_FIELDS[kind], limit=limit)]
 
@@ -80,5 +84,7 @@ def ids_ranked(queryset: QuerySet, *, kind: str, query: str, limit: int) -> list
 def order_of(ids: list[int]) -> Expression:
     """An expression to order rows by their place in `ids` (the order `ids_ranked` gave)."""
     if connection.vendor == "postgresql":
+        from apps.media.search import postgres  # lazy: django.contrib.postgres loads psycopg, SQLite needs neither
+
         return postgres.order_of(ids)
     return Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())

@@ -123,6 +123,27 @@ def test_a_scan_of_another_library_leaves_the_detail_cached(world, alice, django
     assert catalogue_queries(alice, url) == (200, [])
 
 
+def test_an_unchanged_rescan_leaves_the_detail_cached_and_a_changed_one_does_not(
+    world, alice, django_capture_on_commit_callbacks
+):
+    matrix, url = world["matrix"], f"/api/v1/movies/{world['matrix'].pk}/"
+    alice.get(url)
+    quiet = {"seen": 3, "added": 0, "updated": 0, "moved": 0, "removed": 0, "unchanged": 3, "errors": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("library.scan_completed", library_id=world["movies"].pk, scan_id=1, kind="full", counters=quiet)
+    assert catalogue_queries(alice, url) == (200, [])  # the periodic rescan found nothing: still cached
+    Movie.objects.filter(pk=matrix.pk).update(tagline="Changed by the worker.")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit(
+            "library.scan_completed",
+            library_id=world["movies"].pk,
+            scan_id=2,
+            kind="incremental",
+            counters={**quiet, "updated": 1},
+        )
+    assert alice.get(url).json()["tagline"] == "Changed by the worker."
+
+
 def test_access_changes_show_at_once(world, alice):
     url = f"/api/v1/movies/{world['matrix'].pk}/"
     member = users.user_create(username="member", password="x" * 12, by=None)

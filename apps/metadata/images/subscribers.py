@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+# The task is queued by name: apps/metadata/tasks.py registers it wherever tasks are looked up (workers'
+# discovery, dispatch), so this module, loaded at every start-up, does not import Pillow and the image store.
 from apps.core import dispatch, events
-
-# Imported so the task is registered under its name wherever the app is loaded (web, worker, beat).
-from apps.metadata.images import tasks  # noqa: F401
 
 
 @events.subscribe("library.scan_completed")
