@@ -138,17 +138,14 @@ def requests_to_poll() -> QuerySet[MediaRequest]:
 
 def _titles_found(*, kind: str, q: str) -> list[dict]:
     """TMDb when configured (and not failing a moment ago); else, or when it fails, the default server's lookup."""
+    found = titles.tmdb_asked(lambda: titles.tmdb_titles(kind=kind, q=q))
+    if found is not titles.UNASKED:
+        return found
     server = arr_server_default(kind=kind)
-    if tmdb.tmdb_enabled():
-        if not titles.tmdb_resting():
-            try:
-                return titles.tmdb_titles(kind=kind, q=q)
-            except tmdb.TmdbError as exc:
-                titles.tmdb_rest(exc)
-        if server is None:
-            raise ServerUnavailable(
-                "TMDb cannot be asked right now; an admin can see why in the server log", code="tmdb_unavailable"
-            )
+    if server is None and tmdb.tmdb_enabled():
+        raise ServerUnavailable(
+            "TMDb cannot be asked right now; an admin can see why in the server log", code="tmdb_unavailable"
+        )
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     return titles.arr_titles(server=server, kind=kind, q=q)

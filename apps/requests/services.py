@@ -13,7 +13,6 @@ from apps.audit.services import private_network_opt_in_record
 from apps.core import dispatch, events
 from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
-from apps.metadata import tmdb
 from apps.requests import selectors, titles
 from apps.requests.arr import ArrError
 from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused
@@ -121,16 +120,12 @@ def title_lookup(*, kind: str, external_id: int, is_4k: bool = False) -> dict:
     if server is None:
         raise NoServer(f"no enabled default {'Radarr' if kind == 'movie' else 'Sonarr'} server is configured")
     prefix = "tmdb" if kind == MediaRequest.Kind.MOVIE else "tvdb"
-    if tmdb.tmdb_enabled() and not titles.tmdb_resting():
-        # The same source as the search the request was made from: its seasons are the ones that were offered.
-        try:
-            found = titles.tmdb_title(kind=kind, external_id=external_id)
-        except tmdb.TmdbError as exc:
-            titles.tmdb_rest(exc)
-        else:
-            if found is None:
-                raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to TMDb"})
-            return found
+    # The same source as the search the request was made from: its seasons are the ones that were offered.
+    found = titles.tmdb_asked(lambda: titles.tmdb_title(kind=kind, external_id=external_id))
+    if found is not titles.UNASKED:
+        if found is None:
+            raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to TMDb"})
+        return found
     found = titles.arr_title(server=server, kind=kind, external_id=external_id)
     if found is None:
         raise ValidationError({f"{prefix}_id": f"no {kind} with {prefix} id {external_id} is known to {server.name}"})

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +24,7 @@ from apps.requests.models import ArrServer, MediaRequest
 from apps.requests.servers import arr_client, arr_server_unavailable, poster_of
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 LIMIT = 50  # results shown at most, whatever a source lists
 SHOW_DETAILS = 10  # shows asked for their tvdb id and seasons per search: one TMDb call each (cached a day)
 DETAILS_THREADS = 4  # those calls side by side: a cold show search waits ~3 answers, not 10 (bench/request_search.py)
@@ -83,6 +86,21 @@ def tmdb_resting() -> bool:
 def tmdb_rest(exc: Exception) -> None:
     logger.warning("request search: TMDb cannot be asked (%s); using Radarr/Sonarr for %s s", exc, REST_SECONDS)
     cache.set(RESTING_KEY, True, REST_SECONDS)
+
+
+UNASKED = object()  # what tmdb_asked answers when TMDb is off, resting or just failed
+
+
+def tmdb_asked(ask: Callable[[], T]) -> T | object:
+    """`ask()` of TMDb when it is configured and not resting; UNASKED otherwise, and when it fails (it rests then):
+    the caller asks Radarr/Sonarr instead."""
+    if not tmdb.tmdb_enabled() or tmdb_resting():
+        return UNASKED
+    try:
+        return ask()
+    except tmdb.TmdbError as exc:
+        tmdb_rest(exc)
+        return UNASKED
 
 
 def tmdb_poster(path) -> str:
