@@ -54,6 +54,34 @@ def endpoints(seeded: apiseed.Seeded) -> dict[str, str]:
     }
 
 
+# "Cold" endpoints ask for a different item or page each time, from a sample of thousands: the answer is computed,
+# not read from the cache, while what every request of the user shares (token, rights, limits) stays cached, as in
+# a browsing session. "Uncached" (the dummy cache) drops even those: the cost of a request with nothing kept.
+COLD_LUA = """
+local choices = {%s}
+math.randomseed(%d)
+request = function()
+  return wrk.format(nil, string.format("%s", choices[math.random(#choices)]))
+end
+"""
+
+
+def cold_endpoints(seeded: apiseed.Seeded) -> dict[str, tuple[str, str]]:
+    """name -> (a first path to warm with, the Lua that asks for a new item or page each time)."""
+    ids = seeded.visible_ids
+    pages = list(range(1, seeded.pages + 1))
+    return {
+        "detail-cold": (
+            f"/api/v1/movies/{ids[0]}/",
+            COLD_LUA % (",".join(map(str, ids)), os.getpid(), "/api/v1/movies/%d/"),
+        ),
+        "list-cold": (
+            "/api/v1/movies/?page_size=50&page=1",
+            COLD_LUA % (",".join(map(str, pages)), os.getpid(), "/api/v1/movies/?page_size=50&page=%d"),
+        ),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -119,13 +147,19 @@ def serve_and_measure(args, seeded: apiseed.Seeded) -> None:
     lua = Path(tempfile.mkstemp(suffix=".lua")[1])
     lua.write_text(WRK_LUA)
     results: dict[tuple[str, str, int], dict] = {}
+    scripts = {}
+    paths = dict(endpoints(seeded))
+    for name, (path, script) in cold_endpoints(seeded).items():
+        scripts[name] = Path(tempfile.mkstemp(suffix=".lua")[1])
+        scripts[name].write_text(script + WRK_LUA)
+        paths[name] = path
     for cache in (True, False):
         port = free_port()
         proc = gunicorn_start(port=port, cache=cache)
         mode = "cached" if cache else "uncached"
         try:
-            for name, path in endpoints(seeded).items():
-                if not cache and name == "healthz":
+            for name, path in paths.items():
+                if not cache and (name == "healthz" or name in scripts):
                     continue
                 try:
                     assert warm(port, path, seeded.token) == 200, (name, path)
@@ -133,8 +167,9 @@ def serve_and_measure(args, seeded: apiseed.Seeded) -> None:
                     print(f"  {mode:8} {name:9} skipped: {exc!r}", flush=True)
                     continue
                 for c in args.concurrency:
+                    script = scripts.get(name, lua)
                     results[(mode, name, c)] = r = wrk(
-                        port=port, path=path, token=seeded.token, connections=c, seconds=args.seconds, lua=lua
+                        port=port, path=path, token=seeded.token, connections=c, seconds=args.seconds, lua=script
                     )
                     print(
                         f"  {mode:8} {name:9} c={c:<3} {r['rps']:8.0f} req/s  p50 {r['p50'] / 1000:7.2f} ms"
@@ -163,6 +198,12 @@ def report(results: dict, concurrency: list[int]) -> None:
             f"  {name:9} c={c}: cached {on['rps']:6.0f} req/s p99 {on['p99'] / 1000:6.1f} ms ({share}); "
             f"uncached {off['rps']:6.0f} req/s p99 {off['p99'] / 1000:6.1f} ms"
         )
+    for name in ("detail-cold", "list-cold"):
+        if cold := get("cached", name, c):
+            print(
+                f"  {name:11} c={c}: {cold['rps']:6.0f} req/s p99 {cold['p99'] / 1000:6.1f} ms "
+                "(a new item or page each request; the user's rights cached)"
+            )
     if ceiling:
         print(f"  /healthz c={c}: {ceiling['rps']:.0f} req/s (the framework's ceiling here)")
     worst = max((r["p99"], key) for key, r in results.items() if key[2] == max(concurrency))
@@ -188,21 +229,27 @@ def profile_in_process(args, seeded: apiseed.Seeded) -> None:
     redis.connection.AbstractConnection.send_command = counting
     client = Client(HTTP_AUTHORIZATION=f"Token {seeded.token}", HTTP_ACCEPT="image/webp,*/*")
     print(f"\nin-process, {args.requests} requests each (CPU = time.process_time of this process)")
-    for name, path in endpoints(seeded).items():
-        for _ in range(10):
-            assert client.get(path).status_code == 200, (name, path)
+    ids, pages = seeded.visible_ids, seeded.pages
+    asked = {name: (lambda i, path=path: path) for name, path in endpoints(seeded).items()}
+    asked["detail-cold"] = lambda i: f"/api/v1/movies/{ids[i % len(ids)]}/"
+    asked["list-cold"] = lambda i: f"/api/v1/movies/?page_size=50&page={i % pages + 1}"
+    for name, path_of in asked.items():
+        if args.only and name not in args.only:
+            continue
+        for i in range(10):
+            assert client.get(path_of(i)).status_code == 200, (name, path_of(i))
         commands[0] = 0
         with CaptureQueriesContext(connection) as ctx:
             cpu, wall = time.process_time(), time.perf_counter()
-            for _ in range(args.requests):
-                response = client.get(path)
+            for i in range(10, 10 + args.requests):
+                response = client.get(path_of(i))
                 if response.streaming:
                     b"".join(response.streaming_content)
                 response.close()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         n = args.requests
         print(
-            f"  {name:9} CPU {cpu * 1000 / n:6.2f} ms  wall {wall * 1000 / n:6.2f} ms  "
+            f"  {name:11} CPU {cpu * 1000 / n:6.2f} ms  wall {wall * 1000 / n:6.2f} ms  "
             f"queries {len(ctx.captured_queries) / n:4.1f}  redis {commands[0] / n:4.1f}"
         )
         if args.pyinstrument:
@@ -212,8 +259,8 @@ def profile_in_process(args, seeded: apiseed.Seeded) -> None:
 
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
-            for _ in range(args.requests):
-                client.get(path).close()
+            for i in range(10 + args.requests, 10 + 2 * args.requests):
+                client.get(path_of(i)).close()
             profiler.disable()
             Path(args.pyinstrument).mkdir(parents=True, exist_ok=True)
             with Path(args.pyinstrument, f"{name}.txt").open("w") as out:
@@ -227,6 +274,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=lambda v: [int(c) for c in v.split(",")], default=[1, 8, 32])
     parser.add_argument("--profile", action="store_true", help="in-process CPU per request instead of wrk")
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint with --profile")
+    parser.add_argument("--only", type=lambda v: v.split(","), help="with --profile: these endpoints only")
     parser.add_argument("--pyinstrument", metavar="DIR", help="with --profile: write a CPU profile per endpoint here")
     args = parser.parse_args()
     redis_default = not os.environ.get("REDIS_URL")

@@ -64,6 +64,8 @@ class Seeded:
     movie_id: int  # a movie the user sees, with a poster, genres, files and credits
     image_path: str  # its poster at w=342, with the hash in the URL
     items: int
+    visible_ids: list[int]  # a sample of the movies the member sees: cold details, one after another
+    pages: int  # 50-item pages of the member's movie list
 
 
 def _movies(library, count: int, rng: random.Random):
@@ -145,7 +147,17 @@ def seed(*, scratch: Path, items: int) -> Seeded:
     assert MediaFile.objects.filter(movie=movie).exists()
     _, key = tokens.api_token_create(user=member, name="bench")
     artwork = Artwork.objects.get(movie=movie, kind="poster")
-    return Seeded(token=key, movie_id=movie.pk, image_path=image_url(artwork) + "&w=342", items=items)
+    from apps.media.selectors import movies_visible_to
+
+    visible = list(movies_visible_to(user=member).values_list("pk", flat=True))
+    return Seeded(
+        token=key,
+        movie_id=movie.pk,
+        image_path=image_url(artwork) + "&w=342",
+        items=items,
+        visible_ids=rng.sample(visible, min(len(visible), 20_000)),
+        pages=max(1, len(visible) // 50),
+    )
 
 
 def _insert(batch, genres, through, rng: random.Random) -> None:

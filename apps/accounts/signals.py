@@ -57,12 +57,13 @@ def ip_rule_changed(sender, **kwargs) -> None:
 @receiver(post_delete, sender=GroupObjectPermission)
 def grant_changed(sender, instance=None, **kwargs) -> None:
     # A change to one user's groups or grants is theirs alone: new members must not drop everyone's cache.
+    # Again at commit: a reader in between would cache permissions or libraries as they were, a revoked one kept.
     if isinstance(instance, User):
-        caching.bump(caching.user(instance.pk))
+        caching.bump_with_commit(caching.user(instance.pk))
     elif isinstance(instance, UserObjectPermission):
-        caching.bump(caching.user(instance.user_id))
+        caching.bump_with_commit(caching.user(instance.user_id))
     else:
-        caching.bump(caching.ACCESS)
+        caching.bump_with_commit(caching.ACCESS)
 
 
 @receiver(user_logged_in, dispatch_uid="revenge-session-record")

@@ -57,5 +57,5 @@ def sees_paths_of(*, user) -> Callable[[int | None], bool]:
         return lambda library_id: False
     if user.has_perm("libraries.change_library"):
         return lambda library_id: True
-    managed = set(libraries_visible_to(user=user, perm="libraries.manage_library").values_list("pk", flat=True))
+    managed = set(library_ids_visible_to(user=user, perm="libraries.manage_library"))
     return lambda library_id: library_id in managed

@@ -109,15 +109,10 @@ def catalogue_scopes(*, user, shared: bool = False) -> list[str]:
 
 
 def item_library_id(*, kind: str, pk: int) -> int | None:
-    """The library of a movie or show (None when there is none): items never move, so this stays cached."""
+    """The library of a movie or show (None when there is none): one primary-key read, which callers may keep, as
+    items never move between libraries."""
     model = {"movie": Movie, "show": Show}[kind]
-    return caching.cached(
-        "item-library",
-        (kind, pk),
-        lambda: model.objects.filter(pk=pk).values_list("library_id", flat=True).first(),
-        ttl=86400,
-        scopes=[caching.item(kind, pk)],
-    )
+    return model.objects.filter(pk=pk).values_list("library_id", flat=True).first()
 
 
 def movies_visible_to(*, user) -> QuerySet[Movie]:

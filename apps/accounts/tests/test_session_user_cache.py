@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -57,3 +58,39 @@ def test_a_changed_password_ends_other_sessions_at_once(alice):
     alice.set_password("another-long-passphrase-9")
     alice.save()
     assert client.get(ME).status_code == 401
+
+
+ACTIVITY = "/api/v1/activity/"  # needs the audit.view_activity permission, asked with has_perm
+
+
+def _view_activity() -> Permission:
+    return Permission.objects.get(content_type__app_label="audit", codename="view_activity")
+
+
+def test_a_permission_check_reads_no_permission_tables_after_the_first_request(alice):
+    alice.user_permissions.add(_view_activity())
+    client = signed_in()
+    assert client.get(ACTIVITY).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ACTIVITY).status_code == 200
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert 'FROM "auth_permission"' not in sql
+
+
+def test_a_revoked_permission_is_refused_on_the_next_request(alice):
+    alice.user_permissions.add(_view_activity())
+    client = signed_in()
+    assert client.get(ACTIVITY).status_code == 200
+    alice.user_permissions.remove(_view_activity())
+    assert client.get(ACTIVITY).status_code == 403
+
+
+def test_a_permission_taken_from_the_role_is_refused_on_the_next_request(alice):
+    group = alice.role.group
+    group.permissions.add(_view_activity())
+    client = signed_in()
+    assert client.get(ACTIVITY).status_code == 200
+    group.permissions.remove(_view_activity())
+    assert client.get(ACTIVITY).status_code == 403
+    group.permissions.add(_view_activity())
+    assert client.get(ACTIVITY).status_code == 200

@@ -22,7 +22,8 @@ _libraries: dict[tuple[str, int], int] = {}
 
 
 def _library_of(kind: str, pk: int) -> int | None:
-    # Items never move between libraries: once known, a process keeps the answer (the cache's costs two reads).
+    # Items never move between libraries: once known, a process keeps the answer, read once from the database
+    # (cheaper than the shared cache's lock and reads on a miss).
     library_id = _libraries.get((kind, pk))
     if library_id is None:
         library_id = item_library_id(kind=kind, pk=pk)
