@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After static files: one cache round trip for the versions that the rest of the request reads.
+    "apps.accounts.middleware.CacheVersionsMiddleware",
     "apps.accounts.ip_rules.IPRuleMiddleware",
     "apps.accounts.middleware.SessionActivityMiddleware",
     "apps.audit.middleware.ActivityContextMiddleware",

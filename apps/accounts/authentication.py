@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -53,6 +54,19 @@ def token_found(key_hash: str) -> ApiToken | None:
         scopes=[caching.user(owner), caching.api_tokens(owner)],
         local=True,
     )
+
+
+def token_scopes(request: HttpRequest) -> list[str]:
+    """The scopes that authenticating this request's API token will read, when this process has seen its key
+    before; none for other requests."""
+    parts = authentication.get_authorization_header(request).split()
+    if len(parts) != 2 or parts[0].lower() not in KEYWORDS:
+        return []
+    try:
+        owner = _owners.get(tokens.token_hash(parts[1].decode("ascii")))
+    except UnicodeDecodeError:
+        return []
+    return [] if owner is None else [caching.user(owner), caching.api_tokens(owner)]
 
 
 def _touch(token: ApiToken, ip: str | None) -> None:

@@ -80,6 +80,7 @@ def visibility_class(*, user) -> tuple:
         lambda: _visibility_class(user),
         ttl=600,
         scopes=[caching.ACCESS, caching.user(user.pk)],
+        local=True,  # asked by every catalogue request: the versions' round trip is the only one
     )
 
 

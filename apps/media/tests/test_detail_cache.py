@@ -4,6 +4,7 @@ at once by each change that must show."""
 from __future__ import annotations
 
 import pytest
+import redis.connection
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from prometheus_client import REGISTRY
@@ -11,7 +12,7 @@ from prometheus_client import REGISTRY
 from apps.accounts.services import roles, users
 from apps.core import events
 from apps.core.testing.catalogue import movie_make
-from apps.core.testing.clients import client_for
+from apps.core.testing.clients import client_for, with_token
 from apps.core.testing.people import kids_role_make, user_make
 from apps.libraries import services as library_services
 from apps.media import edits
@@ -181,3 +182,24 @@ def test_a_title_that_becomes_visible_replaces_the_cached_not_found(world, alice
 @pytest.mark.parametrize("pk", ["0", "99999999999999999999", "-1", "1e3", "%EF%BC%91", "1%00"])
 def test_hostile_ids_are_not_found(world, alice, pk):
     assert alice.get(f"/api/v1/movies/{pk}/").status_code == 404
+
+
+def test_a_cached_detail_asked_with_a_token_costs_three_cache_round_trips(world, monkeypatch):
+    """The versions of the request (IP rules, access, the token's user), the rate limit, and the item's versions:
+    each cached read after them is answered by this process."""
+    user_make("carol")
+    client, _ = with_token("carol")
+    url = f"/api/v1/movies/{world['matrix'].pk}/"
+    first = client.get(url).json()
+    client.get(url)  # this process now keeps the entries it read
+    sent = []
+    send = redis.connection.AbstractConnection.send_command
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "send_command",
+        lambda self, *a, **kw: sent.append(a[0]) or send(self, *a, **kw),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).json() == first
+    assert queries.captured_queries == []
+    assert sent == ["MGET", "EVAL", "MGET"]
