@@ -265,6 +265,7 @@ def profile_in_process(args, seeded: apiseed.Seeded) -> None:
             Path(args.pyinstrument).mkdir(parents=True, exist_ok=True)
             with Path(args.pyinstrument, f"{name}.txt").open("w") as out:
                 pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(90)
+                pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(40)
 
 
 def main() -> None:

@@ -9,3 +9,6 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which exist only once the app registry is ready.
         from apps.audit import registry, subscribers  # noqa: F401 - entry naming, schedules audited, event listeners
+        from apps.audit.middleware import receiver_connect
+
+        receiver_connect()
