@@ -45,6 +45,7 @@ end
 def endpoints(seeded: apiseed.Seeded) -> dict[str, str]:
     return {
         "healthz": "/healthz",
+        "floor": "/bench/floor/",  # a signed-in API request that reads nothing: what the framework costs
         "rows": "/api/v1/movies/?ordering=-added_at&page_size=20",
         "list": "/api/v1/movies/?page_size=50&page=3",
         "detail": f"/api/v1/movies/{seeded.movie_id}/",
@@ -189,7 +190,7 @@ def report(results: dict, concurrency: list[int]) -> None:
     print("\nSummary (wall-clock, on a shared machine):")
     c = 8 if 8 in concurrency else concurrency[0]
     ceiling = get("cached", "healthz", c)
-    for name in ("rows", "list", "detail", "search", "continue", "image"):
+    for name in ("floor", "rows", "list", "detail", "search", "continue", "image"):
         on, off = get("cached", name, c), get("uncached", name, c)
         if not on or not off:
             continue

@@ -4,6 +4,7 @@ import os
 
 from revenge.settings import *  # noqa: F403
 
+ROOT_URLCONF = "bench_urls"  # the project's URLs and a floor: a signed-in request that does nothing
 # Two benches sharing a Redis database must not read each other's cached answers.
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("REVENGE_BENCH_CACHE_PREFIX", "bench")  # noqa: F405
 if os.environ.get("REVENGE_BENCH_CACHE") == "off":
