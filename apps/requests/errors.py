@@ -19,6 +19,13 @@ class QuotaExceeded(RequestRefused):
     status, code = 403, "quota_exceeded"
 
 
+def quota_message(*, limit: int, kind: str, days: int) -> str:
+    """ "you have used your 1 movie request of the last day", singular where it is one."""
+    requests = "request" if limit == 1 else "requests"
+    period = "day" if days == 1 else f"{days} days"
+    return f"you have used your {limit} {kind} {requests} of the last {period}"
+
+
 class NoServer(RequestRefused):
     status, code = 503, "no_server"
 

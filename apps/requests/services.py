@@ -15,7 +15,7 @@ from apps.core.outbound import opt_in_refusal, outbound_url_problem
 from apps.media.selectors import movies_visible_to
 from apps.requests import selectors, titles
 from apps.requests.arr import ArrError
-from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused
+from apps.requests.errors import NoServer, QuotaExceeded, RequestRefused, quota_message
 from apps.requests.models import ArrServer, MediaRequest
 from apps.requests.servers import arr_client
 
@@ -162,10 +162,7 @@ def request_create(
             User.objects.select_for_update().filter(pk=user.pk).first()
             quota = selectors.request_quota(user=user, kind=kind)
             if quota.limit and quota.used >= quota.limit:
-                raise QuotaExceeded(
-                    f"you have used your {quota.limit} {kind} requests of the last {quota.days} days",
-                    quota=quota.as_dict(),
-                )
+                raise QuotaExceeded(quota_message(limit=quota.limit, kind=kind, days=quota.days), quota=quota.as_dict())
             request = MediaRequest.objects.create(
                 kind=kind,
                 tmdb_id=external_id if kind == MediaRequest.Kind.MOVIE else item["tmdb_id"],

@@ -11,6 +11,7 @@ from apps.accounts.selectors import effective_settings_forget
 from apps.accounts.services import users
 from apps.media.models import Movie
 from apps.notifications.models import Notification
+from apps.requests.errors import quota_message
 from apps.requests.models import MediaRequest
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,7 @@ def test_quota_per_period_with_remaining_and_reset_time(servers, people, api, ra
     assert refused.status_code == 403, refused.content
     body = refused.json()
     assert body["code"] == "quota_exceeded" and body["quota"]["remaining"] == 0 and body["quota"]["limit"] == 1
+    assert body["detail"] == "you have used your 1 movie request of the last 7 days"
     first = MediaRequest.objects.get()
     assert body["quota"]["resets_at"] == (first.created_at + timedelta(days=7)).isoformat()
     # Declined requests give their quota back; older ones leave the window.
@@ -207,3 +209,14 @@ def test_withdrawing_a_request_leaving_one_and_who_may_remove_what(servers, peop
     # An admin's request is not a moderator's to remove.
     admins = api(people.admin).post(URL, {"kind": "movie", "tmdb_id": 329865}, format="json").json()
     assert api(people.moderator).delete(f"{URL}{admins['id']}/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("limit", "days", "message"),
+    [
+        (1, 7, "you have used your 1 show request of the last 7 days"),
+        (3, 1, "you have used your 3 show requests of the last day"),
+    ],
+)
+def test_the_quota_message_counts_in_words_a_person_would_use(limit, days, message):
+    assert quota_message(limit=limit, kind="show", days=days) == message

@@ -33,7 +33,7 @@ def test_a_movie_requested_in_the_browser_reaches_radarr_once_approved(page, peo
     expect(page.get_by_text("0 of 1 left")).to_be_visible()
     # The second title is refused by the quota, with the API's words.
     page.get_by_role("button", name="Request Arrival (2016)").click()
-    expect(page.get_by_role("alert")).to_have_text("You have used your 1 movie requests of the last 7 days.")
+    expect(page.get_by_role("alert")).to_have_text("You have used your 1 movie request of the last 7 days.")
     page_checked(page, "web-requests-quota")
 
     request = MediaRequest.objects.get()

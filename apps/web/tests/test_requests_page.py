@@ -49,7 +49,7 @@ def test_a_request_is_made_then_the_quota_refuses_the_next_with_the_apis_words(p
     assert b"<strong>0</strong> of 1 left" in page.content and b"one more from" in page.content
     refused = client.post("/requests/new/", {"kind": "movie", "external_id": "329865", "q": "arrival"})
     assert refused.status_code == 403
-    assert b"You have used your 1 movie requests of the last 7 days." in refused.content
+    assert b"You have used your 1 movie request of the last 7 days." in refused.content
     assert MediaRequest.objects.count() == 1
 
 
