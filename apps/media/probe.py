@@ -109,6 +109,13 @@ RAW_FORMATS = frozenset({
 })
 # fmt: on
 
+# The demuxer a suffix promises, named up front: FFmpeg then skips sniffing the first bytes with every demuxer it
+# has, a fifth of opening a small file. Content the named demuxer cannot read (an AVI named .mkv) is opened again
+# with sniffing, so results and reasons stay those of an open without the name.
+# Full demuxer names, as FFmpeg reports them: a short alias ("matroska") would be reported back as given.
+MATROSKA, MOV = "matroska,webm", "mov,mp4,m4a,3gp,3g2,mj2"
+DEMUXER_BY_SUFFIX = {".mkv": MATROSKA, ".mk3d": MATROSKA, ".webm": MATROSKA, ".mp4": MOV, ".m4v": MOV, ".mov": MOV}
+
 ATTACHMENT_CODECS = {
     "application/x-truetype-font": "ttf",
     "application/x-font-ttf": "ttf",
@@ -121,6 +128,10 @@ ATTACHMENT_CODECS = {
 
 class ProbeError(Exception):
     """Carries a short human reason (str(exc)), e.g. 'not a regular file' or 'invalid data: ...'."""
+
+
+class ProbeTimeoutError(ProbeError):
+    """The read took longer than the timeout."""
 
 
 @dataclass(slots=True)
@@ -503,12 +514,29 @@ def file_probe(
     # container_options reach only the demuxer; `options` would also be handed to every decoder opened by
     # avformat_find_stream_info, which does not know these keys.
     options = {"probesize": str(max(probesize, 32)), "analyzeduration": str(max(analyze_ms, 0) * 1000)}
+    demuxer = DEMUXER_BY_SUFFIX.get(os.path.splitext(name)[1].lower())
+    if demuxer is not None:
+        try:
+            return _open_and_read(name, info.st_size, options, timeout, demuxer)
+        except ProbeTimeoutError:
+            raise  # a second open would only wait as long again
+        except ProbeError:
+            pass
+    return _open_and_read(name, info.st_size, options, timeout, None)
+
+
+def _open_and_read(name: str, size: int, options: dict, timeout: float, demuxer: str | None) -> ProbeResult:
+    """One open of the file, with this demuxer or (None) the one FFmpeg finds by sniffing its first bytes."""
     try:
         # The timeout is checked by FFmpeg's interrupt callback between I/O calls; it cannot break a single
         # read() stuck in the kernel (e.g. a dead NFS mount).
-        with av.open(name, "r", container_options=options, metadata_errors="replace", timeout=timeout) as container:
-            return _read(container, name, info.st_size)
+        with av.open(
+            name, "r", format=demuxer, container_options=options, metadata_errors="replace", timeout=timeout
+        ) as container:
+            return _read(container, name, size)
     except ProbeError:
         raise
+    except av.error.ExitError as exc:
+        raise ProbeTimeoutError(_error_reason(exc, timeout)) from exc
     except (av.error.FFmpegError, OSError, ValueError, UnicodeError, RuntimeError, EOFError) as exc:
         raise ProbeError(_error_reason(exc, timeout)) from exc

@@ -239,6 +239,20 @@ def test_text_file_named_mp4(tmp_path):
     assert reason(text).startswith("invalid data:")
 
 
+@pytest.mark.parametrize(
+    ("sample", "wrong_name"),
+    [("h264_mkv", "film.mp4"), ("h264_mp4", "film.mkv"), ("mpeg4_avi", "film.mkv"), ("mpeg2_ts", "film.mp4")],
+)
+def test_content_that_is_not_what_its_suffix_says_reads_as_under_its_own_name(samples, tmp_path, sample, wrong_name):
+    # The demuxer the suffix names is tried first; it cannot read these, and the content is found by sniffing.
+    renamed = tmp_path / wrong_name
+    shutil.copyfile(samples[sample], renamed)
+    expected = file_probe(samples[sample]).as_dict()
+    found = file_probe(renamed).as_dict()
+    assert found["streams"] == expected["streams"]
+    assert (found["duration"], found["bitrate"]) == (expected["duration"], expected["bitrate"])
+
+
 def test_file_without_audio_or_video(tmp_path):
     subs = make_clip(tmp_path / "subs.mkv", video_codec=None, audio_codec=None, subtitle_text=True)
     assert reason(subs) == "no audio or video streams"
