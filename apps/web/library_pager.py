@@ -9,21 +9,12 @@ The count is the one the filter choices already made for the unfiltered grid, or
 from __future__ import annotations
 
 from django.core.paginator import Page
-from django.utils.functional import cached_property
 
 from apps.media.api.catalogue_pagination import CachedCountPaginator
 
 
 class LibraryPaginator(CachedCountPaginator):
-    """Pages of a visible, ordered queryset of titles; `known_count` (when set) is its exact size."""
-
-    known_count: int | None = None
-
-    @cached_property
-    def count(self) -> int:
-        if self.known_count is not None:
-            return self.known_count
-        return CachedCountPaginator.count.func(self)
+    """Pages of a visible, ordered queryset of titles, read ids first."""
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

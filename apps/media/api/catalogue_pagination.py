@@ -7,6 +7,8 @@ user, which scans, edits, grants and role changes bump, so a count is never serv
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -18,13 +20,22 @@ COUNT_SECONDS = 600
 
 
 class CachedCountPaginator(Paginator):
-    count_key: tuple = ()
+    """A paginator whose count is `known_count` when given, else kept in the cache under `count_key`
+    ((key, scopes)) when given, else counted."""
+
+    def __init__(self, object_list, per_page, *, count_key: tuple = (), known_count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         if not self.count_key:
             return super().count
         key, scopes = self.count_key
+        # Paginator's own count, asked through its cached property's function: `super()` does not reach a lambda.
         return caching.cached("list-count", key, lambda: Paginator.count.func(self), ttl=COUNT_SECONDS, scopes=scopes)
 
 
@@ -35,5 +46,6 @@ class CatalogueCountPagination(PageNumberPagination):
         )
         key = (request.path, request.user.pk, params)
         scopes = catalogue_scopes(user=request.user)
-        self.django_paginator_class = type("KeyedPaginator", (CachedCountPaginator,), {"count_key": (key, scopes)})
+        # DRF makes the paginator with (queryset, page size) only: this request's key goes in beforehand.
+        self.django_paginator_class = partial(CachedCountPaginator, count_key=(key, scopes))
         return super().paginate_queryset(queryset, request, view)

@@ -64,15 +64,12 @@ def library_page(request: HttpRequest, library_id: int) -> HttpResponse:
     # The total depends on the valid filters only (not the order). Unfiltered, it is the one the choices counted
     # for this visibility class; filtered, one count per filter and viewer, kept until what they see changes.
     counted = sorted((k, v) for k, v in used.items() if k not in ("sort", "order"))
-    paginator_class = type(
-        "KeyedPaginator",
-        (LibraryPaginator,),
-        {
-            "count_key": (("web-library", library.pk, request.user.pk, counted), catalogue_scopes(user=request.user)),
-            "known_count": None if counted else choices["count"],
-        },
+    paginator = LibraryPaginator(
+        titles,
+        PAGE_SIZE,
+        count_key=(("web-library", library.pk, request.user.pk, counted), catalogue_scopes(user=request.user)),
+        known_count=None if counted else choices["count"],
     )
-    paginator = paginator_class(titles, PAGE_SIZE)
     number, page_error = _page_number(request.GET.get("page"), paginator.num_pages)
     page = paginator.page(number)
     cards = [item_card(item, "movie" if movies else "show") for item in page.object_list]
