@@ -15,15 +15,11 @@ from apps.media.api.catalogue_serializers import (
 )
 from apps.media.api.detail_cache import CachedDetailMixin
 from apps.media.api.list_cache import CachedListMixin
+from apps.media.api.list_items import movie_items, show_items
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
 CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
-
-
-def posters() -> Prefetch:
-    """Lists show one image per item: its posters, in one query for the page."""
-    return Prefetch("artwork", queryset=Artwork.objects.filter(kind=Artwork.Kind.POSTER))
 
 
 def credits_with_people() -> Prefetch:
@@ -64,13 +60,16 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     ordering = ["sort_title", "year"]
 
     def get_queryset(self):
-        movies = super().get_queryset().prefetch_related("genres")
+        movies = super().get_queryset()
         if self.action == "retrieve":
-            return movies_with_details(movies=movies)
-        return movies.prefetch_related(posters())
+            return movies_with_details(movies=movies.prefetch_related("genres"))
+        return movies  # a list page reads its genres and posters in `page_items`
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+    def page_items(self, items: list[Movie]) -> list[dict]:
+        return movie_items(items)
 
 
 class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
@@ -90,10 +89,13 @@ class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
         if self.action == "retrieve":
             return shows_with_details(shows=shows)
         counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
-        return shows.annotate(**counts).prefetch_related("genres", posters())
+        return shows.annotate(**counts)  # a list page reads its genres and posters in `page_items`
 
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
+
+    def page_items(self, items: list[Show]) -> list[dict]:
+        return show_items(items)
 
 
 class EpisodeViewSet(BaseReadOnlyViewSet):
