@@ -15,7 +15,7 @@ from apps.media.api.catalogue_serializers import (
 )
 from apps.media.api.detail_cache import CachedDetailMixin
 from apps.media.api.list_cache import CachedListMixin
-from apps.media.api.list_items import movie_items, show_items
+from apps.media.api.list_items import movie_items, movie_rows, show_items, show_rows
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
@@ -68,7 +68,10 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
-    def page_items(self, items: list[Movie]) -> list[dict]:
+    def page_rows(self, queryset: QuerySet[Movie]) -> QuerySet:
+        return movie_rows(queryset)
+
+    def page_items(self, items: list[dict]) -> list[dict]:
         return movie_items(items)
 
 
@@ -94,7 +97,10 @@ class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
 
-    def page_items(self, items: list[Show]) -> list[dict]:
+    def page_rows(self, queryset: QuerySet[Show]) -> QuerySet:
+        return show_rows(queryset)
+
+    def page_items(self, items: list[dict]) -> list[dict]:
         return show_items(items)
 
 

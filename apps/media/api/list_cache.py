@@ -41,7 +41,7 @@ class CachedListMixin:
 
     def _page_payload(self, request: Request, *args, **kwargs) -> dict:
         # ListModelMixin.list's steps, with the items built by `page_items` (a view may have a faster way).
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.page_rows(self.filter_queryset(self.get_queryset()))
         items = self.paginate_queryset(queryset)
         if items is None:
             return {"count": None, "results": self.page_items(list(queryset))}
@@ -52,6 +52,10 @@ class CachedListMixin:
             "number": page.number,
             "results": self.page_items(list(items)),
         }
+
+    def page_rows(self, queryset):
+        """What a page reads of the filtered queryset, by default its model instances."""
+        return queryset
 
     def page_items(self, items: list) -> list[dict]:
         """The payload of each item of the page, by default through the view's serializer."""
