@@ -14,6 +14,7 @@ from apps.media.api.catalogue_serializers import (
     ShowSerializer,
 )
 from apps.media.api.detail_cache import CachedDetailMixin
+from apps.media.api.detail_payloads import movie_detail
 from apps.media.api.list_cache import CachedListMixin
 from apps.media.api.list_items import movie_items, movie_rows, show_items, show_rows
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
@@ -60,13 +61,14 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     ordering = ["sort_title", "year"]
 
     def get_queryset(self):
-        movies = super().get_queryset()
-        if self.action == "retrieve":
-            return movies_with_details(movies=movies.prefetch_related("genres"))
-        return movies  # a list page reads its genres and posters in `page_items`
+        return super().get_queryset()  # a detail reads its parts in `detail_payload`, a page in `page_items`
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+    def detail_payload(self, pk: int) -> dict | None:
+        context = self.get_serializer_context()
+        return movie_detail(movies=self.filter_queryset(self.get_queryset()), pk=pk, context=context)
 
     def page_rows(self, queryset: QuerySet[Movie]) -> QuerySet:
         return movie_rows(queryset)
