@@ -2,17 +2,21 @@
 
 The serializer path made ~60 model instances and a prefetch (related managers, per-instance querysets) for each of
 genres, studios, artwork, credits, files, streams and subtitles, then built a ModelSerializer per nested level. Here
-each of those is one `.values()` query and the payload is assembled from rows with the serializers' own field objects
-(apps/media/api/plain_fields.py). The web app and the console keep the model path (`movies_with_details`).
+each of those is one values query compiled once per process (apps/core/prepared_queries.py), and the payload is
+assembled from rows with the serializers' own field objects (apps/media/api/plain_fields.py). The web app and the
+console keep the model path (`movies_with_details`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
+from types import SimpleNamespace
 
 from django.db.models import QuerySet
 
+from apps.core.prepared_queries import PreparedValues
 from apps.libraries.api.path_visibility import may_see_paths
 from apps.media.api.catalogue_serializers import (
     FileSerializer,
@@ -22,10 +26,9 @@ from apps.media.api.catalogue_serializers import (
     SubtitleSerializer,
 )
 from apps.media.api.image_serializers import _number
-from apps.media.api.list_items import genre_names
 from apps.media.api.people_serializers import cast_and_crew
 from apps.media.api.plain_fields import PlainFields
-from apps.media.images import artwork_rows, images_payload, images_shown
+from apps.media.images import ArtworkRow, images_payload
 from apps.media.models import Artwork, Credit, MediaFile, MediaStream, Movie, Subtitle
 
 _MOVIE = PlainFields(
@@ -38,6 +41,41 @@ _METADATA = PlainFields(MetadataStateSerializer)
 _FILE = PlainFields(FileSerializer, computed=frozenset({"name", "streams", "subtitles"}))
 _STREAM = PlainFields(StreamSerializer)
 _SUBTITLE = PlainFields(SubtitleSerializer)
+_CREDIT_COLUMNS = ("id", "kind", "order", "job", "department", "character", "person_id", "person__name")
+
+
+def _unique(*columns: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(columns))
+
+
+@cache
+def _movie_reads() -> SimpleNamespace:
+    """The reads of a movie's parts by its id; made on first use, once the serializers' columns can be known."""
+    profile = Artwork.Kind.PROFILE
+    return SimpleNamespace(
+        genres=PreparedValues(
+            lambda pk: Movie.genres.through.objects.filter(movie_id=pk).order_by("genre__name"), ["genre__name"]
+        ),
+        studios=PreparedValues(
+            lambda pk: Movie.studios.through.objects.filter(movie_id=pk).order_by("studio__name"), ["studio__name"]
+        ),
+        artwork=PreparedValues(lambda pk: Artwork.objects.filter(movie_id=pk).order_by(), ArtworkRow._fields),
+        credits=PreparedValues(lambda pk: Credit.objects.filter(movie_id=pk).order_by(), _CREDIT_COLUMNS),
+        profiles=PreparedValues(
+            lambda pk: Artwork.objects.filter(person__credits__movie_id=pk, kind=profile).order_by(), ArtworkRow._fields
+        ),
+        files=PreparedValues(
+            lambda pk: MediaFile.objects.filter(movie_id=pk).order_by("part", "path"),
+            _unique("library_id", *_FILE.columns),
+        ),
+        streams=PreparedValues(
+            lambda pk: MediaStream.objects.filter(file__movie_id=pk).order_by("index"), ("file_id", *_STREAM.columns)
+        ),
+        subtitles=PreparedValues(
+            lambda pk: Subtitle.objects.filter(file__movie_id=pk).order_by("language", "path"),
+            ("file_id", *_SUBTITLE.columns),
+        ),
+    )
 
 
 class CreditRow:
@@ -51,29 +89,19 @@ class CreditRow:
         self.person_id, self.person_name = row["person_id"], row["person__name"]
 
 
-_CREDIT_COLUMNS = ("id", "kind", "order", "job", "department", "character", "person_id", "person__name")
-
-
-def studio_names(*, model: type[Movie], pk: int) -> list[str]:
-    """The names of an item's studios, by name (the studio's ordering), read through the M2M table."""
-    through = model.studios.through
-    owner = through._meta.get_field(model._meta.model_name).attname
-    return list(through.objects.filter(**{owner: pk}).order_by("studio__name").values_list("studio__name", flat=True))
-
-
-def _unique(*columns: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(columns))
-
-
-def people_payload(credits: QuerySet[Credit]) -> tuple[list[dict], list[dict]]:
-    """(cast, crew) as CastSerializer and CrewSerializer give them, in two queries (credits, profile images)."""
-    rows = [CreditRow(row) for row in credits.order_by().values(*_CREDIT_COLUMNS)]
-    profiles = images_shown(("person", row.person_id) for row in rows)
+def people_payload(*, reads: SimpleNamespace, pk: int) -> tuple[list[dict], list[dict]]:
+    """(cast, crew) as CastSerializer and CrewSerializer give them: credits, then their people's profile images."""
+    rows = [CreditRow(row) for row in reads.credits.rows(pk)]
+    if not rows:
+        return [], []
+    owned: dict[int, list[ArtworkRow]] = defaultdict(list)
+    for row in reads.profiles.rows(pk):
+        owned[row["person_id"]].append(ArtworkRow(*row.values()))
+    profiles = {person_id: images_payload(artworks) for person_id, artworks in owned.items()}
     cast, crew = cast_and_crew(rows)
 
     def person(row: CreditRow) -> dict:
-        image = profiles.get(("person", row.person_id))
-        return {"person": row.person_id, "name": row.person_name, "images": {"profile": image} if image else {}}
+        return {"person": row.person_id, "name": row.person_name, "images": profiles.get(row.person_id, {})}
 
     return (
         [{**person(c), "character": c.character, "order": c.order} for c in cast],
@@ -81,29 +109,17 @@ def people_payload(credits: QuerySet[Credit]) -> tuple[list[dict], list[dict]]:
     )
 
 
-def file_rows(files: QuerySet[MediaFile]) -> QuerySet:
-    """The columns `files_payload` reads."""
-    return files.values(*_unique("library_id", *_FILE.columns))
-
-
-def files_payload(files: Sequence[dict], *, context: dict) -> list[dict]:
-    """FileSerializer's payload of file rows (`file_rows`): their streams and subtitles in one query each."""
-    ids = [f["id"] for f in files]
-    streams, subtitles = defaultdict(list), defaultdict(list)
-    if ids:
-        for row in MediaStream.objects.filter(file_id__in=ids).order_by("index").values("file_id", *_STREAM.columns):
-            streams[row["file_id"]].append(_STREAM.render(row))
-        rows = (
-            Subtitle.objects.filter(file_id__in=ids).order_by("language", "path").values("file_id", *_SUBTITLE.columns)
-        )
-        for row in rows:
-            subtitles[row["file_id"]].append(_SUBTITLE.render(row))
+def files_payload(files: Sequence[dict], streams: Sequence[dict], subtitles: Sequence[dict], *, context) -> list[dict]:
+    """FileSerializer's payload of file rows with their streams and subtitles (rows with a `file_id`)."""
+    streams_of, subtitles_of = defaultdict(list), defaultdict(list)
+    for row in streams:
+        streams_of[row["file_id"]].append(_STREAM.render(row))
+    for row in subtitles:
+        subtitles_of[row["file_id"]].append(_SUBTITLE.render(row))
     payload = []
     for f in files:
-        data = _FILE.render(
-            f,
-            {"name": f["path"].rsplit("/", 1)[-1], "streams": streams[f["id"]], "subtitles": subtitles[f["id"]]},
-        )
+        name = f["path"].rsplit("/", 1)[-1]
+        data = _FILE.render(f, {"name": name, "streams": streams_of[f["id"]], "subtitles": subtitles_of[f["id"]]})
         if not may_see_paths(context, f["library_id"]):
             data.pop("path")
         payload.append(data)
@@ -116,19 +132,21 @@ def movie_detail(*, movies: QuerySet[Movie], pk: int, context: dict) -> dict | N
     row = next(iter(movies.filter(pk=pk).values(*columns)), None)
     if row is None:
         return None
-    cast, crew = people_payload(Credit.objects.filter(movie_id=pk))
-    files = list(file_rows(MediaFile.objects.filter(movie_id=pk).order_by("part", "path")))
-    payloads = files_payload(files, context=context)
+    reads = _movie_reads()
+    cast, crew = people_payload(reads=reads, pk=pk)
+    files = reads.files.rows(pk)
+    streams, subtitles = (reads.streams.rows(pk), reads.subtitles.rows(pk)) if files else ([], [])
+    payloads = files_payload(files, streams, subtitles, context=context)
     # Those who manage the library are those who see its paths (as TitleDetailMixin.get_metadata decides).
     managed = context.get("request") is not None and may_see_paths(context, row["library_id"])
     collection = {"id": row["collection_id"], "name": row["collection__name"]} if row["collection_id"] else None
     return _MOVIE.render(
         row,
         {
-            "genres": genre_names(model=Movie, ids=[pk]).get(pk, []),
+            "genres": [r["genre__name"] for r in reads.genres.rows(pk)],
             "ids": {"tmdb": _number(row["tmdb_id"]), "imdb": row["imdb_id"] or None, "tvdb": None},
-            "images": images_payload(artwork_rows(Artwork.objects.filter(movie_id=pk))),
-            "studios": studio_names(model=Movie, pk=pk),
+            "images": images_payload([ArtworkRow(*r.values()) for r in reads.artwork.rows(pk)]),
+            "studios": [r["studio__name"] for r in reads.studios.rows(pk)],
             "collection": collection,
             "cast": cast,
             "crew": crew,
