@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from apps.core.prepared_queries import PreparedValues
 from apps.media.api.image_serializers import _number
-from apps.media.images import images_shown
-from apps.media.models import Movie, Show
+from apps.media.images import ArtworkRow, images_payload
+from apps.media.models import Artwork, Movie, Show
 
 # DRF's own field, so the date format follows the same settings (REST_FRAMEWORK's DATETIME_FORMAT, time zone).
 _added_at = serializers.DateTimeField()
@@ -35,15 +36,37 @@ def show_rows(shows: QuerySet[Show]) -> QuerySet:
     return shows.values(*SHOW_COLUMNS)
 
 
-def genre_names(*, model: type[Movie] | type[Show], ids: Sequence[int]) -> dict[int, list[str]]:
-    """{item id: [genre name, …]} by name, as the genre's ordering gives them, in one query over the M2M table."""
+def _reads(model: type[Movie] | type[Show]) -> tuple[PreparedValues, PreparedValues]:
+    """The genre names and the posters of a page's items, by their ids; compiled once per page length."""
     through = model.genres.through
     owner = through._meta.get_field(model._meta.model_name).attname
+    genres = PreparedValues(
+        lambda ids: through.objects.filter(**{f"{owner}__in": ids}).order_by("genre__name"), [owner, "genre__name"]
+    )
+    kind = model._meta.model_name
+    posters = PreparedValues(
+        lambda ids: Artwork.objects.filter(**{f"{kind}_id__in": ids}, kind=Artwork.Kind.POSTER).order_by(),
+        ArtworkRow._fields,
+    )
+    return genres, posters
+
+
+_READS = {Movie: _reads(Movie), Show: _reads(Show)}
+
+
+def genres_and_posters(*, model: type[Movie] | type[Show], ids: Sequence[int]) -> tuple[dict, dict]:
+    """({id: [genre name, …]} by name as the genre's ordering gives them, {id: poster image}), one query each."""
+    genre_reads, poster_reads = _READS[model]
     names: dict[int, list[str]] = defaultdict(list)
-    rows = through.objects.filter(**{f"{owner}__in": ids}).order_by("genre__name").values_list(owner, "genre__name")
-    for item_id, name in rows:
-        names[item_id].append(name)
-    return names
+    owner = genre_reads.columns[0]
+    for row in genre_reads.rows(tuple(ids)):
+        names[row[owner]].append(row["genre__name"])
+    owned: dict[int, list[ArtworkRow]] = defaultdict(list)
+    owner = f"{model._meta.model_name}_id"
+    for row in poster_reads.rows(tuple(ids)):
+        owned[row[owner]].append(ArtworkRow(*row.values()))
+    posters = {pk: images_payload(artworks).get("poster") for pk, artworks in owned.items()}
+    return names, posters
 
 
 def _common(row: dict) -> dict:
@@ -60,8 +83,7 @@ def _common(row: dict) -> dict:
 def movie_items(rows: Sequence[dict]) -> list[dict]:
     """MovieSerializer(movies, many=True).data for a page of `movie_rows`, in two queries (genres, posters)."""
     ids = [row["id"] for row in rows]
-    genres = genre_names(model=Movie, ids=ids)
-    posters = images_shown(("movie", pk) for pk in ids)
+    genres, posters = genres_and_posters(model=Movie, ids=ids)
     return [
         {
             **_common(row),
@@ -71,7 +93,7 @@ def movie_items(rows: Sequence[dict]) -> list[dict]:
             "runtime": row["runtime"],
             "genres": genres.get(row["id"], []),
             "ids": {"tmdb": _number(row["tmdb_id"]), "imdb": row["imdb_id"] or None, "tvdb": None},
-            "images": _images(posters.get(("movie", row["id"]))),
+            "images": _images(posters.get(row["id"])),
             "added_at": _added_at.to_representation(row["added_at"]),
         }
         for row in rows
@@ -81,8 +103,7 @@ def movie_items(rows: Sequence[dict]) -> list[dict]:
 def show_items(rows: Sequence[dict]) -> list[dict]:
     """ShowSerializer(shows, many=True).data for a page of `show_rows`, in two queries (genres, posters)."""
     ids = [row["id"] for row in rows]
-    genres = genre_names(model=Show, ids=ids)
-    posters = images_shown(("show", pk) for pk in ids)
+    genres, posters = genres_and_posters(model=Show, ids=ids)
     return [
         {
             **_common(row),
@@ -92,7 +113,7 @@ def show_items(rows: Sequence[dict]) -> list[dict]:
             "season_count": row["season_count"],
             "episode_count": row["episode_count"],
             "ids": {"tmdb": _number(row["tmdb_id"]), "imdb": row["imdb_id"] or None, "tvdb": _number(row["tvdb_id"])},
-            "images": _images(posters.get(("show", row["id"]))),
+            "images": _images(posters.get(row["id"])),
             "added_at": _added_at.to_representation(row["added_at"]),
         }
         for row in rows
