@@ -14,7 +14,7 @@ from apps.media.api.catalogue_serializers import (
     ShowSerializer,
 )
 from apps.media.api.detail_cache import CachedDetailMixin
-from apps.media.api.detail_payloads import movie_detail
+from apps.media.api.detail_payloads import movie_detail, show_detail
 from apps.media.api.list_cache import CachedListMixin
 from apps.media.api.list_items import movie_items, movie_rows, show_items, show_rows
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
@@ -60,8 +60,7 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     ordering_fields = ["sort_title", "year", "added_at"]
     ordering = ["sort_title", "year"]
 
-    def get_queryset(self):
-        return super().get_queryset()  # a detail reads its parts in `detail_payload`, a page in `page_items`
+    # The selector's movies as they are: a detail reads its parts in `detail_payload`, a page in `page_items`.
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
@@ -90,14 +89,16 @@ class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     filter_backends = TITLE_FILTER_BACKENDS
 
     def get_queryset(self):
-        shows = super().get_queryset()
-        if self.action == "retrieve":
-            return shows_with_details(shows=shows)
         counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
-        return shows.annotate(**counts)  # a list page reads its genres and posters in `page_items`
+        # A detail reads its parts in `detail_payload`, a list page its genres and posters in `page_items`.
+        return super().get_queryset().annotate(**counts)
 
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
+
+    def detail_payload(self, pk: int) -> dict | None:
+        context = self.get_serializer_context()
+        return show_detail(shows=self.filter_queryset(self.get_queryset()), pk=pk, context=context)
 
     def page_rows(self, queryset: QuerySet[Show]) -> QuerySet:
         return show_rows(queryset)

@@ -1,10 +1,11 @@
-"""A movie's detail read as values: what MovieDetailSerializer gives over `movies_with_details`, for far less CPU.
+"""Movie and show details read as values: what the detail serializers give over `movies_with_details` and
+`shows_with_details`, for far less CPU.
 
 The serializer path made ~60 model instances and a prefetch (related managers, per-instance querysets) for each of
 genres, studios, artwork, credits, files, streams and subtitles, then built a ModelSerializer per nested level. Here
 each of those is one values query compiled once per process (apps/core/prepared_queries.py), and the payload is
 assembled from rows with the serializers' own field objects (apps/media/api/plain_fields.py). The web app and the
-console keep the model path (`movies_with_details`).
+console keep the model path.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from apps.core.prepared_queries import PreparedValues
 from apps.libraries.api.path_visibility import may_see_paths
@@ -22,6 +23,8 @@ from apps.media.api.catalogue_serializers import (
     FileSerializer,
     MetadataStateSerializer,
     MovieDetailSerializer,
+    SeasonSerializer,
+    ShowDetailSerializer,
     StreamSerializer,
     SubtitleSerializer,
 )
@@ -29,7 +32,7 @@ from apps.media.api.image_serializers import _number
 from apps.media.api.people_serializers import cast_and_crew
 from apps.media.api.plain_fields import PlainFields
 from apps.media.images import ArtworkRow, images_payload
-from apps.media.models import Artwork, Credit, MediaFile, MediaStream, Movie, Subtitle
+from apps.media.models import Artwork, Credit, MediaFile, MediaStream, Movie, Season, Show, Subtitle
 
 _MOVIE = PlainFields(
     MovieDetailSerializer,
@@ -41,6 +44,11 @@ _METADATA = PlainFields(MetadataStateSerializer)
 _FILE = PlainFields(FileSerializer, computed=frozenset({"name", "streams", "subtitles"}))
 _STREAM = PlainFields(StreamSerializer)
 _SUBTITLE = PlainFields(SubtitleSerializer)
+_SHOW = PlainFields(
+    ShowDetailSerializer,
+    computed=frozenset({"genres", "ids", "images", "studios", "networks", "cast", "crew", "metadata", "seasons"}),
+)
+_SEASON = PlainFields(SeasonSerializer, computed=frozenset({"images"}))
 _CREDIT_COLUMNS = ("id", "kind", "order", "job", "department", "character", "person_id", "person__name")
 
 
@@ -49,21 +57,30 @@ def _unique(*columns: str) -> tuple[str, ...]:
 
 
 @cache
-def _movie_reads() -> SimpleNamespace:
-    """The reads of a movie's parts by its id; made on first use, once the serializers' columns can be known."""
+def _title_reads(kind: str) -> SimpleNamespace:
+    """The reads of a movie's or show's parts by its id; made on first use, once the serializers' columns are known."""
+    model, owner = {"movie": (Movie, "movie_id"), "show": (Show, "show_id")}[kind]
     profile = Artwork.Kind.PROFILE
     return SimpleNamespace(
         genres=PreparedValues(
-            lambda pk: Movie.genres.through.objects.filter(movie_id=pk).order_by("genre__name"), ["genre__name"]
+            lambda pk: model.genres.through.objects.filter(**{owner: pk}).order_by("genre__name"), ["genre__name"]
         ),
         studios=PreparedValues(
-            lambda pk: Movie.studios.through.objects.filter(movie_id=pk).order_by("studio__name"), ["studio__name"]
+            lambda pk: model.studios.through.objects.filter(**{owner: pk}).order_by("studio__name"), ["studio__name"]
         ),
-        artwork=PreparedValues(lambda pk: Artwork.objects.filter(movie_id=pk).order_by(), ArtworkRow._fields),
-        credits=PreparedValues(lambda pk: Credit.objects.filter(movie_id=pk).order_by(), _CREDIT_COLUMNS),
+        artwork=PreparedValues(lambda pk: Artwork.objects.filter(**{owner: pk}).order_by(), ArtworkRow._fields),
+        credits=PreparedValues(lambda pk: Credit.objects.filter(**{owner: pk}).order_by(), _CREDIT_COLUMNS),
         profiles=PreparedValues(
-            lambda pk: Artwork.objects.filter(person__credits__movie_id=pk, kind=profile).order_by(), ArtworkRow._fields
+            lambda pk: Artwork.objects.filter(**{f"person__credits__{owner}": pk}, kind=profile).order_by(),
+            ArtworkRow._fields,
         ),
+    )
+
+
+@cache
+def _movie_reads() -> SimpleNamespace:
+    """A movie's files with their streams and subtitles, by the movie's id."""
+    return SimpleNamespace(
         files=PreparedValues(
             lambda pk: MediaFile.objects.filter(movie_id=pk).order_by("part", "path"),
             _unique("library_id", *_FILE.columns),
@@ -78,6 +95,19 @@ def _movie_reads() -> SimpleNamespace:
     )
 
 
+@cache
+def _show_reads() -> SimpleNamespace:
+    """A show's seasons with their episode counts and images, by the show's id."""
+    episodes = Count("episodes")
+    return SimpleNamespace(
+        seasons=PreparedValues(
+            lambda pk: Season.objects.filter(show_id=pk).annotate(episode_count=episodes).order_by("season_number"),
+            _SEASON.columns,
+        ),
+        artwork=PreparedValues(lambda pk: Artwork.objects.filter(season__show_id=pk).order_by(), ArtworkRow._fields),
+    )
+
+
 class CreditRow:
     """A credit as `cast_and_crew` sorts it, read with its person's name."""
 
@@ -89,7 +119,7 @@ class CreditRow:
         self.person_id, self.person_name = row["person_id"], row["person__name"]
 
 
-def people_payload(*, reads: SimpleNamespace, pk: int) -> tuple[list[dict], list[dict]]:
+def _people(*, reads: SimpleNamespace, pk: int) -> tuple[list[dict], list[dict]]:
     """(cast, crew) as CastSerializer and CrewSerializer give them: credits, then their people's profile images."""
     rows = [CreditRow(row) for row in reads.credits.rows(pk)]
     if not rows:
@@ -126,6 +156,27 @@ def files_payload(files: Sequence[dict], streams: Sequence[dict], subtitles: Seq
     return payload
 
 
+def _title_parts(*, kind: str, pk: int, row: dict, context: dict) -> dict:
+    """What a movie's and a show's detail share (TitleDetailMixin and the list item's computed fields)."""
+    reads = _title_reads(kind)
+    cast, crew = _people(reads=reads, pk=pk)
+    # Those who manage the library are those who see its paths (as TitleDetailMixin.get_metadata decides).
+    managed = context.get("request") is not None and may_see_paths(context, row["library_id"])
+    return {
+        "genres": [r["genre__name"] for r in reads.genres.rows(pk)],
+        "ids": {
+            "tmdb": _number(row["tmdb_id"]),
+            "imdb": row["imdb_id"] or None,
+            "tvdb": _number(row["tvdb_id"]) if kind == "show" else None,
+        },
+        "images": images_payload([ArtworkRow(*r.values()) for r in reads.artwork.rows(pk)]),
+        "studios": [r["studio__name"] for r in reads.studios.rows(pk)],
+        "cast": cast,
+        "crew": crew,
+        "metadata": _METADATA.render(row) if managed else None,
+    }
+
+
 def movie_detail(*, movies: QuerySet[Movie], pk: int, context: dict) -> dict | None:
     """MovieDetailSerializer's payload of movie `pk` among `movies` (the visible ones), or None when not there."""
     columns = _unique(*_MOVIE.columns, "tmdb_id", "imdb_id", "collection_id", "collection__name", *_METADATA.columns)
@@ -133,25 +184,39 @@ def movie_detail(*, movies: QuerySet[Movie], pk: int, context: dict) -> dict | N
     if row is None:
         return None
     reads = _movie_reads()
-    cast, crew = people_payload(reads=reads, pk=pk)
     files = reads.files.rows(pk)
     streams, subtitles = (reads.streams.rows(pk), reads.subtitles.rows(pk)) if files else ([], [])
     payloads = files_payload(files, streams, subtitles, context=context)
-    # Those who manage the library are those who see its paths (as TitleDetailMixin.get_metadata decides).
-    managed = context.get("request") is not None and may_see_paths(context, row["library_id"])
     collection = {"id": row["collection_id"], "name": row["collection__name"]} if row["collection_id"] else None
     return _MOVIE.render(
         row,
         {
-            "genres": [r["genre__name"] for r in reads.genres.rows(pk)],
-            "ids": {"tmdb": _number(row["tmdb_id"]), "imdb": row["imdb_id"] or None, "tvdb": None},
-            "images": images_payload([ArtworkRow(*r.values()) for r in reads.artwork.rows(pk)]),
-            "studios": [r["studio__name"] for r in reads.studios.rows(pk)],
+            **_title_parts(kind="movie", pk=pk, row=row, context=context),
             "collection": collection,
-            "cast": cast,
-            "crew": crew,
-            "metadata": _METADATA.render(row) if managed else None,
             "files": [p for f, p in zip(files, payloads, strict=True) if not f["extra_type"]],
             "extras": [p for f, p in zip(files, payloads, strict=True) if f["extra_type"]],
+        },
+    )
+
+
+def show_detail(*, shows: QuerySet[Show], pk: int, context: dict) -> dict | None:
+    """ShowDetailSerializer's payload of show `pk` among `shows` (the visible ones, annotated with their season and
+    episode counts), or None when not there."""
+    columns = _unique(*_SHOW.columns, "tmdb_id", "imdb_id", "tvdb_id", *_METADATA.columns)
+    row = next(iter(shows.filter(pk=pk).values(*columns)), None)
+    if row is None:
+        return None
+    reads = _show_reads()
+    seasons = reads.seasons.rows(pk)
+    owned: dict[int, list[ArtworkRow]] = defaultdict(list)
+    for r in reads.artwork.rows(pk) if seasons else ():
+        owned[r["season_id"]].append(ArtworkRow(*r.values()))
+    parts = _title_parts(kind="show", pk=pk, row=row, context=context)
+    return _SHOW.render(
+        row,
+        {
+            **parts,
+            "networks": list(parts["studios"]),
+            "seasons": [_SEASON.render(s, {"images": images_payload(owned[s["id"]])}) for s in seasons],
         },
     )

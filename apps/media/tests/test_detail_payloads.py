@@ -6,17 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db.models import Count
 from rest_framework.test import APIRequestFactory
 
 from apps.core.testing.catalogue import movie_make
 from apps.core.testing.clients import client_for
 from apps.core.testing.people import user_make
-from apps.media.api.catalogue_serializers import MovieDetailSerializer
-from apps.media.api.catalogue_views import movies_with_details
-from apps.media.api.detail_payloads import movie_detail
-from apps.media.models import Genre, MediaFile, MediaStream, Movie, Studio, Subtitle
-from apps.media.selectors import movies_visible_to
-from apps.media.tests.metadata_world import art
+from apps.media.api.catalogue_serializers import MovieDetailSerializer, ShowDetailSerializer
+from apps.media.api.catalogue_views import movies_with_details, shows_with_details
+from apps.media.api.detail_payloads import movie_detail, show_detail
+from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Person, Season, Show, Studio, Subtitle
+from apps.media.selectors import movies_visible_to, shows_visible_to
+from apps.media.tests.metadata_world import art, credit
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,37 @@ def test_a_movie_outside_the_visible_ones_has_no_detail(movies):
     request.user = user
     assert movie_detail(movies=movies_visible_to(user=user), pk=hidden.pk, context={"request": request}) is None
     assert client_for(user).get(f"/api/v1/movies/{hidden.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["user", "admin"])
+def test_a_show_detail_read_as_values_is_what_the_serializer_gives(world, role):
+    lost = world["show"]
+    lost.genres.set([Genre.objects.create(name="Drama")])
+    lost.studios.set([Studio.objects.create(name="ABC"), Studio.objects.create(name="Touchstone")])
+    lost.metadata_status, lost.nfo_fields = "unmatched", ["title"]
+    lost.save()
+    two = Season.objects.create(show=lost, season_number=2, title="Season Two", air_date="2005-09-21")
+    art("poster", "1" * 64, season=two, source="tmdb")
+    art("fanart", "2" * 64, season=two)
+    for number in (1, 2):
+        Episode.objects.create(show=lost, season=two, match_key=f"s02e0{number}", episode_number=number, title="E")
+    credit(Person.objects.create(name="Jack Bender"), "crew", show=lost, job="Director", department="Directing")
+    empty = Show.objects.create(library=world["tv"], match_key="empty", title="Empty")
+    user = user_make("alice", role=role)
+    request = APIRequestFactory().get("/")
+    request.user = user
+    counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
+    for show in (lost, empty):
+        fast = show_detail(
+            shows=shows_visible_to(user=user).annotate(**counts), pk=show.pk, context={"request": request}
+        )
+        slow = ShowDetailSerializer(
+            shows_with_details(shows=shows_visible_to(user=user)).get(pk=show.pk), context={"request": request}
+        ).data
+        _same(fast, json.loads(json.dumps(slow)))
+    body = client_for(user).get(f"/api/v1/shows/{lost.pk}/").json()
+    assert [(s["season_number"], s["episode_count"], sorted(s["images"])) for s in body["seasons"]] == [
+        (1, 1, ["poster"]),
+        (2, 2, ["fanart", "poster"]),
+    ]
+    assert (body["networks"], body["metadata"] is not None) == (["ABC", "Touchstone"], role == "admin")
