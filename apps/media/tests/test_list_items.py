@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 
 from apps.core.testing.catalogue import movie_make
 from apps.core.testing.clients import client_for
 from apps.core.testing.people import user_make
+from apps.media.api import catalogue_pagination
 from apps.media.api.catalogue_serializers import MovieSerializer, ShowSerializer
 from apps.media.api.list_items import movie_items, movie_rows, show_items, show_rows
 from apps.media.models import Artwork, Genre, Movie, Show
+from apps.media.selectors import movies_visible_to
 from apps.media.tests.metadata_world import art
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +78,20 @@ def test_list_pages_answer_the_serializers_payload(titles):
             assert ids, (path, query)
             rows = sorted(queryset.filter(pk__in=ids), key=lambda item: ids.index(item.pk))
             _same(body["results"], json.loads(json.dumps(serializer(rows, many=True).data)))
+
+
+def test_a_deep_page_read_ids_first_is_the_page_the_list_has(titles, monkeypatch):
+    user = user_make("alice")
+    for n in range(6):
+        movie_make(library=titles["movies"], title=f"Sequel {n}", sort_title=f"sequel {n % 3}", year=2000 + n)
+    Movie.objects.filter(sort_title="").update(sort_title=F("title"))  # no ties: the order of a tie is the database's
+    order = list(movies_visible_to(user=user).order_by("sort_title", "year").values_list("pk", flat=True))
+    monkeypatch.setattr(catalogue_pagination, "DEEP_ROWS", 3)  # pages from the third on skip ids first
+    client = client_for(user)
+    pages = [client.get(f"/api/v1/movies/?page_size=3&page={n}").json() for n in (1, 2, 3, 4)]
+    assert [item["id"] for page in pages for item in page["results"]] == order
+    assert {page["count"] for page in pages} == {len(order)}
+    rows = sorted(
+        Movie.objects.prefetch_related("genres", _posters()).filter(pk__in=order[3:6]), key=lambda m: order.index(m.pk)
+    )
+    _same(pages[1]["results"], json.loads(json.dumps(MovieSerializer(rows, many=True).data)))
