@@ -2,8 +2,8 @@
 
 A 50-item page through the DRF serializers spent most of its time building the nested field objects and model
 instances (the items, ~200 prefetched genres and posters) only to read a few columns off them. Here a page is read as
-values, its genres and posters in one query each, and each item is one dict. The serializers stay the schema (the
-OpenAPI document, the other callers); tests check that both give exactly the same payload.
+values, its genres and posters in one query each (compiled once per page length), and each item is one dict. The
+serializers stay the schema (the OpenAPI document, the other callers); tests check both give the same payload.
 """
 
 from __future__ import annotations
