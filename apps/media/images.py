@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -50,6 +51,29 @@ def images_payload(artworks: Iterable[Artwork]) -> dict[str, dict]:
     }
 
 
+class ArtworkRow(NamedTuple):
+    """The columns of an Artwork that its payload reads: a row costs a tenth of a model instance to make."""
+
+    pk: int
+    kind: str
+    source: str
+    content_hash: str
+    error: str
+    width: int | None
+    height: int | None
+    blurhash: str
+    movie_id: int | None
+    show_id: int | None
+    season_id: int | None
+    episode_id: int | None
+    person_id: int | None
+
+
+def artwork_rows(artworks) -> list[ArtworkRow]:
+    """An Artwork queryset's rows, unordered (every reader sorts them by its own rule)."""
+    return [ArtworkRow(*row) for row in artworks.order_by().values_list(*ArtworkRow._fields)]
+
+
 def images_shown(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict]:
     """The default image (a poster, a still, a profile) of each (owner, id), in one query; absent when none.
 
@@ -64,8 +88,8 @@ def images_shown(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict]
     condition = Q()
     for kind, ids in by_kind.items():
         condition |= Q(**{f"{kind}_id__in": sorted(ids), "kind": DEFAULT_TYPE[kind]})
-    owned: dict[tuple[str, int], list[Artwork]] = defaultdict(list)
-    for artwork in Artwork.objects.filter(condition):
+    owned: dict[tuple[str, int], list[ArtworkRow]] = defaultdict(list)
+    for artwork in artwork_rows(Artwork.objects.filter(condition)):
         owned[artwork_owner(artwork)].append(artwork)
     shown = {key: images_payload(artworks).get(DEFAULT_TYPE[key[0]]) for key, artworks in owned.items()}
     return {key: image for key, image in shown.items() if image}

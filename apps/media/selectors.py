@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.selectors import effective_settings
 from apps.core import caching
+from apps.core.prepared_queries import PreparedValues
 from apps.libraries.models import Library
 from apps.libraries.selectors import libraries_visible_to, library_ids_visible_to
 from apps.media.models import (
@@ -112,8 +113,15 @@ def catalogue_scopes(*, user, shared: bool = False) -> list[str]:
 def item_library_id(*, kind: str, pk: int) -> int | None:
     """The library of a movie or show (None when there is none): one primary-key read, which callers may keep, as
     items never move between libraries."""
-    model = {"movie": Movie, "show": Show}[kind]
-    return model.objects.filter(pk=pk).values_list("library_id", flat=True).first()
+    rows = _LIBRARY_OF[kind].rows(pk)
+    return rows[0]["library_id"] if rows else None
+
+
+# Asked on every detail not yet known to the process: compiled once (apps/core/prepared_queries.py).
+_LIBRARY_OF = {
+    kind: PreparedValues(lambda pk, model=model: model.objects.filter(pk=pk).order_by(), ["library_id"])
+    for kind, model in (("movie", Movie), ("show", Show))
+}
 
 
 def movies_visible_to(*, user) -> QuerySet[Movie]:

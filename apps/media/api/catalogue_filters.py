@@ -166,4 +166,16 @@ class RankedOrderingFilter(OrderingFilter):
         return super().get_ordering(request, queryset, view)
 
 
-TITLE_FILTER_BACKENDS = [filters.DjangoFilterBackend, RankedSearchFilter, RankedOrderingFilter]
+class AskedFilterBackend(filters.DjangoFilterBackend):
+    """django-filter, skipped when the request names none of the filters: an empty form changes nothing, yet building
+    and validating it cost a list page more than its query did."""
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        asked = filterset_class is None or any(name in request.query_params for name in filterset_class.base_filters)
+        if not asked:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+TITLE_FILTER_BACKENDS = [AskedFilterBackend, RankedSearchFilter, RankedOrderingFilter]

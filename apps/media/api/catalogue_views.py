@@ -14,16 +14,13 @@ from apps.media.api.catalogue_serializers import (
     ShowSerializer,
 )
 from apps.media.api.detail_cache import CachedDetailMixin
+from apps.media.api.detail_payloads import movie_detail, show_detail
 from apps.media.api.list_cache import CachedListMixin
+from apps.media.api.list_items import movie_items, movie_rows, show_items, show_rows
 from apps.media.models import Artwork, Credit, MediaFile, Movie, Season, Show
 
 # The selectors decide what each user sees; being signed in is all the rest asks.
 CATALOGUE = ActionPermissions({"list": SIGNED_IN, "retrieve": SIGNED_IN, "metadata": SIGNED_IN})
-
-
-def posters() -> Prefetch:
-    """Lists show one image per item: its posters, in one query for the page."""
-    return Prefetch("artwork", queryset=Artwork.objects.filter(kind=Artwork.Kind.POSTER))
 
 
 def credits_with_people() -> Prefetch:
@@ -63,14 +60,20 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     ordering_fields = ["sort_title", "year", "added_at"]
     ordering = ["sort_title", "year"]
 
-    def get_queryset(self):
-        movies = super().get_queryset().prefetch_related("genres")
-        if self.action == "retrieve":
-            return movies_with_details(movies=movies)
-        return movies.prefetch_related(posters())
+    # The selector's movies as they are: a detail reads its parts in `detail_payload`, a page in `page_items`.
 
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+    def detail_payload(self, pk: int) -> dict | None:
+        context = self.get_serializer_context()
+        return movie_detail(movies=self.filter_queryset(self.get_queryset()), pk=pk, context=context)
+
+    def page_rows(self, queryset: QuerySet[Movie]) -> QuerySet:
+        return movie_rows(queryset)
+
+    def page_items(self, items: list[dict]) -> list[dict]:
+        return movie_items(items)
 
 
 class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
@@ -86,14 +89,22 @@ class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     filter_backends = TITLE_FILTER_BACKENDS
 
     def get_queryset(self):
-        shows = super().get_queryset()
-        if self.action == "retrieve":
-            return shows_with_details(shows=shows)
         counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
-        return shows.annotate(**counts).prefetch_related("genres", posters())
+        # A detail reads its parts in `detail_payload`, a list page its genres and posters in `page_items`.
+        return super().get_queryset().annotate(**counts)
 
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
+
+    def detail_payload(self, pk: int) -> dict | None:
+        context = self.get_serializer_context()
+        return show_detail(shows=self.filter_queryset(self.get_queryset()), pk=pk, context=context)
+
+    def page_rows(self, queryset: QuerySet[Show]) -> QuerySet:
+        return show_rows(queryset)
+
+    def page_items(self, items: list[dict]) -> list[dict]:
+        return show_items(items)
 
 
 class EpisodeViewSet(BaseReadOnlyViewSet):

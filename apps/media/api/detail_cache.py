@@ -58,7 +58,7 @@ class CachedDetailMixin:
         data = caching.cached(
             "item-detail",
             (self.detail_kind, pk, visibility_class(user=user)),
-            self._detail_payload,
+            lambda: self.detail_payload(pk),
             ttl=DETAIL_SECONDS,
             negative_ttl=NOT_FOUND_SECONDS,
             scopes=detail_scopes(user=user, kind=self.detail_kind, pk=pk),
@@ -68,7 +68,8 @@ class CachedDetailMixin:
             raise exceptions.NotFound()
         return Response(data)
 
-    def _detail_payload(self) -> dict | None:
+    def detail_payload(self, pk: int) -> dict | None:
+        """The item's payload, or None when the caller may not see it; by default through the view's serializer."""
         try:
             instance = self.get_object()
         except Http404:

@@ -40,13 +40,23 @@ class CachedListMixin:
         return pagination.get_paginated_response(page["results"])
 
     def _page_payload(self, request: Request, *args, **kwargs) -> dict:
-        response = super().list(request, *args, **kwargs)
-        page = getattr(self.paginator, "page", None)
-        if page is None:
-            return {"count": None, "results": list(response.data)}
+        # ListModelMixin.list's steps, with the items built by `page_items` (a view may have a faster way).
+        queryset = self.page_rows(self.filter_queryset(self.get_queryset()))
+        items = self.paginate_queryset(queryset)
+        if items is None:
+            return {"count": None, "results": self.page_items(list(queryset))}
+        page = self.paginator.page
         return {
             "count": page.paginator.count,
             "size": page.paginator.per_page,
             "number": page.number,
-            "results": [dict(item) for item in response.data["results"]],
+            "results": self.page_items(list(items)),
         }
+
+    def page_rows(self, queryset):
+        """What a page reads of the filtered queryset, by default its model instances."""
+        return queryset
+
+    def page_items(self, items: list) -> list[dict]:
+        """The payload of each item of the page, by default through the view's serializer."""
+        return [dict(item) for item in self.get_serializer(items, many=True).data]

@@ -112,6 +112,11 @@ class Movie(CatalogueItem):
                 fields=["library", "has_main_file", "age_rating", "year", "certification"], name="movie_facets"
             ),
             models.Index(fields=["library", "sort_title", "id", "has_main_file", "age_rating"], name="movie_by_title"),
+            # The API's default order (sort title, year): a deep page of /api/v1/movies/ skips its titles here.
+            models.Index(
+                fields=["library", "sort_title", "year", "id", "has_main_file", "age_rating"],
+                name="movie_by_title_year",
+            ),
             models.Index(fields=["library", "added_at", "id", "has_main_file", "age_rating"], name="movie_by_added"),
             models.Index(fields=["library", "year", "id", "has_main_file", "age_rating"], name="movie_by_year"),
         ]
@@ -126,6 +131,7 @@ class Show(CatalogueItem):
         indexes = [  # as Movie's (no has_main_file: a show lists whatever episodes it has)
             models.Index(fields=["library", "age_rating", "year", "certification"], name="show_facets"),
             models.Index(fields=["library", "sort_title", "id", "age_rating"], name="show_by_title"),
+            models.Index(fields=["library", "sort_title", "year", "id", "age_rating"], name="show_by_title_year"),
             models.Index(fields=["library", "added_at", "id", "age_rating"], name="show_by_added"),
             models.Index(fields=["library", "year", "id", "age_rating"], name="show_by_year"),
         ]
