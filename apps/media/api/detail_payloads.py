@@ -28,7 +28,7 @@ from apps.media.api.catalogue_serializers import (
     StreamSerializer,
     SubtitleSerializer,
 )
-from apps.media.api.image_serializers import _number
+from apps.media.api.image_serializers import provider_ids
 from apps.media.api.people_serializers import cast_and_crew
 from apps.media.api.plain_fields import PlainFields
 from apps.media.images import ArtworkRow, images_payload
@@ -126,7 +126,7 @@ def _people(*, reads: SimpleNamespace, pk: int) -> tuple[list[dict], list[dict]]
         return [], []
     owned: dict[int, list[ArtworkRow]] = defaultdict(list)
     for row in reads.profiles.rows(pk):
-        owned[row["person_id"]].append(ArtworkRow(*row.values()))
+        owned[row["person_id"]].append(ArtworkRow(**row))
     profiles = {person_id: images_payload(artworks) for person_id, artworks in owned.items()}
     cast, crew = cast_and_crew(rows)
 
@@ -164,12 +164,8 @@ def _title_parts(*, kind: str, pk: int, row: dict, context: dict) -> dict:
     managed = context.get("request") is not None and may_see_paths(context, row["library_id"])
     return {
         "genres": [r["genre__name"] for r in reads.genres.rows(pk)],
-        "ids": {
-            "tmdb": _number(row["tmdb_id"]),
-            "imdb": row["imdb_id"] or None,
-            "tvdb": _number(row["tvdb_id"]) if kind == "show" else None,
-        },
-        "images": images_payload([ArtworkRow(*r.values()) for r in reads.artwork.rows(pk)]),
+        "ids": provider_ids(tmdb_id=row["tmdb_id"], imdb_id=row["imdb_id"], tvdb_id=row.get("tvdb_id")),
+        "images": images_payload([ArtworkRow(**r) for r in reads.artwork.rows(pk)]),
         "studios": [r["studio__name"] for r in reads.studios.rows(pk)],
         "cast": cast,
         "crew": crew,
@@ -210,7 +206,7 @@ def show_detail(*, shows: QuerySet[Show], pk: int, context: dict) -> dict | None
     seasons = reads.seasons.rows(pk)
     owned: dict[int, list[ArtworkRow]] = defaultdict(list)
     for r in reads.artwork.rows(pk) if seasons else ():
-        owned[r["season_id"]].append(ArtworkRow(*r.values()))
+        owned[r["season_id"]].append(ArtworkRow(**r))
     parts = _title_parts(kind="show", pk=pk, row=row, context=context)
     return _SHOW.render(
         row,

@@ -27,9 +27,14 @@ class ImagesField(serializers.Field):
         return images_payload(artwork.all())
 
 
-def _number(value: str) -> int | None:
-    # Provider ids are stored as text (an NFO may hold anything): only a plain number is an id a client can use.
+def provider_number(value: str) -> int | None:
+    """A provider id stored as text (an NFO may hold anything) as a number; None unless it is a plain number."""
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+def provider_ids(*, tmdb_id: str, imdb_id: str, tvdb_id: str | None = None) -> dict:
+    """IdsField's payload from an item's columns (a movie has no tvdb id): for payloads built from value rows."""
+    return {"tmdb": provider_number(tmdb_id), "imdb": imdb_id or None, "tvdb": provider_number(tvdb_id or "")}
 
 
 class IdsSerializer(serializers.Serializer):
@@ -38,13 +43,13 @@ class IdsSerializer(serializers.Serializer):
     tvdb = serializers.SerializerMethodField()
 
     def get_tmdb(self, item) -> int | None:
-        return _number(item.tmdb_id)
+        return provider_number(item.tmdb_id)
 
     def get_imdb(self, item) -> str | None:
         return getattr(item, "imdb_id", "") or None
 
     def get_tvdb(self, item) -> int | None:
-        return _number(getattr(item, "tvdb_id", ""))
+        return provider_number(getattr(item, "tvdb_id", ""))
 
 
 class IdsField(IdsSerializer):

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from apps.core.prepared_queries import PreparedValues
-from apps.media.api.image_serializers import _number
+from apps.media.api.image_serializers import provider_ids
 from apps.media.images import ArtworkRow, images_payload
 from apps.media.models import Artwork, Movie, Show
 
@@ -64,7 +64,7 @@ def genres_and_posters(*, model: type[Movie] | type[Show], ids: Sequence[int]) -
     owned: dict[int, list[ArtworkRow]] = defaultdict(list)
     owner = f"{model._meta.model_name}_id"
     for row in poster_reads.rows(tuple(ids)):
-        owned[row[owner]].append(ArtworkRow(*row.values()))
+        owned[row[owner]].append(ArtworkRow(**row))
     posters = {pk: images_payload(artworks).get("poster") for pk, artworks in owned.items()}
     return names, posters
 
@@ -92,7 +92,7 @@ def movie_items(rows: Sequence[dict]) -> list[dict]:
             "age_rating": row["age_rating"],
             "runtime": row["runtime"],
             "genres": genres.get(row["id"], []),
-            "ids": {"tmdb": _number(row["tmdb_id"]), "imdb": row["imdb_id"] or None, "tvdb": None},
+            "ids": provider_ids(tmdb_id=row["tmdb_id"], imdb_id=row["imdb_id"]),
             "images": _images(posters.get(row["id"])),
             "added_at": _added_at.to_representation(row["added_at"]),
         }
@@ -112,7 +112,7 @@ def show_items(rows: Sequence[dict]) -> list[dict]:
             "genres": genres.get(row["id"], []),
             "season_count": row["season_count"],
             "episode_count": row["episode_count"],
-            "ids": {"tmdb": _number(row["tmdb_id"]), "imdb": row["imdb_id"] or None, "tvdb": _number(row["tvdb_id"])},
+            "ids": provider_ids(tmdb_id=row["tmdb_id"], imdb_id=row["imdb_id"], tvdb_id=row["tvdb_id"]),
             "images": _images(posters.get(row["id"])),
             "added_at": _added_at.to_representation(row["added_at"]),
         }
