@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,21 +112,27 @@ def hls_write(
     run = secrets.token_hex(4) if plan.transcode_video else ""
     playlist = out_dir / (f"index_{run}.m3u8" if run else PLAYLIST)
     try:
-        _write(source, out_dir, playlist, run, plan, start_segment, should_stop)
+        published = _write(source, out_dir, playlist, run, plan, start_segment, should_stop)
     except BaseException:
         for leftover in [*out_dir.glob(f"run_{run}_*"), *out_dir.glob(f"{playlist.name}*")] if run else []:
             leftover.unlink(missing_ok=True)
         raise
-    if run:
+    if published is not None:
+        playlist.write_text(published.playlist_text(playlist.read_text()))
         os.replace(playlist, out_dir / PLAYLIST)
     return out_dir / PLAYLIST
 
 
-def _write(source, out_dir: Path, playlist: Path, run: str, plan: HlsPlan, start_segment: int, should_stop) -> None:
+def _write(
+    source, out_dir: Path, playlist: Path, run: str, plan: HlsPlan, start_segment: int, should_stop
+) -> _Publisher | None:
     start_seconds = plan.run_start(start_segment)
     split = plan.transcode_video and plan.split_segment is not None and plan.split_segment == start_segment
+    # A transcode's files take their names on the grid only once finished: a run that is stopped closes the file it
+    # was writing, and that file, cut short, must not be served as the segment (or part) it was going to be.
     pattern = f"run_{run}_%05d.ts"
-    publish = _Publisher(out_dir, pattern, start_segment, plan.parts, plan.split_part) if split else None
+    parts = (plan.parts, plan.split_part) if split else (0, 0)
+    publish = _Publisher(out_dir, pattern, start_segment, *parts) if run else None
     with av.open(str(source)) as src:
         in_video = next((s for s in src.streams.video), None)
         in_audio = _audio_stream(src, plan.audio_stream)
@@ -134,8 +141,8 @@ def _write(source, out_dir: Path, playlist: Path, run: str, plan: HlsPlan, start
             "hls_list_size": "0",
             "hls_playlist_type": "event",
             "hls_segment_type": "mpegts",
-            "hls_segment_filename": str(out_dir / (pattern if split else SEGMENT_PATTERN)),
-            "start_number": str(0 if split else start_segment),
+            "hls_segment_filename": str(out_dir / (pattern if run else SEGMENT_PATTERN)),
+            "start_number": str(0 if run else start_segment),
             "hls_flags": "independent_segments+temp_file",
         }
         with av.open(str(playlist), "w", format="hls", options=options) as out:
@@ -175,12 +182,13 @@ def _write(source, out_dir: Path, playlist: Path, run: str, plan: HlsPlan, start
                 out.mux(_from_start(audio_out.encode(None), clock))
     if publish is not None:
         publish()  # the last segment is closed with the output
+    return publish
 
 
 class _Publisher:
-    """Gives a split run's files their names on the grid as the muxer finishes each: its first files are the parts
-    segment_N_P.ts from part `first` on; from part 0, they are joined also into segment_N.ts (for playlists without
-    the parts); then segment_N+1.ts on."""
+    """Gives a transcode run's files their names on the grid as the muxer finishes each: segment_N.ts on from the
+    segment it began at; a split run's first files are instead the parts segment_N_P.ts from part `first` on (from
+    part 0, joined also into segment_N.ts, for playlists without the parts), then segment_N+1.ts on."""
 
     def __init__(self, out_dir: Path, pattern: str, segment: int, parts: int, first: int = 0) -> None:
         self.out_dir, self.pattern, self.segment, self.parts, self.first = out_dir, pattern, segment, parts, first
@@ -188,14 +196,23 @@ class _Publisher:
 
     def __call__(self) -> None:
         while (finished := self.out_dir / (self.pattern % self.next)).exists():
-            part = self.first + self.next
-            if part < self.parts:
-                finished.rename(self.out_dir / f"segment_{self.segment:05d}_{part}.ts")
-                if part == self.parts - 1 and self.first == 0:
-                    self._join()
-            else:
-                finished.rename(self.out_dir / (SEGMENT_PATTERN % (self.segment + 1 + part - self.parts)))
+            finished.rename(self.out_dir / self.name_of(self.next))
+            if self.first + self.next == self.parts - 1 and self.first == 0:
+                self._join()
             self.next += 1
+
+    def name_of(self, index: int) -> str:
+        """The grid name of the run's file number `index`."""
+        part = self.first + index
+        if part < self.parts:
+            return f"segment_{self.segment:05d}_{part}.ts"
+        return SEGMENT_PATTERN % (self.segment + part - self.parts + (1 if self.parts else 0))
+
+    def playlist_text(self, text: str) -> str:
+        """The muxer's playlist naming the files as published, numbered from the segment the run began at."""
+        run_file = re.compile(re.escape(self.pattern).replace("%05d", r"(\d{5})"))
+        text = text.replace("#EXT-X-MEDIA-SEQUENCE:0\n", f"#EXT-X-MEDIA-SEQUENCE:{self.segment}\n", 1)
+        return run_file.sub(lambda match: self.name_of(int(match.group(1))), text)
 
     def _join(self) -> None:
         # MPEG-TS files of one muxer run follow each other: joined, they are the whole segment.

@@ -103,6 +103,28 @@ def test_a_stop_request_ends_the_transcode(tmp_path):
         hls_write(source=source, out_dir=tmp_path / "out", plan=HlsPlan(), should_stop=lambda: next(asked) > 20)
 
 
+@pytest.mark.parametrize("start_segment", [0, 4])
+def test_a_stopped_run_leaves_only_whole_segments_under_their_grid_names(tmp_path, start_segment):
+    # A seek stops the run that was writing: its muxer closes the segment it was in, cut short. Served under the
+    # grid's name, a player asking for that segment later (a seek back) got a stump, or an empty file.
+    source = make_film(tmp_path / "src.mkv", width=64, height=48, seconds=40, fps=24)
+    plan = HlsPlan(lead_segments=3, lead_seconds=2)
+    out = tmp_path / "out"
+    asked = iter(range(100_000))
+    with pytest.raises(TranscodeStopped):
+        hls_write(
+            source=source, out_dir=out, plan=plan, start_segment=start_segment, should_stop=lambda: next(asked) > 1500
+        )
+
+    written = sorted(out.glob("segment_*.ts"))
+    assert written, "the run wrote segments before it was stopped"
+    for path in written:
+        number = int(path.stem.split("_")[1])
+        length = plan.segment_start(number + 1) - plan.segment_start(number)
+        assert abs(float(probe(path)["format"]["duration"]) - length) < 0.1, path.name
+    assert not [p for p in out.iterdir() if not p.name.startswith("segment_")], sorted(p.name for p in out.iterdir())
+
+
 @pytest.mark.parametrize("content", [b"", b"\x00" * 5000, b"not a video at all" * 100])
 def test_a_broken_source_is_a_clear_error(tmp_path, content):
     import av
