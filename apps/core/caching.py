@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 
 from apps.core import metrics, request_memo
-from apps.core.cache_locks import lock_acquire, lock_release
+from apps.core.cache_locks import lock_acquire, lock_acquire_reading, lock_release
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,8 +104,9 @@ def versions(names: Sequence[str]) -> list[int]:
     found = cache.get_many(missing) if missing else {}
     for key in missing:
         if key not in found:
-            cache.add(key, _fresh_version(), timeout=None)
-            found[key] = cache.get(key)
+            fresh = _fresh_version()
+            # Not added: another process added it first; its value is the one every reader must use.
+            found[key] = fresh if cache.add(key, fresh, timeout=None) else cache.get(key)
     if memo is not None:
         memo.update(found)
     found.update(known)
@@ -195,7 +196,7 @@ def cached(
             return _refresh(namespace, full_key, compute, value, ttl, negative_ttl, early, background)
         return value
     misses_total.labels(namespace=namespace).inc()
-    return _compute_once(namespace, full_key, compute, ttl, negative_ttl, early)
+    return _compute_once(namespace, full_key, compute, ttl, negative_ttl, early, local=local)
 
 
 def _local_get(full_key: str) -> tuple | None:
@@ -212,7 +213,7 @@ def _local_put(full_key: str, entry: tuple) -> None:
     _local_size[0] += len(data)
 
 
-def _store(namespace: str, full_key: str, value: Any, ttl: int, negative_ttl: int, early: float) -> None:
+def _store(namespace: str, full_key: str, value: Any, ttl: int, negative_ttl: int, early: float) -> tuple:
     now = time.time()
     if value is None:
         entry, timeout = (now + negative_ttl, None), negative_ttl
@@ -222,21 +223,24 @@ def _store(namespace: str, full_key: str, value: Any, ttl: int, negative_ttl: in
     with contextlib.suppress(Exception):
         entry_bytes.labels(namespace=namespace).observe(len(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)))
     cache.set(full_key, entry, timeout=timeout)
+    return entry
 
 
-def _compute_once(namespace: str, full_key: str, compute: Callable[[], T], ttl, negative_ttl, early) -> T | None:
+def _compute_once(
+    namespace: str, full_key: str, compute: Callable[[], T], ttl, negative_ttl, early, *, local: bool = False
+) -> T | None:
     deadline = time.monotonic() + LOCK_SECONDS
     waited = False
     while True:
-        token = lock_acquire(full_key, seconds=LOCK_SECONDS)
+        # The entry read with the lock: filled by the holder we waited for, just before we took it.
+        token, entry = lock_acquire_reading(full_key, seconds=LOCK_SECONDS, guarded=full_key)
         if token is not None:
             try:
-                entry = cache.get(full_key)  # filled by the holder we waited for, just before we took the lock
-                if entry is not None:
-                    return entry[1]
-                value = compute()
-                _store(namespace, full_key, value, ttl, negative_ttl, early)
-                return value
+                if entry is None:
+                    entry = _store(namespace, full_key, compute(), ttl, negative_ttl, early)
+                if local:
+                    _local_put(full_key, entry)
+                return entry[1]
             finally:
                 lock_release(full_key, token=token)
         if not waited:

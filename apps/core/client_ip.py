@@ -18,6 +18,15 @@ def _is_trusted(address: str) -> bool:
 
 def client_ip(request: HttpRequest) -> str:
     """Walk X-Forwarded-For from the right past trusted proxies; a header from anyone else is ignored."""
+    # Asked by the IP rules, the audit context, the throttle and the token's last-seen: parsed once a request.
+    try:
+        return request._revenge_client_ip
+    except AttributeError:
+        found = request._revenge_client_ip = _client_ip(request)
+        return found
+
+
+def _client_ip(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     if not _is_trusted(remote):
         return remote

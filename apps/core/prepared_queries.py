@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 MARKER = -7_301_946_105  # a key no row has: found among the compiled parameters, replaced by each call's key
+NOTHING = ("no row",)  # the compiled form of a query that matches no row whatever its key
 MOST_SHAPES = 64  # compiled lengths kept per query; past this a new length is compiled for its call only
 
 
@@ -51,9 +53,14 @@ class PreparedValues:
         connection = connections[DEFAULT_DB_ALIAS]
         compiled = self._compiled.get((connection.vendor, shape))
         if compiled is None:
-            compiled = self._compile(shape)
+            try:
+                compiled = self._compile(shape)
+            except EmptyResultSet:  # a condition no row can meet (`pk__in=[]`): the ORM asks nothing either
+                compiled = NOTHING
             if len(self._compiled) < MOST_SHAPES:
                 self._compiled[(connection.vendor, shape)] = compiled
+        if compiled is NOTHING:
+            return []
         sql, params, marks, converters = compiled
         values = (key,) if shape is None else key
         params = list(params)

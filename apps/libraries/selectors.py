@@ -37,6 +37,7 @@ def library_ids_visible_to(*, user, perm: str = "libraries.view_library") -> lis
             lambda: sorted(_libraries_granted(user, perm).values_list("pk", flat=True)),
             ttl=VISIBLE_SECONDS,
             scopes=[caching.ACCESS, caching.user(user.pk)],
+            local=True,  # asked by most requests; their scopes' versions are read at the start of each
         ),
     )
 

@@ -67,7 +67,9 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
 
     def detail_payload(self, pk: int) -> dict | None:
         context = self.get_serializer_context()
-        return movie_detail(movies=self.filter_queryset(self.get_queryset()), pk=pk, context=context)
+        # A list's filters are not a detail's: they once made a "not found" that was cached for the whole class.
+        visibility = selectors.visibility_class(user=self.request.user)
+        return movie_detail(movies=self.get_queryset, pk=pk, context=context, visibility=visibility)
 
     def page_rows(self, queryset: QuerySet[Movie]) -> QuerySet:
         return movie_rows(queryset)
@@ -98,7 +100,8 @@ class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
 
     def detail_payload(self, pk: int) -> dict | None:
         context = self.get_serializer_context()
-        return show_detail(shows=self.filter_queryset(self.get_queryset()), pk=pk, context=context)
+        visibility = selectors.visibility_class(user=self.request.user)
+        return show_detail(shows=self.get_queryset, pk=pk, context=context, visibility=visibility)
 
     def page_rows(self, queryset: QuerySet[Show]) -> QuerySet:
         return show_rows(queryset)

@@ -11,7 +11,7 @@ console keep the model path.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import cache
 from types import SimpleNamespace
 
@@ -173,10 +173,36 @@ def _title_parts(*, kind: str, pk: int, row: dict, context: dict) -> dict:
     }
 
 
-def movie_detail(*, movies: QuerySet[Movie], pk: int, context: dict) -> dict | None:
-    """MovieDetailSerializer's payload of movie `pk` among `movies` (the visible ones), or None when not there."""
+# A title's row among the visible ones, compiled once per visibility class: the selectors' SQL is made of the class's
+# parts alone (visible libraries, limits; `visibility_class` holds every input they read), so a class shares it.
+_VISIBLE_ROWS: dict[tuple, PreparedValues] = {}
+MOST_CLASSES = 256  # classes a process keeps compiled rows of; past this it starts again
+
+
+def _visible_row(
+    *, kind: str, titles: Callable[[], QuerySet], pk: int, columns: Sequence[str], visibility: Hashable | None
+) -> dict | None:
+    if visibility is None:
+        return next(iter(titles().filter(pk=pk).values(*columns)), None)
+    prepared = _VISIBLE_ROWS.get((kind, visibility))
+    if prepared is None:
+        if len(_VISIBLE_ROWS) >= MOST_CLASSES:
+            _VISIBLE_ROWS.clear()
+        visible = titles().order_by()
+        prepared = _VISIBLE_ROWS[(kind, visibility)] = PreparedValues(lambda key: visible.filter(pk=key), columns)
+    rows = prepared.rows(pk)
+    return rows[0] if rows else None
+
+
+def movie_detail(
+    *, movies: Callable[[], QuerySet[Movie]], pk: int, context: dict, visibility: Hashable | None = None
+) -> dict | None:
+    """MovieDetailSerializer's payload of movie `pk` among `movies()` (the visible ones), or None when not there.
+
+    `visibility`: the caller's visibility class, when `movies` is its selector's answer; the row's query is then
+    compiled once for the class."""
     columns = _unique(*_MOVIE.columns, "tmdb_id", "imdb_id", "collection_id", "collection__name", *_METADATA.columns)
-    row = next(iter(movies.filter(pk=pk).values(*columns)), None)
+    row = _visible_row(kind="movie", titles=movies, pk=pk, columns=columns, visibility=visibility)
     if row is None:
         return None
     reads = _movie_reads()
@@ -195,11 +221,13 @@ def movie_detail(*, movies: QuerySet[Movie], pk: int, context: dict) -> dict | N
     )
 
 
-def show_detail(*, shows: QuerySet[Show], pk: int, context: dict) -> dict | None:
-    """ShowDetailSerializer's payload of show `pk` among `shows` (the visible ones, annotated with their season and
-    episode counts), or None when not there."""
+def show_detail(
+    *, shows: Callable[[], QuerySet[Show]], pk: int, context: dict, visibility: Hashable | None = None
+) -> dict | None:
+    """ShowDetailSerializer's payload of show `pk` among `shows()` (the visible ones, annotated with their season and
+    episode counts), or None when not there; `visibility` as for `movie_detail`."""
     columns = _unique(*_SHOW.columns, "tmdb_id", "imdb_id", "tvdb_id", *_METADATA.columns)
-    row = next(iter(shows.filter(pk=pk).values(*columns)), None)
+    row = _visible_row(kind="show", titles=shows, pk=pk, columns=columns, visibility=visibility)
     if row is None:
         return None
     reads = _show_reads()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from prometheus_client import REGISTRY
 
 from apps.accounts.services import roles, users
-from apps.core import events
+from apps.core import caching, events
 from apps.core.testing.catalogue import movie_make
 from apps.core.testing.clients import client_for, with_token
 from apps.core.testing.people import kids_role_make, user_make
@@ -203,3 +203,32 @@ def test_a_cached_detail_asked_with_a_token_costs_three_cache_round_trips(world,
         assert client.get(url).json() == first
     assert queries.captured_queries == []
     assert sent == ["MGET", "EVAL", "MGET"]
+
+
+def test_list_filters_on_a_detail_url_do_not_hide_the_title_from_anyone(world, alice):
+    # Filters are a list's: on a detail they once filtered the computation, and the "not found" it cached was
+    # served to every user of the class without the filter, for half a minute.
+    for url in (f"/api/v1/movies/{world['matrix'].pk}/", f"/api/v1/shows/{world['show'].pk}/"):
+        assert alice.get(url + "?year=1800&genre=nothing").status_code == 200
+        assert client_for(user_make(f"bob-{url.split('/')[3]}")).get(url).status_code == 200
+
+
+def test_a_cold_detail_costs_one_round_trip_for_its_lock_and_one_to_give_it_back(world, monkeypatch):
+    user_make("carol")
+    client, _ = with_token("carol")
+    url = f"/api/v1/movies/{world['matrix'].pk}/"
+    client.get(url)
+    client.get(url)  # the user's rights and the request's versions are known, and kept by this process
+    caching.bump(caching.item("movie", world["matrix"].pk))  # the title changed: its detail is cold
+    sent = []
+    send = redis.connection.AbstractConnection.send_command
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "send_command",
+        lambda self, *a, **kw: sent.append(a[0]) or send(self, *a, **kw),
+    )
+    assert client.get(url).status_code == 200
+    # Versions, rate limit, the item's versions, the entry, the lock with a second read of it, the entry stored, the
+    # lock given back. The user's libraries and permissions are kept by this process, and the title's row is read by
+    # a query compiled for the user's visibility class, without building the selector (nor reading the settings).
+    assert sent == ["MGET", "EVAL", "MGET", "GET", "EVAL", "SET", "EVAL"], " ".join(sent)

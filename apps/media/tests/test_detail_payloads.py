@@ -11,12 +11,13 @@ from rest_framework.test import APIRequestFactory
 
 from apps.core.testing.catalogue import movie_make
 from apps.core.testing.clients import client_for
-from apps.core.testing.people import user_make
+from apps.core.testing.people import kids_role_make, user_make
+from apps.libraries import services as library_services
 from apps.media.api.catalogue_serializers import MovieDetailSerializer, ShowDetailSerializer
 from apps.media.api.catalogue_views import movies_with_details, shows_with_details
 from apps.media.api.detail_payloads import movie_detail, show_detail
 from apps.media.models import Episode, Genre, MediaFile, MediaStream, Movie, Person, Season, Show, Studio, Subtitle
-from apps.media.selectors import movies_visible_to, shows_visible_to
+from apps.media.selectors import movies_visible_to, shows_visible_to, visibility_class
 from apps.media.tests.metadata_world import art, credit
 
 pytestmark = pytest.mark.django_db
@@ -63,13 +64,22 @@ def test_a_movie_detail_read_as_values_is_what_the_serializer_gives(movies, role
     request = APIRequestFactory().get("/")
     request.user = user
     for movie in (movies["matrix"], movies["bare"]):
-        fast = movie_detail(movies=movies_visible_to(user=user), pk=movie.pk, context={"request": request})
+        fast = movie_detail(movies=lambda: movies_visible_to(user=user), pk=movie.pk, context={"request": request})
         slow = MovieDetailSerializer(
             movies_with_details(movies=movies_visible_to(user=user).prefetch_related("genres")).get(pk=movie.pk),
             context={"request": request},
         ).data
         _same(fast, json.loads(json.dumps(slow)))
-    fast = movie_detail(movies=movies_visible_to(user=user), pk=movies["matrix"].pk, context={"request": request})
+        compiled = movie_detail(
+            movies=lambda: movies_visible_to(user=user),
+            pk=movie.pk,
+            context={"request": request},
+            visibility=visibility_class(user=user),
+        )
+        _same(compiled, json.loads(json.dumps(slow)))
+    fast = movie_detail(
+        movies=lambda: movies_visible_to(user=user), pk=movies["matrix"].pk, context={"request": request}
+    )
     assert [f["name"] for f in fast["files"]] == ["The Matrix.mkv", "The Matrix.part2.mkv"]
     assert [s["index"] for s in fast["files"][0]["streams"]] == [0, 1]
     assert [f["extra_type"] for f in fast["extras"]] == ["featurette"]
@@ -93,7 +103,7 @@ def test_a_movie_outside_the_visible_ones_has_no_detail(movies):
     hidden = movie_make(library=movies["movies"], title="No File", has_main_file=False)
     request = APIRequestFactory().get("/")
     request.user = user
-    assert movie_detail(movies=movies_visible_to(user=user), pk=hidden.pk, context={"request": request}) is None
+    assert movie_detail(movies=lambda: movies_visible_to(user=user), pk=hidden.pk, context={"request": request}) is None
     assert client_for(user).get(f"/api/v1/movies/{hidden.pk}/").status_code == 404
 
 
@@ -117,7 +127,7 @@ def test_a_show_detail_read_as_values_is_what_the_serializer_gives(world, role):
     counts = {"season_count": Count("seasons", distinct=True), "episode_count": Count("episodes", distinct=True)}
     for show in (lost, empty):
         fast = show_detail(
-            shows=shows_visible_to(user=user).annotate(**counts), pk=show.pk, context={"request": request}
+            shows=lambda: shows_visible_to(user=user).annotate(**counts), pk=show.pk, context={"request": request}
         )
         slow = ShowDetailSerializer(
             shows_with_details(shows=shows_visible_to(user=user)).get(pk=show.pk), context={"request": request}
@@ -129,3 +139,27 @@ def test_a_show_detail_read_as_values_is_what_the_serializer_gives(world, role):
         (2, 2, ["fanart", "poster"]),
     ]
     assert (body["networks"], body["metadata"] is not None) == (["ABC", "Touchstone"], role == "admin")
+
+
+def test_users_of_one_visibility_class_have_the_same_selector_sql(movies):
+    """A detail's row is compiled once per visibility class: that holds only while the selectors' SQL is made of the
+    class's parts (visible libraries, limits), never of who the user is."""
+    alice, bob, kid = user_make("alice"), user_make("bob"), user_make("kid", role=kids_role_make())
+    grants = library_services.library_grants(library=movies["movies"])
+    grants["roles"]["kids"] = ["view_library"]
+    library_services.library_grants_set(library=movies["movies"], **grants, by=None)
+    assert visibility_class(user=alice) == visibility_class(user=bob) != visibility_class(user=kid)
+    for selector in (movies_visible_to, shows_visible_to):
+        assert str(selector(user=alice).query) == str(selector(user=bob).query)
+        assert str(selector(user=alice).query) != str(selector(user=kid).query)
+    limited = movie_make(library=movies["movies"], title="Grown Ups", age_rating=18)
+    request = APIRequestFactory().get("/")
+    for user, seen in ((alice, True), (kid, False), (bob, True)):
+        request.user = user
+        found = movie_detail(
+            movies=lambda user=user: movies_visible_to(user=user),
+            pk=limited.pk,
+            context={"request": request},
+            visibility=visibility_class(user=user),
+        )
+        assert (found is not None) == seen, user.username

@@ -41,3 +41,11 @@ def test_a_tuple_of_keys_gives_the_rows_of_each_in_the_querys_order(world):
 def test_a_query_that_does_not_use_its_key_is_refused(world):
     with pytest.raises(ValueError, match="parameter"):
         PreparedValues(lambda pk: Movie.objects.filter(year=1999), COLUMNS).rows(1)
+
+
+def test_a_query_that_can_match_nothing_asks_nothing(world):
+    # A user who sees no library: the selector's `library__in=[]` is a condition the ORM answers without SQL.
+    unseen = PreparedValues(lambda pk: Movie.objects.filter(pk=pk, library__in=[]), COLUMNS)
+    with CaptureQueriesContext(connection) as queries:
+        assert unseen.rows(world["matrix"].pk) == [] and unseen.rows(world["matrix"].pk) == []
+    assert queries.captured_queries == []
