@@ -334,7 +334,7 @@ REST_FRAMEWORK = {
     # Counters live in the cache (Redis in production), so every web process and pod shares them.
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ClientIPRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"ip": RATE_LIMIT, "auth": AUTH_RATE_LIMIT},
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
 SPECTACULAR_SETTINGS = {

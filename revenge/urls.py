@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from apps.core import views as core_views
 
 handler400 = "apps.core.views.bad_request"
+handler404 = "apps.core.views.page_not_found"
 
 # Every app's admin.py, loaded here rather than at start-up (apps/core/admin_app.py); the site is the console's.
 admin.autodiscover()

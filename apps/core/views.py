@@ -43,6 +43,13 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return defaults.bad_request(request, exception)
 
 
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: an API path no route matches (`/api/v1/movies/abc/`) answers JSON like every API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 PROBES = {"/healthz": healthz, "/readyz": readyz, "/startupz": startupz}
 
 

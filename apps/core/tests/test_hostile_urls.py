@@ -50,11 +50,14 @@ def principals(db) -> dict[str, APIClient]:
 
 
 def server_errors(client: APIClient, method: str, url: str, *, refused: bool = False) -> str | None:
-    """A description of a 5xx answer (or, with `refused`, of any answer that is not a 4xx), else None."""
+    """A description of a 5xx answer (or, with `refused`, of any answer that is not a 4xx, or not the API's JSON
+    error; an id no route takes, such as `abc`, once got Django's HTML page), else None."""
     response = client.generic(method, url, data="{}", content_type="application/json")
     status = response.status_code
     bad = status >= 500 or (refused and status < 400)
-    return f"{method} {url[:120]}: {status}" if bad else None
+    if refused and not bad and status != 405:
+        bad = response.get("Content-Type") != "application/json" or "detail" not in response.json()
+    return f"{method} {url[:120]}: {status} {response.get('Content-Type')}" if bad else None
 
 
 def test_options_on_every_endpoint(principals):

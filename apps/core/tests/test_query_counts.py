@@ -207,3 +207,14 @@ def test_list_queries_match_the_baseline_and_do_not_grow_with_rows(rows, path):
         f"{path} makes {queries} queries, the baseline says {baseline[path]}: "
         "if that is on purpose, run with REVENGE_UPDATE_QUERY_COUNTS=1 and commit query_counts.json"
     )
+
+
+def test_every_list_is_encoded_as_drfs_own_renderer_would(rows):
+    """The API encodes with orjson (apps/core/api/renderers.py): byte for byte what DRF's renderer gives."""
+    from rest_framework.renderers import JSONRenderer as DRFRenderer
+
+    rows.add(2)
+    for path, who in sorted(LISTS.items()):
+        response = client_for(User.objects.get(pk=rows.asker(who).pk)).get(path)
+        assert response.status_code == 200, path
+        assert response.content == DRFRenderer().render(response.data), path
