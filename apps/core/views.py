@@ -46,7 +46,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: an API path no route matches (`/api/v1/movies/abc/`) answers JSON like every API error."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+        compact = {"separators": (",", ":")}  # as DRF writes every other API error
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404, json_dumps_params=compact)
     return defaults.page_not_found(request, exception)
 
 
