@@ -7,7 +7,6 @@ Nothing per user (watch progress) is in these payloads: it must be laid over the
 
 from __future__ import annotations
 
-from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -69,9 +68,6 @@ class CachedDetailMixin:
         return Response(data)
 
     def detail_payload(self, pk: int) -> dict | None:
-        """The item's payload, or None when the caller may not see it; by default through the view's serializer."""
-        try:
-            instance = self.get_object()
-        except Http404:
-            return None
-        return dict(self.get_serializer(instance).data)
+        """The item's payload for the caller's class, or None when they may not see it. Never through a list's
+        filters (as `get_object` would apply them): the answer is cached for the whole class."""
+        raise NotImplementedError
