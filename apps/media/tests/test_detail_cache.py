@@ -32,6 +32,18 @@ def misses() -> float:
     return REGISTRY.get_sample_value("revenge_cache_misses_total", {"namespace": "item-detail"}) or 0.0
 
 
+def redis_commands(monkeypatch) -> list[str]:
+    """The names of the Redis commands sent from now on, in order."""
+    sent = []
+    send = redis.connection.AbstractConnection.send_command
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "send_command",
+        lambda self, *a, **kw: sent.append(a[0]) or send(self, *a, **kw),
+    )
+    return sent
+
+
 @pytest.fixture
 def alice(world):
     return client_for(user_make("alice"))
@@ -192,13 +204,7 @@ def test_a_cached_detail_asked_with_a_token_costs_three_cache_round_trips(world,
     url = f"/api/v1/movies/{world['matrix'].pk}/"
     first = client.get(url).json()
     client.get(url)  # this process now keeps the entries it read
-    sent = []
-    send = redis.connection.AbstractConnection.send_command
-    monkeypatch.setattr(
-        redis.connection.AbstractConnection,
-        "send_command",
-        lambda self, *a, **kw: sent.append(a[0]) or send(self, *a, **kw),
-    )
+    sent = redis_commands(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).json() == first
     assert queries.captured_queries == []
@@ -220,13 +226,7 @@ def test_a_cold_detail_costs_one_round_trip_for_its_lock_and_one_to_give_it_back
     client.get(url)
     client.get(url)  # the user's rights and the request's versions are known, and kept by this process
     caching.bump(caching.item("movie", world["matrix"].pk))  # the title changed: its detail is cold
-    sent = []
-    send = redis.connection.AbstractConnection.send_command
-    monkeypatch.setattr(
-        redis.connection.AbstractConnection,
-        "send_command",
-        lambda self, *a, **kw: sent.append(a[0]) or send(self, *a, **kw),
-    )
+    sent = redis_commands(monkeypatch)
     assert client.get(url).status_code == 200
     # Versions, rate limit, the item's versions, the entry, the lock with a second read of it, the entry stored, the
     # lock given back. The user's libraries and permissions are kept by this process, and the title's row is read by
