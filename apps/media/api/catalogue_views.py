@@ -65,10 +65,8 @@ class MovieViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
 
-    def detail_payload(self, pk: int) -> dict | None:
+    def detail_payload(self, pk: int, *, visibility: tuple) -> dict | None:
         context = self.get_serializer_context()
-        # A list's filters are not a detail's: they once made a "not found" that was cached for the whole class.
-        visibility = selectors.visibility_class(user=self.request.user)
         return movie_detail(movies=self.get_queryset, pk=pk, context=context, visibility=visibility)
 
     def page_rows(self, queryset: QuerySet[Movie]) -> QuerySet:
@@ -98,9 +96,8 @@ class ShowViewSet(CachedListMixin, CachedDetailMixin, BaseReadOnlyViewSet):
     def get_serializer_class(self):
         return ShowDetailSerializer if self.action == "retrieve" else ShowSerializer
 
-    def detail_payload(self, pk: int) -> dict | None:
+    def detail_payload(self, pk: int, *, visibility: tuple) -> dict | None:
         context = self.get_serializer_context()
-        visibility = selectors.visibility_class(user=self.request.user)
         return show_detail(shows=self.get_queryset, pk=pk, context=context, visibility=visibility)
 
     def page_rows(self, queryset: QuerySet[Show]) -> QuerySet:

@@ -54,10 +54,11 @@ class CachedDetailMixin:
         except (TypeError, ValueError) as exc:
             raise exceptions.NotFound() from exc
         user = request.user
+        visibility = visibility_class(user=user)
         data = caching.cached(
             "item-detail",
-            (self.detail_kind, pk, visibility_class(user=user)),
-            lambda: self.detail_payload(pk),
+            (self.detail_kind, pk, visibility),
+            lambda: self.detail_payload(pk, visibility=visibility),
             ttl=DETAIL_SECONDS,
             negative_ttl=NOT_FOUND_SECONDS,
             scopes=detail_scopes(user=user, kind=self.detail_kind, pk=pk),
@@ -67,7 +68,7 @@ class CachedDetailMixin:
             raise exceptions.NotFound()
         return Response(data)
 
-    def detail_payload(self, pk: int) -> dict | None:
-        """The item's payload for the caller's class, or None when they may not see it. Never through a list's
-        filters (as `get_object` would apply them): the answer is cached for the whole class."""
+    def detail_payload(self, pk: int, *, visibility: tuple) -> dict | None:
+        """The item's payload for the caller's visibility class, or None when they may not see it. Never through a
+        list's filters (as `get_object` would apply them): the answer is cached for the whole class."""
         raise NotImplementedError

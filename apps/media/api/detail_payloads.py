@@ -180,10 +180,8 @@ MOST_CLASSES = 256  # classes a process keeps compiled rows of; past this it sta
 
 
 def _visible_row(
-    *, kind: str, titles: Callable[[], QuerySet], pk: int, columns: Sequence[str], visibility: Hashable | None
+    *, kind: str, titles: Callable[[], QuerySet], pk: int, columns: Sequence[str], visibility: Hashable
 ) -> dict | None:
-    if visibility is None:
-        return next(iter(titles().filter(pk=pk).values(*columns)), None)
     prepared = _VISIBLE_ROWS.get((kind, visibility))
     if prepared is None:
         if len(_VISIBLE_ROWS) >= MOST_CLASSES:
@@ -194,13 +192,9 @@ def _visible_row(
     return rows[0] if rows else None
 
 
-def movie_detail(
-    *, movies: Callable[[], QuerySet[Movie]], pk: int, context: dict, visibility: Hashable | None = None
-) -> dict | None:
-    """MovieDetailSerializer's payload of movie `pk` among `movies()` (the visible ones), or None when not there.
-
-    `visibility`: the caller's visibility class, when `movies` is its selector's answer; the row's query is then
-    compiled once for the class."""
+def movie_detail(*, movies: Callable[[], QuerySet[Movie]], pk: int, context: dict, visibility: Hashable) -> dict | None:
+    """MovieDetailSerializer's payload of movie `pk` among `movies()` (the caller's selector's answer), or None when
+    not there. `visibility`: the caller's visibility class, for which the row's query is compiled once."""
     columns = _unique(*_MOVIE.columns, "tmdb_id", "imdb_id", "collection_id", "collection__name", *_METADATA.columns)
     row = _visible_row(kind="movie", titles=movies, pk=pk, columns=columns, visibility=visibility)
     if row is None:
@@ -221,9 +215,7 @@ def movie_detail(
     )
 
 
-def show_detail(
-    *, shows: Callable[[], QuerySet[Show]], pk: int, context: dict, visibility: Hashable | None = None
-) -> dict | None:
+def show_detail(*, shows: Callable[[], QuerySet[Show]], pk: int, context: dict, visibility: Hashable) -> dict | None:
     """ShowDetailSerializer's payload of show `pk` among `shows()` (the visible ones, annotated with their season and
     episode counts), or None when not there; `visibility` as for `movie_detail`."""
     columns = _unique(*_SHOW.columns, "tmdb_id", "imdb_id", "tvdb_id", *_METADATA.columns)
