@@ -47,6 +47,9 @@ WORKER_METRICS_PORT = env.int("REVENGE_WORKER_METRICS_PORT", 0, minimum=0, maxim
 TRACEMALLOC_FRAMES = env.int("REVENGE_TRACEMALLOC", 0, minimum=0, maximum=100)
 TASK_RUN_RETENTION_DAYS = env.int("REVENGE_TASK_RUN_RETENTION_DAYS", 30, minimum=1)
 SCAN_STALE_MINUTES = env.int("REVENGE_SCAN_STALE_MINUTES", 15, minimum=1)
+# An incremental scan skips folders whose times are unchanged while the last scan that stat'ed every file is
+# younger than this; 0: every scan stats every file (for mounts whose folder times do not move, e.g. some FUSE).
+SCAN_VERIFY_HOURS = env.int("REVENGE_SCAN_VERIFY_HOURS", 24, minimum=0)
 PROBE_SIZE = env.int("REVENGE_PROBE_SIZE", 5_000_000, minimum=32_768)
 PROBE_ANALYZE_MS = env.int("REVENGE_PROBE_ANALYZE_MS", 5_000, minimum=0)
 PROBE_TIMEOUT = env.int("REVENGE_PROBE_TIMEOUT", 30, minimum=1)

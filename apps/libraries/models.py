@@ -25,6 +25,8 @@ class Library(TimeStampedModel):
         default=360, help_text="Periodic incremental scan; 0 turns it off."
     )
     last_scanned_at = models.DateTimeField(null=True, blank=True)
+    # The last walk that stat'ed every file (not skipping unchanged folders); see scanning.services.
+    files_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     metadata_country = models.CharField(
         max_length=2,
         blank=True,
@@ -144,6 +146,26 @@ class ScanError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class WalkedFolder(models.Model):
+    """A folder as the last scan's walk found it; an incremental scan does not list a plain one whose times are
+    unchanged (scanning.walker.walk)."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="walked_folders")
+    path = models.CharField(max_length=2000)
+    device = models.BigIntegerField()
+    inode = models.BigIntegerField()
+    mtime_ns = models.BigIntegerField()
+    ctime_ns = models.BigIntegerField()
+    files = models.PositiveIntegerField(help_text="Video files directly in the folder.")
+    plain = models.BooleanField(help_text="No links, nothing skipped, every file indexed: may be skipped.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["library", "path"], name="unique_walked_folder")]
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class WatcherStatus(models.Model):

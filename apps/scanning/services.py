@@ -12,17 +12,28 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import StrIndex, Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from apps.core import dispatch, events
 from apps.libraries.containment import LEAVES, allowed_folders
-from apps.libraries.models import Library, LibraryScan, ScanError
+from apps.libraries.models import Library, LibraryScan, ScanError, WalkedFolder
 from apps.media import services as media_services
 from apps.media.models import MediaFile
 from apps.scanning import path_sync
 from apps.scanning.fingerprint import file_fingerprint
-from apps.scanning.walker import FileStat, Skipped, printable, walk
+from apps.scanning.walker import (
+    MAX_PATH_LENGTH,
+    FileStat,
+    FolderSeen,
+    KnownFolders,
+    Skipped,
+    is_utf8,
+    printable,
+    walk,
+)
 
 if TYPE_CHECKING:
     from apps.scanning import probing
@@ -71,6 +82,8 @@ class Diff:
     missing_ids: list[int]
     moved: int
     unchanged: int
+    rows: int = 0  # rows compared
+    rows_not_listed: int = 0  # of which in folders not listed
 
 
 def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallback | None = None) -> LibraryScan:
@@ -114,18 +127,35 @@ def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallb
 
 
 def _walk_and_diff(scan: LibraryScan) -> list[str]:
-    """Walk the folders, record what was skipped, apply moves and removals; returns the paths to index."""
+    """Walk the folders, record what was skipped, apply moves and removals; returns the paths to index.
+
+    An incremental scan does not list the plain folders whose times are unchanged since the last walk, unless
+    the last walk that stat'ed every file is older than REVENGE_SCAN_VERIFY_HOURS (files rewritten in place
+    move no folder time; the watcher sees those at once, this walk within that time).
+    """
     library = scan.library
-    stats, skipped, unavailable = _walk_library(library)
-    scan_errors_record(scan, skipped)
-    diff = catalogue_diff(library, stats, full=scan.kind == LibraryScan.Kind.FULL, unavailable=unavailable)
+    full = scan.kind == LibraryScan.Kind.FULL
+    stored = _folders_stored(library)
+    started = timezone.now()
+    walked = diff = None
+    if not full and _folders_trusted(library, started):
+        walked = _walk_library(library, known=KnownFolders(stored))
+        diff = _diff_within(library, walked, stored)
+        if diff is None:
+            logger.info("scan of %s: the catalogue does not match the folders skipped; every file is read", library)
+    if diff is None:
+        walked = _walk_library(library, known=KnownFolders({}))
+        diff = catalogue_diff(library, walked.stats, full=full, unavailable=walked.unavailable)
+        Library.objects.filter(pk=library.pk).update(files_verified_at=started)
+    scan_errors_record(scan, walked.skipped)
+    _folders_record(library, stored=stored, walked=walked, to_index=diff.to_index)
     removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)
     LibraryScan.objects.filter(pk=scan.pk).update(
-        seen=len(stats),
+        seen=len(walked.stats) + walked.files_not_listed,
         moved=diff.moved,
-        unchanged=diff.unchanged,
+        unchanged=diff.unchanged + walked.files_not_listed,
         removed=removed,
-        errors=F("errors") + len(skipped),
+        errors=F("errors") + len(walked.skipped),
         to_index=len(diff.to_index),
         walked=True,
         heartbeat_at=timezone.now(),
@@ -133,18 +163,35 @@ def _walk_and_diff(scan: LibraryScan) -> list[str]:
     return diff.to_index
 
 
-def _walk_library(library: Library) -> tuple[list[FileStat], list[Skipped], list[str]]:
+@dataclass
+class Walked:
+    """What a walk of a library's folders found: files, problems, unreachable folders, and each folder."""
+
+    stats: list[FileStat]
+    skipped: list[Skipped]
+    unavailable: list[str]
+    folders: list[FolderSeen]
+
+    @property
+    def files_not_listed(self) -> int:
+        return sum(folder.files for folder in self.folders if not folder.listed)
+
+
+def _walk_library(library: Library, *, known: KnownFolders | None = None) -> Walked:
     """Files of every folder, the problems met, and the folders that were unreachable or came back empty."""
-    stats: list[FileStat] = []
-    skipped: list[Skipped] = []
-    unavailable: list[str] = []
+    walked = Walked([], [], [], [])
+    stats, skipped, unavailable, folders = walked.stats, walked.skipped, walked.unavailable, walked.folders
     allowed = allowed_folders(library.paths)
     for folder in library.folders.all():
         found_here = 0
-        for found in walk(folder.path, allowed=allowed):
-            if isinstance(found, FileStat):
+        for found in walk(folder.path, allowed=allowed, known=known):
+            kind = type(found)
+            if kind is FileStat:
                 stats.append(found)
                 found_here += 1
+            elif kind is FolderSeen:
+                folders.append(found)
+                found_here += found.files if not found.listed else 0
             else:
                 skipped.append(found)
                 found_here += found.reason == LEAVES  # a folder of refused links is no unmounted disk
@@ -154,11 +201,92 @@ def _walk_library(library: Library) -> tuple[list[FileStat], list[Skipped], list
             # An empty mount point usually means an unmounted disk: keep the catalogue.
             unavailable.append(folder.path)
             skipped.append(Skipped(folder.path, "library folder is empty; its files are kept until it has files again"))
-    return stats, skipped, unavailable
+    return walked
 
 
 def _has_files_under(library: Library, folder: str) -> bool:
     return MediaFile.objects.filter(library=library, path__startswith=folder.rstrip(os.sep) + os.sep).exists()
+
+
+def _folders_trusted(library: Library, now) -> bool:
+    hours = settings.SCAN_VERIFY_HOURS
+    verified = library.files_verified_at
+    return bool(hours) and verified is not None and now - verified < timedelta(hours=hours)
+
+
+def _folders_stored(library: Library) -> dict[str, FolderSeen]:
+    columns = ("path", "device", "inode", "mtime_ns", "ctime_ns", "files", "plain")
+    rows = WalkedFolder.objects.filter(library=library).values_list(*columns)
+    return {row[0]: FolderSeen(*row) for row in rows.iterator(chunk_size=5000)}
+
+
+# Past this many folders to compare, one pass over all of the library's rows costs less than a query naming each.
+FOLDERS_NAMED_MAX = 100
+
+
+def _diff_within(library: Library, walked: Walked, stored: dict[str, FolderSeen]) -> Diff | None:
+    """The diff of a walk that skipped unchanged folders, comparing only the rows of the folders it listed or
+    found gone; None when the rows do not add up to what the skipped folders held (rows deleted or added
+    elsewhere than by a scan), and every file must be read."""
+    listed = [folder.path for folder in walked.folders if folder.listed]
+    not_listed = frozenset(folder.path for folder in walked.folders if not folder.listed)
+    if not not_listed:
+        return catalogue_diff(library, walked.stats, full=False, unavailable=walked.unavailable)
+    seen = not_listed.union(listed)
+    kept = tuple(root.rstrip(os.sep) + os.sep for root in walked.unavailable)
+    gone = [path for path in stored if path not in seen and not path.startswith(kept)]
+    within = None
+    if len(listed) + len(gone) <= FOLDERS_NAMED_MAX:
+        within = Q(pk__in=[])
+        for path in listed:
+            prefix = path + os.sep
+            within |= Q(path__startswith=prefix) & Exact(StrIndex(Substr("path", len(prefix) + 1), Value(os.sep)), 0)
+        for path in gone:
+            within |= Q(path__startswith=path + os.sep)
+    diff = catalogue_diff(
+        library,
+        walked.stats,
+        full=False,
+        unavailable=walked.unavailable,
+        rows_within=within,
+        not_listed=not_listed,
+    )
+    rows = diff.rows if within is None else MediaFile.objects.filter(library=library).count()
+    return diff if rows - (diff.rows - diff.rows_not_listed) == walked.files_not_listed else None
+
+
+def _folders_record(library: Library, *, stored: dict[str, FolderSeen], walked: Walked, to_index: list[str]) -> None:
+    """Keep each listed folder as found, not plain while a file in it waits to be indexed; forget those gone."""
+    waiting = {os.path.dirname(path) for path in to_index}
+    changed = []
+    for folder in walked.folders:
+        if not folder.listed or len(folder.path) > MAX_PATH_LENGTH or not is_utf8(folder.path):
+            continue
+        if folder.plain and folder.path in waiting:
+            folder = folder._replace(plain=False)
+        if stored.get(folder.path) != folder:
+            path, device, inode, mtime_ns, ctime_ns, files, plain, _listed = folder
+            changed.append(
+                WalkedFolder(
+                    library=library,
+                    path=path,
+                    device=device,
+                    inode=inode,
+                    mtime_ns=mtime_ns,
+                    ctime_ns=ctime_ns,
+                    files=files,
+                    plain=plain,
+                )
+            )
+    columns = ["device", "inode", "mtime_ns", "ctime_ns", "files", "plain"]
+    WalkedFolder.objects.bulk_create(
+        changed, update_conflicts=True, unique_fields=["library", "path"], update_fields=columns, batch_size=1000
+    )
+    kept = tuple(root.rstrip(os.sep) + os.sep for root in walked.unavailable)
+    seen = {folder.path for folder in walked.folders}
+    gone = [path for path in stored if path not in seen and not path.startswith(kept)]
+    for start in range(0, len(gone), 1000):
+        WalkedFolder.objects.filter(library=library, path__in=gone[start : start + 1000]).delete()
 
 
 def catalogue_diff(
@@ -169,11 +297,13 @@ def catalogue_diff(
     unavailable: list[str],
     rows_within: Q | None = None,
     forced: frozenset[str] = frozenset(),
+    not_listed: frozenset[str] = frozenset(),
 ) -> Diff:
     """What changed since the last scan, without opening any unchanged file.
 
     `rows_within` limits the comparison to part of the catalogue (a watcher batch); `forced` paths are
-    indexed even when unchanged (their sidecars changed).
+    indexed even when unchanged (their sidecars changed); rows directly in a `not_listed` folder (unchanged,
+    not walked) are neither compared nor missing: they are counted.
     """
     files = MediaFile.objects.filter(library=library)
     if rows_within is not None:
@@ -192,10 +322,14 @@ def catalogue_diff(
     missing: dict[int, tuple] = {}
     columns = ("id", "path", "size", "mtime_ns", "device", "inode", "fingerprint")
     get, plain = position.get, not full and not forced
+    rows = rows_not_listed = 0
     for row in files.values_list(*columns).iterator(chunk_size=5000):
+        rows += 1
         where = get(row[1])
         if where is None:
-            if not (kept and row[1].startswith(kept)):
+            if not_listed and row[1][: row[1].rfind(os.sep)] in not_listed:
+                rows_not_listed += 1
+            elif not (kept and row[1].startswith(kept)):
                 missing[row[0]] = row
         elif plain and type(where) is int:  # the rescan's common case, a tenth of a microsecond each counts
             found = stats[where]
@@ -216,34 +350,56 @@ def catalogue_diff(
     unchanged = status.count(UNCHANGED)
     moved = _apply_moves(library, new, missing)
     to_index.extend(s.path for s in new)
-    return Diff(to_index=to_index, missing_ids=list(missing), moved=moved, unchanged=unchanged)
+    return Diff(
+        to_index=to_index,
+        missing_ids=list(missing),
+        moved=moved,
+        unchanged=unchanged,
+        rows=rows,
+        rows_not_listed=rows_not_listed,
+    )
 
 
 def _apply_moves(library: Library, new: list[FileStat], missing: dict[int, tuple]) -> int:
-    """Give a new path to rows whose file moved (same inode, or same size and fingerprint); they keep their ids."""
+    """Give a new path to rows whose file moved (same inode, or same size and fingerprint); they keep their ids.
+
+    Inodes are matched first, for every new file: a copy of a moved file has its fingerprint too, and must not
+    take its row because it comes first in the walk."""
     if not new or not missing:
         return 0
     by_inode = {(row[4], row[5]): row_id for row_id, row in missing.items()}
-    sizes = {row[2] for row in missing.values()}
-    by_fingerprint = {(row[2], row[6]): row_id for row_id, row in missing.items() if row[6]}
     moved = 0
+    unmatched = []
     for found in new:
         row_id = by_inode.get((found.device, found.inode))
-        if row_id is None and found.size in sizes:
-            try:
-                row_id = by_fingerprint.get((found.size, file_fingerprint(found.path, found.size)))
-            except OSError:
-                row_id = None
-        if row_id is None or row_id not in missing:
+        if row_id is not None and _move(row_id, found.path, missing):
+            moved += 1
+        else:
+            unmatched.append(found)
+    sizes = {row[2] for row in missing.values()}
+    by_fingerprint = {(row[2], row[6]): row_id for row_id, row in missing.items() if row[6]}
+    for found in unmatched:
+        if found.size not in sizes:
             continue
         try:
-            with transaction.atomic():
-                MediaFile.objects.filter(pk=row_id).update(path=found.path)
-        except IntegrityError:
+            row_id = by_fingerprint.get((found.size, file_fingerprint(found.path, found.size)))
+        except OSError:
             continue
-        del missing[row_id]
-        moved += 1
+        if row_id is not None and _move(row_id, found.path, missing):
+            moved += 1
     return moved
+
+
+def _move(row_id: int, path: str, missing: dict[int, tuple]) -> bool:
+    if row_id not in missing:
+        return False
+    try:
+        with transaction.atomic():
+            MediaFile.objects.filter(pk=row_id).update(path=path)
+    except IntegrityError:
+        return False
+    del missing[row_id]
+    return True
 
 
 def scan_index_paths(*, scan: LibraryScan, paths: list[str], read: probing.ReadChunk | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -24,6 +25,48 @@ class FileStat(NamedTuple):
     mtime_ns: int
     device: int
     inode: int
+
+
+class FolderSeen(NamedTuple):
+    """A folder of the walk as found: its identity and times, how many video files are directly in it, whether
+    it is plain (no links, nothing skipped, settled) and whether it was listed this time."""
+
+    path: str
+    device: int
+    inode: int
+    mtime_ns: int
+    ctime_ns: int
+    files: int
+    plain: bool
+    listed: bool = True
+
+
+class KnownFolders:
+    """The folders a previous walk saw (FolderSeen by path), and each one's subfolders among them."""
+
+    def __init__(self, folders: dict[str, FolderSeen]) -> None:
+        self.folders = folders
+        self.children: dict[str, list[str]] = {}
+        for path in sorted(folders):
+            self.children.setdefault(os.path.dirname(path), []).append(path)
+
+
+# A folder changed this recently may change again within its time stamp's granularity (2 s on FAT, coarser on some
+# network mounts) with its times unmoved: it is not skipped on the next walk, which lists it and settles it.
+SETTLED_NS = 5_000_000_000
+
+
+def _unchanged(known: FolderSeen | None, st: os.stat_result) -> bool:
+    """Adding, removing or renaming an entry moves a folder's modification and change times: the same plain folder
+    with the same times holds the same entries (a file rewritten in place moves neither; see walk)."""
+    return (
+        known is not None
+        and known.plain
+        and known.mtime_ns == st.st_mtime_ns
+        and known.ctime_ns == st.st_ctime_ns
+        and known.inode == st.st_ino
+        and known.device == st.st_dev
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +134,8 @@ def _real_path(entry: os.DirEntry, real_folder: str) -> str:
     return os.path.realpath(entry.path) if _is_link(entry) else os.path.join(real_folder, entry.name)
 
 
-def _enter(entry: os.DirEntry, real: str, allowed: tuple[str, ...], visited: set) -> Skipped | None:
-    """None when the walk may go into this folder, else why not."""
+def _enter(entry: os.DirEntry, real: str, allowed: tuple[str, ...], visited: set) -> Skipped | os.stat_result:
+    """The folder's stat when the walk may go into it, else why not."""
     try:
         st = entry.stat()
     except OSError as exc:
@@ -102,13 +145,18 @@ def _enter(entry: os.DirEntry, real: str, allowed: tuple[str, ...], visited: set
     if (st.st_dev, st.st_ino) in visited:
         return Skipped(entry.path, "symbolic link loop: folder already visited")
     visited.add((st.st_dev, st.st_ino))
-    return None
+    return st
 
 
-def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileStat | Skipped]:
+def walk(
+    root: str, *, allowed: tuple[str, ...] | None = None, known: KnownFolders | None = None
+) -> Iterator[FileStat | Skipped | FolderSeen]:
     """Every video file under `root`, depth first; hidden and system folders skipped, symlink loops reported.
 
     Files and folders whose links lead out of `allowed` (by default: `root` and the link targets) are skipped.
+    With `known` (what an earlier walk saw), a FolderSeen follows each folder's files, and a plain folder whose
+    times have not moved is not listed: its FolderSeen says so (listed=False) and its files are not stat'ed,
+    so a file rewritten in place there is not seen (the watcher sees it; a full scan passes no `known`).
     """
     allowed = allowed_folders([root]) if allowed is None else allowed
     try:
@@ -121,16 +169,25 @@ def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileS
     # Every folder on the stack is inside (the root when it is, the others were checked on the way in), so a
     # file in one that is no link is inside too: one check per folder, not one realpath and check per file.
     root_inside = real_inside(real_root, allowed)
-    stack = [(root, real_root)]
+    settled_before = time.time_ns() - SETTLED_NS
+    stack = [(root, real_root, root_stat)]
     while stack:
-        folder, real_folder = stack.pop()
+        folder, real_folder, folder_stat = stack.pop()
+        if known is not None and root_inside and _unchanged(known.folders.get(folder), folder_stat):
+            yield known.folders[folder]._replace(listed=False)
+            stack.extend(reversed(list(_known_subfolders(folder, real_folder, known, visited))))
+            continue
         try:
             with os.scandir(folder) as entries:
                 listing = sorted(entries, key=lambda e: e.name)
         except OSError as exc:
             yield Skipped(folder, f"cannot list folder: {exc.strerror}")
+            if known is not None:  # kept, so that a walk that skips its parent still comes here
+                yield _seen(folder, folder_stat, files=0, plain=False)
             continue
         subfolders = []
+        files = 0
+        plain = root_inside
         # The loop runs once per file of the library (100,000 on an unchanged rescan, where the walk is most of
         # the time): the common case (a plain video file in a folder inside) takes the fewest calls.
         for entry in listing:
@@ -142,30 +199,67 @@ def walk(root: str, *, allowed: tuple[str, ...] | None = None) -> Iterator[FileS
             if is_dir:
                 if is_ignored(name):
                     continue
-                real = _real_path(entry, real_folder)
-                refused = _enter(entry, real, allowed, visited)
-                if refused is not None:
-                    yield refused
+                if len(entry.path) > MAX_PATH_LENGTH or not (name.isascii() or is_utf8(name)):
+                    plain = False  # a folder that cannot be stored is reached by listing this one each time
+                link = _is_link(entry)
+                real = os.path.realpath(entry.path) if link else os.path.join(real_folder, name)
+                entered = _enter(entry, real, allowed, visited)
+                if type(entered) is Skipped:
+                    plain = False
+                    yield entered
                 else:
-                    subfolders.append((entry.path, real))
+                    plain = plain and not link
+                    subfolders.append((entry.path, real, entered))
                 continue
             # Not a video, or ignored: skipped alike, so the cheaper test comes first for files.
             if not _is_video(name) or is_ignored(name):
                 continue
             path = entry.path
             if not (name.isascii() or is_utf8(name)):
+                plain = False
                 yield Skipped(path, "file name is not valid UTF-8; rename the file")
                 continue
             if len(path) > MAX_PATH_LENGTH:
+                plain = False
                 yield Skipped(path, f"path is longer than {MAX_PATH_LENGTH} characters")
                 continue
             if root_inside and not _is_link(entry):
                 try:
                     st = os_stat(path)
                 except OSError:
-                    yield stat_file(path, allowed=allowed, contained=True)  # which says why
+                    found = stat_file(path, allowed=allowed, contained=True)  # which says why
                 else:
-                    yield _found(path, st)
+                    found = _found(path, st)
             else:
-                yield stat_file(path, allowed=allowed, real=_real_path(entry, real_folder))
+                plain = False
+                found = stat_file(path, allowed=allowed, real=_real_path(entry, real_folder))
+            if type(found) is FileStat:
+                files += 1
+            else:
+                plain = False
+            yield found
+        if known is not None:
+            settled = folder_stat.st_mtime_ns < settled_before and folder_stat.st_ctime_ns < settled_before
+            yield _seen(folder, folder_stat, files=files, plain=plain and settled)
         stack.extend(reversed(subfolders))
+
+
+def _seen(folder: str, st: os.stat_result, *, files: int, plain: bool) -> FolderSeen:
+    return FolderSeen(folder, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, files, plain)
+
+
+def _known_subfolders(
+    folder: str, real_folder: str, known: KnownFolders, visited: set
+) -> Iterator[tuple[str, str, os.stat_result]]:
+    """The subfolders of an unchanged plain folder: its entries are those it had, none of them a link."""
+    for path in known.children.get(folder, ()):
+        try:
+            st = os.stat(path)
+        except OSError:
+            # Not the entries it had after all (times set back by hand?): a stat of nothing to compare with
+            # makes it listed, and the listing says what is there.
+            st = os.stat_result((0,) * 10)
+        if (st.st_dev, st.st_ino) in visited and st.st_ino:
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        yield path, os.path.join(real_folder, os.path.basename(path)), st

@@ -150,6 +150,17 @@ def test_a_moved_or_renamed_file_keeps_its_ids(movies):
     assert Movie.objects.get(title="Heat").files.count() == 2
 
 
+def test_a_copy_of_a_moved_file_found_first_does_not_take_its_row(movies, place):
+    library, root = movies
+    scan(library)
+    old = MediaFile.objects.get(path=str(root / "Inception (2010)/Inception (2010).mkv"))
+    (root / "Inception (2010)").rename(root / "Inception.2010")
+    place(root, "A Copy (2000)/A Copy (2000).mkv")  # the same clip: same size and fingerprint, walked first
+    again = scan(library)
+    assert (again.moved, again.added) == (2, 1)
+    assert MediaFile.objects.get(pk=old.pk).path == str(root / "Inception.2010/Inception (2010).mkv")
+
+
 def test_a_copy_elsewhere_is_recognised_by_fingerprint(movies, tmp_path):
     library, root = movies
     scan(library)
@@ -199,7 +210,7 @@ def test_nfo_rich_libraries_cost_a_few_queries_per_batch(tmp_path, place, django
         nfo = f"<movie><title>Film {i}</title><mpaa>PG</mpaa><genre>G{i % 3}</genre><studio>S{i}</studio></movie>"
         place(root, f"Film {i} ({2000 + i})/movie.nfo", content=nfo.encode())
     library = services.library_create(name="NFO", kind="movies", paths=[str(root)])
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(63):
         result = scan(library)
     assert result.added == 30
     assert Movie.objects.filter(genres__name="G1").count() == 10
