@@ -298,10 +298,12 @@ def catalogue_diff(
     rows_within: Q | None = None,
     forced: frozenset[str] = frozenset(),
     not_listed: frozenset[str] = frozenset(),
+    rows_under: frozenset[str] | None = None,
 ) -> Diff:
     """What changed since the last scan, without opening any unchanged file.
 
-    `rows_within` limits the comparison to part of the catalogue (a watcher batch); `forced` paths are
+    `rows_within` limits the comparison to part of the catalogue (a watcher batch), as `rows_under` does for
+    rows at or under those paths when there are too many to name in one query; `forced` paths are
     indexed even when unchanged (their sidecars changed); rows directly in a `not_listed` folder (unchanged,
     not walked) are neither compared nor missing: they are counted.
     """
@@ -327,6 +329,8 @@ def catalogue_diff(
         rows += 1
         where = get(row[1])
         if where is None:
+            if rows_under is not None and not _is_under(row[1], rows_under):
+                continue
             if not_listed and row[1][: row[1].rfind(os.sep)] in not_listed:
                 rows_not_listed += 1
             elif not (kept and row[1].startswith(kept)):
@@ -360,18 +364,30 @@ def catalogue_diff(
     )
 
 
+def _is_under(path: str, paths: frozenset[str]) -> bool:
+    """Whether `path` is one of `paths` or under one: a set lookup per ancestor, not a prefix test per path."""
+    while path not in paths:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+    return True
+
+
 def _apply_moves(library: Library, new: list[FileStat], missing: dict[int, tuple]) -> int:
-    """Give a new path to rows whose file moved (same inode, or same size and fingerprint); they keep their ids.
+    """Give a new path to rows whose file moved (same inode and size, or same size and fingerprint); they keep
+    their ids.
 
     Inodes are matched first, for every new file: a copy of a moved file has its fingerprint too, and must not
     take its row because it comes first in the walk."""
     if not new or not missing:
         return 0
-    by_inode = {(row[4], row[5]): row_id for row_id, row in missing.items()}
+    # With the size: a file deleted frees its inode for the next one written, which is no move of it.
+    by_inode = {(row[4], row[5], row[2]): row_id for row_id, row in missing.items()}
     moved = 0
     unmatched = []
     for found in new:
-        row_id = by_inode.get((found.device, found.inode))
+        row_id = by_inode.get((found.device, found.inode, found.size))
         if row_id is not None and _move(row_id, found.path, missing):
             moved += 1
         else:
@@ -531,11 +547,19 @@ def library_paths_sync(*, library: Library, paths: Iterable[str], forced: Iterab
     try:
         stats, skipped = path_sync.stats_of(inside, allowed_folders(roots))
         scan_errors_record(scan, skipped)
-        within = Q(pk__in=[])
-        for path in inside:
-            within |= Q(path=path) | Q(path__startswith=path + os.sep)
+        within, under = None, frozenset(inside)
+        if len(inside) <= FOLDERS_NAMED_MAX:  # else SQLite refuses the query ("Expression tree is too large")
+            within, under = Q(pk__in=[]), None
+            for path in inside:
+                within |= Q(path=path) | Q(path__startswith=path + os.sep)
         diff = catalogue_diff(
-            library, stats, full=False, unavailable=unavailable, rows_within=within, forced=forced_paths
+            library,
+            stats,
+            full=False,
+            unavailable=unavailable,
+            rows_within=within,
+            rows_under=under,
+            forced=forced_paths,
         )
         removed = media_services.files_remove(library=library, file_ids=diff.missing_ids)
         LibraryScan.objects.filter(pk=scan.pk).update(

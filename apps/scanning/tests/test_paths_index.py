@@ -60,3 +60,22 @@ def test_a_busy_library_says_so_for_the_caller_to_retry(films, place):
     scanning.scan_cancel(scan=running)
     assert len(scanning.paths_index(paths=[str(video)])) == 1
     assert MediaFile.objects.filter(library=library).count() == 1
+
+
+@pytest.mark.parametrize("count", [3, scanning.FOLDERS_NAMED_MAX + 20], ids=["named-in-the-query", "past-that"])
+def test_a_batch_compares_only_the_rows_at_or_under_its_paths(films, place, count):
+    # Past FOLDERS_NAMED_MAX paths the rows are filtered here, not in SQL: SQLite refused a thousand-path query.
+    library, root = films
+    gone = place(root, "Gone (2000)/Gone (2000).mp4")  # no copy of the new ones: not taken for a move
+    elsewhere = place(root, "Elsewhere (2001)/Elsewhere (2001).mkv")
+    kept = place(root, "Kept (2002)/Kept (2002).mkv")
+    scanning.paths_index(paths=[str(root)])
+    gone.unlink()
+    gone.parent.rmdir()
+    elsewhere.unlink()  # gone from disk too, but not part of the batch: its row stays until a scan sees it
+    new = [place(root, f"New {i:03d} (2003)/New {i:03d} (2003).mkv") for i in range(count - 1)]
+    (scan_id,) = scanning.paths_index(paths=[str(gone.parent), *map(str, new)])
+    scan = LibraryScan.objects.get(pk=scan_id)
+    assert (scan.status, scan.added, scan.removed) == ("completed", count - 1, 1)
+    paths = set(MediaFile.objects.filter(library=library).values_list("path", flat=True))
+    assert paths == {str(elsewhere), str(kept), *map(str, new)}
