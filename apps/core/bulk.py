@@ -110,3 +110,26 @@ def objects_insert(objs: list[M]) -> list[M]:
                 obj._state.adding = False
                 obj._state.db = using
     return objs
+
+
+def rows_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """Insert tuples of plain values (one per field of `names`) into `model`'s table as they are: no signals, no
+    primary keys returned. On PostgreSQL one array a column (a few dumps a batch, not one per value)."""
+    if not rows:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    ops, quote = connection.ops, connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"{ops.insert_statement()} {quote(model._meta.db_table)} ({columns}) "  # names from the model
+    unnest = _unnest(connection, fields)
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        if unnest is not None:
+            sql = f"{head}{ops.bulk_insert_sql(fields, unnest)}"
+            for start in range(0, len(rows), 5000):
+                cursor.execute(sql, [list(column) for column in zip(*rows[start : start + 5000], strict=True)])
+        else:
+            sql = f"{head}VALUES ({', '.join(['%s'] * len(fields))})"
+            for start in range(0, len(rows), 1000):
+                cursor.executemany(sql, rows[start : start + 1000])

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.core import events
-from apps.core.bulk import objects_insert
+from apps.core.bulk import objects_insert, rows_insert
 from apps.media.artwork_local import artwork_local_write
 from apps.media.availability import availability_announce, items_playable
 from apps.media.languages import language_normalize
@@ -219,17 +219,7 @@ def _write_streams_and_subtitles(records: list[IndexedFile], files_by_path: dict
 def _insert_streams(rows: list[tuple]) -> None:
     """Insert (file_id, *STREAM_FIELDS) rows as they are: bulk_create's per-value preparation of these plain
     values was a fifth of a first scan's time. Like bulk_create, no signals are sent."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(MediaStream)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(MediaStream._meta.get_field(name).column) for name in ["file", *STREAM_FIELDS])
-    placeholders = ", ".join(["%s"] * (len(STREAM_FIELDS) + 1))
-    table = quote(MediaStream._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 -- names from the model
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
+    rows_insert(MediaStream, ["file", *STREAM_FIELDS], rows)
 
 
 def _get_or_create_many(model: type[models.Model], lookup: dict, keys: Iterable[str], defaults: dict[str, dict]):

@@ -1,13 +1,13 @@
-"""objects_insert stores what bulk_create stores, and sets the primary keys."""
+"""objects_insert stores what bulk_create stores, and sets the primary keys; rows_insert stores its tuples."""
 
 from __future__ import annotations
 
 import pytest
 from django.forms.models import model_to_dict
 
-from apps.core.bulk import objects_insert
+from apps.core.bulk import objects_insert, rows_insert
 from apps.libraries import services
-from apps.media.models import MediaFile, Movie
+from apps.media.models import MediaFile, MediaStream, Movie
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,22 @@ def test_objects_insert_of_files_with_a_movie_and_nulls(tmp_path):
         None,
     )
     assert objects_insert([]) == []
+
+
+@pytest.mark.parametrize("count", [1, 3, 5001], ids=["one", "a few", "past one batch"])
+def test_rows_insert_stores_tuples_with_nulls_and_big_values(tmp_path, count):
+    library = services.library_create(name="Movies", kind="movies", paths=[str(tmp_path)])
+    file = MediaFile.objects.create(library=library, path="/m/a.mkv", size=1, mtime_ns=1)
+    names = [f.name for f in MediaStream._meta.concrete_fields if f.name != "id"]
+
+    def row(i: int) -> tuple:
+        values = {name: "" for name in names} | {"file": file.pk, "index": i % 30000, "type": "video"}
+        values |= {"width": None, "height": 2160, "frame_rate": 23.976, "default": i % 2 == 0, "forced": False}
+        values |= {"bit_depth": None, "channels": None, "sample_rate": None, "bitrate": 2**40 + i}
+        values |= {"title": "Ünïcode ✓ 'quoted'"}
+        return tuple(values[name] for name in names)
+
+    rows = [row(i) for i in range(count)]
+    rows_insert(MediaStream, names, rows)
+    columns = [name if name != "file" else "file_id" for name in names]
+    assert list(MediaStream.objects.order_by("pk").values_list(*columns)) == rows
