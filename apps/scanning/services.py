@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -84,6 +84,8 @@ class Diff:
     unchanged: int
     rows: int = 0  # rows compared
     rows_not_listed: int = 0  # of which in folders not listed
+    new: list[FileStat] = field(default_factory=list)  # kept when the moves are not applied yet
+    missing: dict[int, tuple] = field(default_factory=dict)
 
 
 def scan_run(*, scan: LibraryScan, fanout: bool = False, progress: ProgressCallback | None = None) -> LibraryScan:
@@ -250,9 +252,14 @@ def _diff_within(library: Library, walked: Walked, stored: dict[str, FolderSeen]
         unavailable=walked.unavailable,
         rows_within=within,
         not_listed=not_listed,
+        moves=False,
     )
     rows = diff.rows if within is None else MediaFile.objects.filter(library=library).count()
-    return diff if rows - (diff.rows - diff.rows_not_listed) == walked.files_not_listed else None
+    if rows - (diff.rows - diff.rows_not_listed) != walked.files_not_listed:
+        return None  # before any move is written: this diff's "missing" may be rows it did not account for
+    diff.moved = _apply_moves(library, diff.new, diff.missing)
+    diff.missing_ids = list(diff.missing)
+    return diff
 
 
 def _folders_record(library: Library, *, stored: dict[str, FolderSeen], walked: Walked, to_index: list[str]) -> None:
@@ -299,13 +306,15 @@ def catalogue_diff(
     forced: frozenset[str] = frozenset(),
     not_listed: frozenset[str] = frozenset(),
     rows_under: frozenset[str] | None = None,
+    moves: bool = True,
 ) -> Diff:
     """What changed since the last scan, without opening any unchanged file.
 
     `rows_within` limits the comparison to part of the catalogue (a watcher batch), as `rows_under` does for
     rows at or under those paths when there are too many to name in one query; `forced` paths are
     indexed even when unchanged (their sidecars changed); rows directly in a `not_listed` folder (unchanged,
-    not walked) are neither compared nor missing: they are counted.
+    not walked) are neither compared nor missing: they are counted. Without `moves` the moves are not applied
+    (by `_apply_moves`, later, with the diff's `new` and `missing`).
     """
     files = MediaFile.objects.filter(library=library)
     if rows_within is not None:
@@ -352,7 +361,7 @@ def catalogue_diff(
         else []
     )
     unchanged = status.count(UNCHANGED)
-    moved = _apply_moves(library, new, missing)
+    moved = _apply_moves(library, new, missing) if moves else 0
     to_index.extend(s.path for s in new)
     return Diff(
         to_index=to_index,
@@ -361,6 +370,8 @@ def catalogue_diff(
         unchanged=unchanged,
         rows=rows,
         rows_not_listed=rows_not_listed,
+        new=new if not moves else [],
+        missing=missing if not moves else {},
     )
 
 
