@@ -162,6 +162,8 @@ def serve_and_measure(args, seeded: apiseed.Seeded) -> None:
             for name, path in paths.items():
                 if not cache and (name == "healthz" or name in scripts):
                     continue
+                if args.only and (name not in args.only or mode not in args.modes):
+                    continue
                 try:
                     assert warm(port, path, seeded.token) == 200, (name, path)
                 except (OSError, AssertionError) as exc:
@@ -276,7 +278,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=lambda v: [int(c) for c in v.split(",")], default=[1, 8, 32])
     parser.add_argument("--profile", action="store_true", help="in-process CPU per request instead of wrk")
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint with --profile")
-    parser.add_argument("--only", type=lambda v: v.split(","), help="with --profile: these endpoints only")
+    parser.add_argument("--only", type=lambda v: v.split(","), help="these endpoints only")
+    parser.add_argument(
+        "--modes", type=lambda v: v.split(","), default=["cached", "uncached"], help="with --only: cached,uncached"
+    )
     parser.add_argument("--pyinstrument", metavar="DIR", help="with --profile: write a CPU profile per endpoint here")
     args = parser.parse_args()
     redis_default = not os.environ.get("REDIS_URL")
