@@ -18,7 +18,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from apps.core import dispatch, events
-from apps.libraries.containment import LEAVES, allowed_folders
+from apps.libraries.containment import LEAVES, allowed_folders, is_within
 from apps.libraries.models import Library, LibraryScan, ScanError, WalkedFolder
 from apps.media import services as media_services
 from apps.media.models import MediaFile
@@ -183,17 +183,30 @@ def _walk_library(library: Library, *, known: KnownFolders | None = None) -> Wal
     """Files of every folder, the problems met, and the folders that were unreachable or came back empty."""
     walked = Walked([], [], [], [])
     stats, skipped, unavailable, folders = walked.stats, walked.skipped, walked.unavailable, walked.folders
-    allowed = allowed_folders(library.paths)
+    roots = library.paths
+    allowed = allowed_folders(roots)
+    # A folder inside another folder of the library is walked twice: each file and folder is kept once (the same
+    # path indexed twice in one batch broke the first scan of such a library).
+    overlap = any(a != b and is_within(a, b) for a in roots for b in roots)
+    once: set[str] = set()
     for folder in library.folders.all():
         found_here = 0
         for found in walk(folder.path, allowed=allowed, known=known):
             kind = type(found)
             if kind is FileStat:
-                stats.append(found)
                 found_here += 1
+                if overlap:
+                    if found.path in once:
+                        continue
+                    once.add(found.path)
+                stats.append(found)
             elif kind is FolderSeen:
-                folders.append(found)
                 found_here += found.files if not found.listed else 0
+                if overlap:
+                    if found.path in once:
+                        continue
+                    once.add(found.path)
+                folders.append(found)
             else:
                 skipped.append(found)
                 found_here += found.reason == LEAVES  # a folder of refused links is no unmounted disk
@@ -266,7 +279,8 @@ def _folders_record(library: Library, *, stored: dict[str, FolderSeen], walked: 
     """Keep each listed folder as found, not plain while a file in it waits to be indexed; forget those gone."""
     waiting = {os.path.dirname(path) for path in to_index}
     changed = []
-    for folder in walked.folders:
+    # By path: folders of a library may overlap (one inside another), and then a walk sees a folder twice.
+    for folder in {folder.path: folder for folder in walked.folders}.values():
         if not folder.listed or len(folder.path) > MAX_PATH_LENGTH or not is_utf8(folder.path):
             continue
         if folder.plain and folder.path in waiting:

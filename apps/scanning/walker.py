@@ -158,7 +158,7 @@ def walk(
     Files and folders whose links lead out of `allowed` (by default: `root` and the link targets) are skipped.
     With `known` (what an earlier walk saw), a FolderSeen follows each folder's files, and a plain folder whose
     times have not moved is not listed: its FolderSeen says so (listed=False) and its files are not stat'ed,
-    so a file rewritten in place there is not seen (the watcher sees it; a full scan passes no `known`).
+    so a file rewritten in place there is not seen (the watcher sees it; a full scan passes an empty `known`).
     """
     allowed = allowed_folders([root]) if allowed is None else allowed
     try:

@@ -233,3 +233,20 @@ def test_an_unmounted_folder_keeps_its_rows_and_comes_back_unchanged(library):
     back = scan(lib)
     assert (back.removed, back.added, back.unchanged) == (0, 0, 7)
     assert catalogue(lib) == ids
+
+
+def test_a_library_whose_folders_overlap_scans_each_file_once(tmp_path, place, settled):
+    # The first scan of such a library failed: the file under both folders was indexed twice in one batch.
+    root = tmp_path / "movies"
+    place(root, "Heat (1995)/Heat (1995).mkv")
+    place(root, "Classics/Alien (1979)/Alien (1979).mkv")
+    lib = services.library_create(name="Movies", kind="movies", paths=[str(root), str(root / "Classics")])
+    results = [scan(lib) for _ in range(4)]
+    assert [(r.status, r.added, r.seen, r.removed) for r in results] == [("completed", 2, 2, 0)] + [
+        ("completed", 0, 2, 0)
+    ] * 3
+    assert sorted(catalogue(lib)) == [
+        str(root / "Classics/Alien (1979)/Alien (1979).mkv"),
+        str(root / "Heat (1995)/Heat (1995).mkv"),
+    ]
+    assert WalkedFolder.objects.filter(library=lib).count() == 4
