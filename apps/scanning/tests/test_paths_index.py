@@ -7,6 +7,7 @@ import pytest
 from apps.libraries import services
 from apps.libraries.models import LibraryScan
 from apps.media.models import MediaFile, Movie
+from apps.scanning import catalogue_compare
 from apps.scanning import services as scanning
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,9 @@ def test_a_busy_library_says_so_for_the_caller_to_retry(films, place):
     assert MediaFile.objects.filter(library=library).count() == 1
 
 
-@pytest.mark.parametrize("count", [3, scanning.FOLDERS_NAMED_MAX + 20], ids=["named-in-the-query", "past-that"])
+@pytest.mark.parametrize(
+    "count", [3, catalogue_compare.FOLDERS_NAMED_MAX + 20], ids=["named-in-the-query", "past-that"]
+)
 def test_a_batch_compares_only_the_rows_at_or_under_its_paths(films, place, count):
     # Past FOLDERS_NAMED_MAX paths the rows are filtered here, not in SQL: SQLite refused a thousand-path query.
     library, root = films

@@ -12,8 +12,8 @@ from django.utils import timezone
 from apps.libraries import services
 from apps.libraries.models import Library, LibraryScan, WalkedFolder
 from apps.media.models import MediaFile
+from apps.scanning import catalogue_compare, walker
 from apps.scanning import services as scanning
-from apps.scanning import walker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,12 +82,14 @@ def test_an_unchanged_rescan_lists_no_folder_and_counts_every_file(library, list
     assert WalkedFolder.objects.filter(library=lib, plain=True).count() == 5  # the root and four folders
 
 
-@pytest.mark.parametrize("named_max", [scanning.FOLDERS_NAMED_MAX, 0], ids=["rows-of-listed-folders", "all-rows"])
+@pytest.mark.parametrize(
+    "named_max", [catalogue_compare.FOLDERS_NAMED_MAX, 0], ids=["rows-of-listed-folders", "all-rows"]
+)
 def test_additions_removals_and_moves_are_found_by_listing_only_the_folders_they_changed(
     library, listed, place, monkeypatch, named_max
 ):
     lib, root = library
-    monkeypatch.setattr(scanning, "FOLDERS_NAMED_MAX", named_max)
+    monkeypatch.setattr(catalogue_compare, "FOLDERS_NAMED_MAX", named_max)
     ids = catalogue(lib)
     place(root, "Heat (1995)/Heat (1995) - 2160p.mkv")  # a version added beside the others
     place(root, "Alien (1979)/Alien (1979).mkv")  # a movie added
